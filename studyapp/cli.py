@@ -1,0 +1,149 @@
+"""Command line entry point.
+
+``studyapp`` with no command starts the TUI. The other commands (``check``,
+``due``, ``rebuild``) never import Textual, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from studyapp import __version__
+from studyapp.config import ConfigError, Paths, Settings, load_settings, resolve_paths
+
+__all__ = ["main"]
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default_list: object = argparse.SUPPRESS if suppress else []
+    default_none: object = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--decks",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        default=default_list,
+        help="also load decks from DIR (repeatable)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=default_none,
+        help="keep config and data in DIR (like STUDYAPP_HOME)",
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studyapp",
+        description="Study pharmacology flashcards with FSRS spaced repetition.",
+        epilog="Run without a command to start the study app.",
+    )
+    parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate deck files and report errors")
+    _common(check, suppress=True)
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="deck files or folders")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+
+    due = sub.add_parser("due", help="print what is due today per deck")
+    _common(due, suppress=True)
+    due.add_argument("--json", action="store_true", help="print JSON")
+
+    rebuild = sub.add_parser("rebuild", help="recompute every card state from the review log")
+    _common(rebuild, suppress=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    paths = resolve_paths(args.data_dir)
+    try:
+        settings = load_settings(paths, extra_decks=args.decks)
+    except ConfigError as exc:
+        print(f"studyapp: config error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        return cmd_check(args.paths or list(settings.deck_dirs), args.format)
+    if args.command == "due":
+        return cmd_due(paths, settings, as_json=args.json)
+    if args.command == "rebuild":
+        return cmd_rebuild(paths, settings)
+    return cmd_tui(paths, settings)
+
+
+def cmd_check(targets: Sequence[Path], fmt: str) -> int:
+    from studyapp.core.library import load_library
+    from studyapp.core.model import Severity
+
+    missing = [t for t in targets if not t.exists()]
+    for target in missing:
+        print(f"{target}:1:1: error: no such file or folder [io]", file=sys.stderr)
+    library = load_library([t for t in targets if t.exists()])
+    diagnostics = [d for r in library.results for d in r.diagnostics]
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics) + len(missing)
+    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    files = len(library.results)
+    cards = sum(len(r.deck.cards) for r in library.results if r.deck is not None)
+    if fmt == "json":
+        payload = {
+            "files": files,
+            "cards": cards,
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": [d.to_dict() for d in diagnostics],
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        print(
+            f"checked {files} file{'s' * (files != 1)}, {cards} cards: "
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        )
+    return 1 if errors else 0
+
+
+def cmd_due(paths: Paths, settings: Settings, *, as_json: bool) -> int:
+    from studyapp.services import due_counts
+
+    rows = due_counts(paths, settings)
+    if as_json:
+        print(json.dumps([row.__dict__ for row in rows], indent=2))
+        return 0
+    width = max([len(r.deck) for r in rows] + [4])
+    print(f"{'deck':<{width}}  {'new':>5}  {'learn':>5}  {'due':>5}")
+    for row in rows:
+        if row.error:
+            print(f"{row.deck:<{width}}  error: {row.error}")
+        else:
+            print(f"{row.deck:<{width}}  {row.new:>5}  {row.learning:>5}  {row.review:>5}")
+    return 0
+
+
+def cmd_rebuild(paths: Paths, settings: Settings) -> int:
+    from studyapp.core.scheduling import Policy
+    from studyapp.store import Store
+
+    if not paths.database.exists():
+        print(f"no database at {paths.database}: nothing to rebuild")
+        return 0
+    with Store.open(paths.database) as store:
+        count = store.rebuild(Policy(settings.scheduler))
+        reviews = store.review_count()
+    print(f"rebuilt {count} card states from {reviews} reviews in {paths.database}")
+    return 0
+
+
+def cmd_tui(paths: Paths, settings: Settings) -> int:
+    from studyapp.tui.app import run
+
+    exit_code: int = run(paths, settings)
+    return exit_code

@@ -1,0 +1,189 @@
+"""Paths and settings.
+
+* ``STUDYAPP_HOME=DIR`` (or ``--data-dir DIR``) puts config and data both in
+  ``DIR``; otherwise the platform's config and data folders are used
+  (platformdirs).
+* Settings come from ``config.toml`` in the config folder (all optional).
+* Deck folders: the bundled decks, then ``decks`` from the config file, then
+  ``STUDYAPP_DECKS`` (an ``os.pathsep``-separated list), then ``--decks``.
+
+Nothing here touches the disk at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from studyapp.core.scheduling import SchedulerConfig
+from studyapp.core.session import DailyLimits
+
+__all__ = [
+    "ConfigError",
+    "Paths",
+    "Settings",
+    "bundled_decks_dir",
+    "load_settings",
+    "resolve_paths",
+]
+
+APP_NAME = "studyapp"
+
+
+class ConfigError(Exception):
+    """The config file is unreadable or has a bad value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "studyapp.db"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache" / "decks"
+
+
+def resolve_paths(
+    data_dir: Path | str | None = None, env: Mapping[str, str] | None = None
+) -> Paths:
+    """Where config and data live (computed only; nothing is created)."""
+    env = os.environ if env is None else env
+    home = data_dir or env.get("STUDYAPP_HOME")
+    if home:
+        root = Path(home).expanduser()
+        return Paths(root, root)
+    import platformdirs
+
+    return Paths(
+        Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with studyapp (in the wheel, or the source tree)."""
+    packaged = Path(str(resources.files("studyapp"))) / "decks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "decks"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, with defaults."""
+
+    deck_dirs: tuple[Path, ...] = ()
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    rollover_hour: int = 4
+    limits: DailyLimits = field(default_factory=DailyLimits)
+    deck_limits: Mapping[str, DailyLimits] = field(default_factory=dict)
+    include_bundled: bool = True
+
+    def limits_for(self, deck_id: str) -> DailyLimits:
+        return self.deck_limits.get(deck_id, self.limits)
+
+
+def _steps(value: Any, name: str) -> tuple[timedelta, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f'{name} must be a list like ["1m", "10m"]')
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    out = []
+    for item in value:
+        text = str(item).strip()
+        if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+            raise ConfigError(f"{name}: {item!r} is not a step like '10m'")
+        out.append(timedelta(seconds=int(text[:-1]) * units[text[-1]]))
+    return tuple(out)
+
+
+def _number(table: Mapping[str, Any], key: str, default: float, low: float, high: float) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(f"{key} must be a number from {low} to {high}, got {value!r}")
+    return value
+
+
+def load_settings(
+    paths: Paths,
+    *,
+    extra_decks: Sequence[Path] = (),
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read ``config.toml`` (if any) and the deck folder settings."""
+    env = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    if paths.config_file.is_file():
+        try:
+            data = tomllib.loads(paths.config_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{paths.config_file}: {exc}") from exc
+    try:
+        return _settings(data, paths, extra_decks, env)
+    except ConfigError as exc:
+        raise ConfigError(f"{paths.config_file}: {exc}") from exc
+
+
+def _settings(
+    data: Mapping[str, Any], paths: Paths, extra_decks: Sequence[Path], env: Mapping[str, str]
+) -> Settings:
+    dirs: list[Path] = []
+    include_bundled = bool(data.get("include_bundled_decks", True))
+    if include_bundled:
+        dirs.append(bundled_decks_dir())
+    for entry in data.get("decks", []):
+        path = Path(str(entry)).expanduser()
+        dirs.append(path if path.is_absolute() else paths.config_dir / path)
+    for entry in env.get("STUDYAPP_DECKS", "").split(os.pathsep):
+        if entry.strip():
+            dirs.append(Path(entry.strip()).expanduser())
+    dirs.extend(Path(p).expanduser() for p in extra_decks)
+
+    sched = data.get("scheduling", {})
+    if not isinstance(sched, dict):
+        raise ConfigError("[scheduling] must be a table")
+    defaults = SchedulerConfig()
+    scheduler = SchedulerConfig(
+        desired_retention=_number(
+            sched, "desired_retention", defaults.desired_retention, 0.7, 0.99
+        ),
+        learning_steps=_steps(sched["learning_steps"], "learning_steps")
+        if "learning_steps" in sched
+        else defaults.learning_steps,
+        relearning_steps=_steps(sched["relearning_steps"], "relearning_steps")
+        if "relearning_steps" in sched
+        else defaults.relearning_steps,
+        maximum_interval=int(
+            _number(sched, "maximum_interval", defaults.maximum_interval, 1, 36500)
+        ),
+        leech_threshold=int(_number(sched, "leech_threshold", defaults.leech_threshold, 0, 1000)),
+        enable_fuzz=bool(sched.get("fuzz", True)),
+    )
+    rollover = int(_number(sched, "day_rollover_hour", 4, 0, 23))
+    limits = DailyLimits(
+        new=int(_number(sched, "new_per_day", 20, 0, 100000)),
+        reviews=int(_number(sched, "reviews_per_day", 200, 0, 1000000)),
+    )
+    deck_limits: dict[str, DailyLimits] = {}
+    for deck_id, table in data.get("deck", {}).items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"[deck.{deck_id}] must be a table")
+        deck_limits[deck_id] = DailyLimits(
+            new=int(_number(table, "new_per_day", limits.new, 0, 100000)),
+            reviews=int(_number(table, "reviews_per_day", limits.reviews, 0, 1000000)),
+        )
+    return Settings(tuple(dirs), scheduler, rollover, limits, deck_limits, include_bundled)

@@ -1,0 +1,191 @@
+"""Find deck files in folders and load them, with a cache keyed by file content.
+
+A broken deck never stops the others: every file yields a
+:class:`~studyapp.core.loader.LoadResult`, and a deck id already used by an
+earlier file is reported as an error on the later one.
+
+The cache stores each file's load result as JSON under a name derived from a
+hash of the file's bytes (and the loader version), so an edited file is
+re-parsed and an unchanged one is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studyapp.core.loader import LoadResult, load_deck_bytes
+from studyapp.core.model import Card, Citation, Deck, Diagnostic, Severity, Source
+from studyapp.core.yamlsafe import MAX_BYTES
+
+__all__ = ["CACHE_VERSION", "Library", "discover", "load_library"]
+
+CACHE_VERSION = "3"
+"""Bump when the loader's output changes, to invalidate every cache entry."""
+
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every deck file found, loaded or not, in discovery order."""
+
+    results: tuple[LoadResult, ...]
+
+    @property
+    def decks(self) -> list[Deck]:
+        return [r.deck for r in self.results if r.deck is not None]
+
+    def deck(self, deck_id: str) -> Deck | None:
+        for deck in self.decks:
+            if deck.id == deck_id:
+                return deck
+        return None
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Deck files under ``paths`` (files are taken as given, folders searched
+    recursively), without duplicates, in a stable order."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path).expanduser()
+        if path.is_dir():
+            candidates = sorted(
+                p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file()
+            )
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(candidate)
+    return found
+
+
+def load_library(paths: Sequence[Path], cache_dir: Path | None = None) -> Library:
+    """Load every deck file under ``paths``, using ``cache_dir`` when given."""
+    results: list[LoadResult] = []
+    owners: dict[str, str] = {}
+    for path in discover(paths):
+        result = _load_one(path, cache_dir)
+        deck = result.deck
+        if deck is not None and deck.id in owners:
+            diag = Diagnostic(
+                result.path,
+                1,
+                1,
+                Severity.ERROR,
+                f"deck id '{deck.id}' is already used by {owners[deck.id]}",
+                "duplicate-deck",
+            )
+            result = LoadResult(result.path, None, (diag, *result.diagnostics))
+        elif deck is not None:
+            owners[deck.id] = result.path
+        results.append(result)
+    return Library(tuple(results))
+
+
+def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        diag = Diagnostic(name, 1, 1, Severity.ERROR, f"cannot read file: {reason}", "io")
+        return LoadResult(name, None, (diag,))
+    if cache_dir is None:
+        return load_deck_bytes(data, name)
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(f"\0{CACHE_VERSION}\0{name}".encode())
+    entry = cache_dir / f"{digest.hexdigest()}.json"
+    try:
+        with open(entry, encoding="utf-8") as handle:
+            return result_from_json(json.load(handle))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # a missing or unreadable entry is simply rebuilt
+    result = load_deck_bytes(data, name)
+    _write_atomic(entry, json.dumps(result_to_json(result), separators=(",", ":")))
+    return result
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        # The cache is an optimisation: a read-only data dir must not stop loading.
+        return
+
+
+def result_to_json(result: LoadResult) -> dict[str, Any]:
+    """A JSON-ready form of a load result (the cache format)."""
+    deck = result.deck
+    return {
+        "path": result.path,
+        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "deck": None
+        if deck is None
+        else {
+            "id": deck.id,
+            "title": deck.title,
+            "description": deck.description,
+            "sources": [
+                [s.key, s.title, list(s.sections), dict(s.references)]
+                for s in deck.sources.values()
+            ],
+            "cards": [
+                [
+                    c.id,
+                    c.kind,
+                    c.topic,
+                    c.line,
+                    dict(c.data),
+                    list(c.tags),
+                    None
+                    if c.source is None
+                    else [c.source.key, c.source.section, list(c.source.refs)],
+                    c.explain,
+                ]
+                for c in deck.cards
+            ],
+        },
+    }
+
+
+def result_from_json(data: dict[str, Any]) -> LoadResult:
+    """Inverse of :func:`result_to_json`."""
+    path = data["path"]
+    raw = data["deck"]
+    deck = None
+    if raw is not None:
+        deck = Deck(
+            id=raw["id"],
+            title=raw["title"],
+            description=raw["description"],
+            path=path,
+            sources={s[0]: Source(s[0], s[1], tuple(s[2]), s[3]) for s in raw["sources"]},
+            cards=tuple(
+                Card(
+                    id=c[0],
+                    kind=c[1],
+                    topic=c[2],
+                    line=c[3],
+                    data=c[4],
+                    tags=tuple(c[5]),
+                    source=None if c[6] is None else Citation(c[6][0], c[6][1], tuple(c[6][2])),
+                    explain=c[7],
+                )
+                for c in raw["cards"]
+            ),
+        )
+    return LoadResult(path, deck, tuple(Diagnostic.from_dict(d) for d in data["diagnostics"]))

@@ -1,0 +1,139 @@
+"""The deck model: decks, cards, the study prompts generated from them, diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from studyapp.core.text import Span
+
+__all__ = [
+    "Card",
+    "Citation",
+    "Deck",
+    "Diagnostic",
+    "Face",
+    "PromptKey",
+    "Severity",
+    "Source",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem in a deck file, reported compiler-style."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+    rule: str = ""
+
+    def format(self) -> str:
+        """``path:line:col: severity: message [rule]``."""
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message}{rule}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity.value,
+            "message": self.message,
+            "rule": self.rule,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Diagnostic:
+        return cls(
+            data["path"],
+            data["line"],
+            data["col"],
+            Severity(data["severity"]),
+            data["message"],
+            data.get("rule", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A citable source declared by a deck (e.g. a monograph)."""
+
+    key: str
+    title: str
+    sections: tuple[str, ...] = ()
+    references: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a card's facts come from: a source key, a section, reference numbers."""
+
+    key: str
+    section: str
+    refs: tuple[str, ...] = ()
+
+    def label(self, deck: Deck | None = None) -> str:
+        """A short human-readable citation, e.g. ``Guide § History [1, 4]``."""
+        title = self.key
+        if deck is not None and self.key in deck.sources:
+            title = deck.sources[self.key].title
+        refs = f" [{', '.join(self.refs)}]" if self.refs else ""
+        return f"{title} § {self.section}{refs}"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One card as written in a deck file.
+
+    ``data`` holds the kind-specific fields, already validated and sanitised
+    by the card's kind. One card yields one or more prompts (siblings).
+    """
+
+    id: str
+    kind: str
+    topic: str
+    line: int
+    data: Mapping[str, Any]
+    tags: tuple[str, ...] = ()
+    source: Citation | None = None
+    explain: str | None = None
+
+
+PromptKey = tuple[str, str, str]
+"""``(deck id, card id, sibling)``: the identity review history is keyed by."""
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """What a prompt shows: the question side and the answer side."""
+
+    front: tuple[Span, ...]
+    back: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    """A loaded deck: one YAML file."""
+
+    id: str
+    title: str
+    description: str
+    path: str
+    cards: tuple[Card, ...]
+    sources: Mapping[str, Source] = field(default_factory=dict)
+
+    def card(self, card_id: str) -> Card | None:
+        for card in self.cards:
+            if card.id == card_id:
+                return card
+        return None

@@ -1,0 +1,266 @@
+"""Scheduling policy on top of py-fsrs.
+
+py-fsrs does the FSRS-6 maths (stability, difficulty, intervals). What is
+ours: the "new" state (a card with no reviews), lapse counting, leeches, the
+interval cap, the day rollover, and replaying a card's state from its log.
+
+All datetimes are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import fsrs
+
+__all__ = [
+    "CardState",
+    "LogEvent",
+    "Policy",
+    "Rating",
+    "SchedulerConfig",
+    "State",
+    "day_bounds",
+    "format_interval",
+]
+
+
+class State(StrEnum):
+    NEW = "new"
+    LEARNING = "learning"
+    REVIEW = "review"
+    RELEARNING = "relearning"
+
+
+class Rating(IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """The scheduling state of one prompt, derived from its review log."""
+
+    state: State = State.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    lapses: int = 0
+    reps: int = 0
+    suspended: bool = False
+    leech: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerConfig:
+    """Scheduling settings (see ``docs/scheduling.md``)."""
+
+    desired_retention: float = 0.90
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval: int = 3650
+    leech_threshold: int = 8
+    enable_fuzz: bool = True
+    parameters: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    """One row of the review log, as replay needs it.
+
+    ``action`` is ``review``, ``suspend`` or ``unsuspend``. For reviews,
+    ``due`` is the due date that was scheduled (fuzz and cap included).
+    """
+
+    action: str
+    at: datetime
+    rating: int | None = None
+    due: datetime | None = None
+
+
+_FSRS_STATE = {State.LEARNING: 1, State.REVIEW: 2, State.RELEARNING: 3}
+_FROM_FSRS = {1: State.LEARNING, 2: State.REVIEW, 3: State.RELEARNING}
+
+
+class Policy:
+    """Applies ratings to card states.
+
+    ``rng`` seeds the interval fuzz (py-fsrs draws fuzz from the global
+    ``random`` module; the policy reseeds around each review when an ``rng``
+    is given, so tests are deterministic even with fuzz on).
+    """
+
+    def __init__(self, config: SchedulerConfig | None = None, rng: random.Random | None = None):
+        import fsrs
+
+        self.config = config or SchedulerConfig()
+        self._rng = rng
+        kwargs: dict[str, object] = {}
+        if self.config.parameters is not None:
+            kwargs["parameters"] = self.config.parameters
+        self._fsrs = fsrs
+        self._scheduler = fsrs.Scheduler(
+            desired_retention=self.config.desired_retention,
+            learning_steps=self.config.learning_steps,
+            relearning_steps=self.config.relearning_steps,
+            maximum_interval=self.config.maximum_interval,
+            enable_fuzzing=self.config.enable_fuzz,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self._exact = fsrs.Scheduler(
+            desired_retention=self.config.desired_retention,
+            learning_steps=self.config.learning_steps,
+            relearning_steps=self.config.relearning_steps,
+            maximum_interval=self.config.maximum_interval,
+            enable_fuzzing=False,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    def _to_fsrs(self, state: CardState) -> fsrs.Card:
+        if state.state is State.NEW:
+            return self._fsrs.Card(card_id=0)
+        return self._fsrs.Card(
+            card_id=0,
+            state=self._fsrs.State(_FSRS_STATE[state.state]),
+            step=state.step,
+            stability=state.stability,
+            difficulty=state.difficulty,
+            due=state.due,
+            last_review=state.last_review,
+        )
+
+    def review(
+        self, state: CardState, rating: int, now: datetime, *, fuzz: bool = True
+    ) -> CardState:
+        """The state after answering ``rating`` at ``now``.
+
+        Counts a lapse when a Review card is forgotten, and at the leech
+        threshold (and every half-threshold after it) suspends the card and
+        flags it as a leech.
+        """
+        _check_utc(now)
+        scheduler = self._scheduler if fuzz else self._exact
+        card = self._to_fsrs(state)
+        if fuzz and self._rng is not None and self.config.enable_fuzz:
+            saved = random.getstate()
+            random.seed(self._rng.random())
+            try:
+                new_card, _ = scheduler.review_card(card, self._fsrs.Rating(rating), now)
+            finally:
+                random.setstate(saved)
+        else:
+            new_card, _ = scheduler.review_card(card, self._fsrs.Rating(rating), now)
+        lapses = state.lapses
+        suspended = state.suspended
+        leech = state.leech
+        if state.state is State.REVIEW and rating == Rating.AGAIN:
+            lapses += 1
+            if self.is_leech_lapse(lapses):
+                suspended = True
+                leech = True
+        return CardState(
+            state=_FROM_FSRS[int(new_card.state)],
+            step=new_card.step,
+            stability=new_card.stability,
+            difficulty=new_card.difficulty,
+            due=new_card.due,
+            last_review=new_card.last_review,
+            lapses=lapses,
+            reps=state.reps + 1,
+            suspended=suspended,
+            leech=leech,
+        )
+
+    def is_leech_lapse(self, lapses: int) -> bool:
+        """True when reaching ``lapses`` makes a card a leech (8, 12, 16, ... by default)."""
+        threshold = self.config.leech_threshold
+        if threshold <= 0 or lapses < threshold:
+            return False
+        step = max(1, threshold // 2)
+        return (lapses - threshold) % step == 0
+
+    def preview(self, state: CardState, now: datetime) -> dict[Rating, timedelta]:
+        """The interval each rating would give (without fuzz)."""
+        out: dict[Rating, timedelta] = {}
+        for rating in Rating:
+            after = self.review(state, rating, now, fuzz=False)
+            assert after.due is not None
+            out[rating] = after.due - now
+        return out
+
+    def retrievability(self, state: CardState, now: datetime) -> float:
+        """Predicted probability of recall at ``now`` (0 for new cards)."""
+        if state.state is State.NEW or state.stability is None:
+            return 0.0
+        return float(self._exact.get_card_retrievability(self._to_fsrs(state), now))
+
+    def replay(self, events: Iterable[LogEvent]) -> CardState:
+        """Recompute a card's state from its log, oldest first.
+
+        The FSRS memory state (stability, difficulty, step, state) is
+        recomputed from the ratings and times; the due date is the one that
+        was scheduled and logged (it includes the random fuzz).
+        """
+        state = CardState()
+        for event in events:
+            if event.action == "review":
+                assert event.rating is not None
+                state = self.review(state, event.rating, event.at, fuzz=False)
+                if event.due is not None:
+                    state = replace(state, due=event.due)
+            elif event.action == "suspend":
+                state = replace(state, suspended=True)
+            elif event.action == "unsuspend":
+                state = replace(state, suspended=False)
+        return state
+
+
+def _check_utc(moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() != timedelta(0):
+        raise ValueError(f"datetimes must be timezone-aware UTC, got {moment!r}")
+
+
+def day_bounds(
+    now: datetime, rollover_hour: int = 4, tz: tzinfo | None = None
+) -> tuple[datetime, datetime]:
+    """The start and end (UTC) of the study day containing ``now``.
+
+    A study day runs from ``rollover_hour`` local time (``tz``, default the
+    system's) to the same hour the next day.
+    """
+    local = now.astimezone(tz)
+    start = local.replace(hour=rollover_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    # Wall-clock arithmetic: with a zoneinfo ``tz`` the rollover hour survives DST.
+    end = start + timedelta(days=1)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def format_interval(delta: timedelta) -> str:
+    """A short label for an interval: ``<1m``, ``10m``, ``3h``, ``4d``, ``2.5mo``, ``1.2y``."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

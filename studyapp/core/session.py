@@ -1,0 +1,376 @@
+"""A study session: the queue of due prompts, answering, undo, burying, limits.
+
+The session is pure policy. Persistence goes through a
+:class:`ReviewRepository` (implemented by :mod:`studyapp.store`), and time
+comes from an injected clock, so everything here is testable without SQLite
+or a real clock.
+
+Queue rules (see ``docs/scheduling.md``):
+
+* learning and relearning prompts are shown when due (or up to
+  ``learn_ahead`` early when nothing else is left);
+* review prompts due before the next day rollover, up to the deck's daily
+  review limit;
+* new prompts in deck order, up to the deck's daily new limit;
+* a prompt whose sibling (same deck and card id) was studied today is
+  buried until the next day, unless it is in (re)learning;
+* suspended prompts never show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Protocol
+
+from studyapp.core.kinds import KINDS
+from studyapp.core.model import Card, Deck, Face, PromptKey
+from studyapp.core.scheduling import CardState, Policy, Rating, State, day_bounds
+
+__all__ = [
+    "DailyLimits",
+    "DayCounts",
+    "Prompt",
+    "QueueCounts",
+    "ReviewRecord",
+    "ReviewRepository",
+    "SessionSummary",
+    "StudySession",
+    "build_queue",
+    "prompts_of",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """One reviewable sibling of a card."""
+
+    deck: Deck
+    card: Card
+    sibling: str
+
+    @property
+    def key(self) -> PromptKey:
+        return (self.deck.id, self.card.id, self.sibling)
+
+    def face(self) -> Face:
+        return KINDS[self.card.kind].render(self.card, self.sibling)
+
+
+def prompts_of(deck: Deck) -> list[Prompt]:
+    """Every prompt of ``deck``, in deck order."""
+    return [
+        Prompt(deck, card, sibling)
+        for card in deck.cards
+        for sibling in KINDS[card.kind].siblings(card)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DailyLimits:
+    new: int = 20
+    reviews: int = 200
+
+
+@dataclass(slots=True)
+class DayCounts:
+    """What was already studied today in one deck (from the log)."""
+
+    new: int = 0
+    reviews: int = 0
+    touched_cards: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """Everything the log keeps about one answer."""
+
+    key: PromptKey
+    kind: str
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int
+    before: CardState
+    after: CardState
+    answer: str | None = None
+
+
+class ReviewRepository(Protocol):
+    """Persistence the session needs (implemented by the SQLite store)."""
+
+    def card_states(self, deck_ids: Sequence[str]) -> dict[PromptKey, CardState]: ...
+
+    def day_counts(self, deck_ids: Sequence[str], since: datetime) -> dict[str, DayCounts]: ...
+
+    def record_review(self, record: ReviewRecord) -> int:
+        """Append the review and store the new state in one transaction; return the log id."""
+        ...
+
+    def undo_review(self, log_id: int, key: PromptKey, previous: CardState) -> None:
+        """Mark the log row undone and restore ``previous`` in one transaction."""
+        ...
+
+    def set_suspended(self, key: PromptKey, suspended: bool, at: datetime) -> CardState: ...
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(slots=True)
+class _Queue:
+    learning: list[Prompt]
+    review: list[Prompt]
+    new: list[Prompt]
+    learning_due_today: int
+
+
+def build_queue(
+    prompts: Iterable[Prompt],
+    states: Mapping[PromptKey, CardState],
+    today: Mapping[str, DayCounts],
+    limits: Callable[[str], DailyLimits],
+    day_end: datetime,
+) -> _Queue:
+    """Sort prompts into learning, review and new queues for the day ending at ``day_end``."""
+    learning: list[tuple[datetime, Prompt]] = []
+    reviews: list[tuple[datetime, Prompt]] = []
+    candidates: list[Prompt] = []
+    for prompt in prompts:
+        state = states.get(prompt.key)
+        if state is not None and state.suspended:
+            continue
+        if state is not None and state.state in (State.LEARNING, State.RELEARNING):
+            assert state.due is not None
+            if state.due < day_end:
+                learning.append((state.due, prompt))
+            continue
+        counts = today.get(prompt.deck.id)
+        if counts is not None and prompt.card.id in counts.touched_cards:
+            continue  # buried: a sibling was studied today
+        if state is None or state.state is State.NEW:
+            candidates.append(prompt)
+        elif state.due is not None and state.due < day_end:
+            reviews.append((state.due, prompt))
+    reviews.sort(key=lambda item: item[0])
+    # One prompt per card per day: siblings of a due review or new prompt wait.
+    review_queue = _within_limit(
+        _one_per_card([p for _, p in reviews]), today, lambda d: limits(d).reviews, "reviews"
+    )
+    reviewed_cards = {(p.deck.id, p.card.id) for _, p in reviews}
+    new_queue = _within_limit(
+        _one_per_card([p for p in candidates if (p.deck.id, p.card.id) not in reviewed_cards]),
+        today,
+        lambda d: limits(d).new,
+        "new",
+    )
+    learning.sort(key=lambda item: item[0])
+    return _Queue([p for _, p in learning], review_queue, new_queue, len(learning))
+
+
+def _within_limit(
+    prompts: list[Prompt],
+    today: Mapping[str, DayCounts],
+    limit: Callable[[str], int],
+    counter: str,
+) -> list[Prompt]:
+    """The first prompts of each deck up to its daily limit, less what was done today."""
+    left: dict[str, int] = {}
+    out: list[Prompt] = []
+    for prompt in prompts:
+        deck_id = prompt.deck.id
+        if deck_id not in left:
+            counts = today.get(deck_id)
+            done = getattr(counts, counter) if counts is not None else 0
+            left[deck_id] = max(0, limit(deck_id) - done)
+        if left[deck_id] > 0:
+            left[deck_id] -= 1
+            out.append(prompt)
+    return out
+
+
+def _one_per_card(prompts: list[Prompt]) -> list[Prompt]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Prompt] = []
+    for prompt in prompts:
+        ident = (prompt.deck.id, prompt.card.id)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(prompt)
+    return out
+
+
+@dataclass(slots=True)
+class SessionSummary:
+    studied: int = 0
+    again: int = 0
+    time_ms: int = 0
+    next_due: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    log_id: int
+    prompt: Prompt
+    before: CardState
+    rating: int
+    duration_ms: int
+
+
+class StudySession:
+    """Studies the due prompts of some decks, committing every answer at once."""
+
+    def __init__(
+        self,
+        decks: Sequence[Deck],
+        repository: ReviewRepository,
+        policy: Policy,
+        clock: Callable[[], datetime],
+        *,
+        limits: Callable[[str], DailyLimits] | None = None,
+        rollover_hour: int = 4,
+        tz: tzinfo | None = None,
+        learn_ahead: timedelta = timedelta(minutes=20),
+    ) -> None:
+        self.decks = list(decks)
+        self.repository = repository
+        self.policy = policy
+        self.clock = clock
+        self.limits = limits or (lambda _deck_id: DailyLimits())
+        self.rollover_hour = rollover_hour
+        self.tz = tz
+        self.learn_ahead = learn_ahead
+        self.summary = SessionSummary()
+        self._prompts = [p for deck in self.decks for p in prompts_of(deck)]
+        self._by_key = {p.key: p for p in self._prompts}
+        self._undo: list[_Answered] = []
+        self._picks = 0
+        self.current: Prompt | None = None
+        self._reload()
+
+    # -- state -----------------------------------------------------------
+    def _reload(self) -> None:
+        deck_ids = [d.id for d in self.decks]
+        now = self.clock()
+        self._day_start, self._day_end = day_bounds(now, self.rollover_hour, self.tz)
+        self.states = self.repository.card_states(deck_ids)
+        self.today = self.repository.day_counts(deck_ids, self._day_start)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.queue = build_queue(self._prompts, self.states, self.today, self.limits, self._day_end)
+        self.current = self._pick()
+
+    def _pick(self) -> Prompt | None:
+        now = self.clock()
+        queue = self.queue
+        if queue.learning and queue.learning[0].key in self.states:
+            due = self.states[queue.learning[0].key].due
+            if due is not None and due <= now:
+                return queue.learning[0]
+        if queue.review and queue.new:
+            # Spread new prompts evenly through the reviews.
+            every = len(queue.review) // len(queue.new) + 1
+            return queue.new[0] if self._picks % every == 0 else queue.review[0]
+        if queue.review:
+            return queue.review[0]
+        if queue.new:
+            return queue.new[0]
+        if queue.learning:
+            due = self.states[queue.learning[0].key].due
+            if due is not None and due <= now + self.learn_ahead:
+                return queue.learning[0]
+        return None
+
+    def state_of(self, prompt: Prompt) -> CardState:
+        return self.states.get(prompt.key, CardState())
+
+    def counts(self) -> QueueCounts:
+        """Prompts left today: new, (re)learning, review."""
+        return QueueCounts(
+            len(self.queue.new), self.queue.learning_due_today, len(self.queue.review)
+        )
+
+    def intervals(self) -> dict[Rating, timedelta]:
+        """The interval each rating would give the current prompt."""
+        assert self.current is not None
+        return self.policy.preview(self.state_of(self.current), self.clock())
+
+    def next_due(self) -> datetime | None:
+        """When the next prompt of these decks becomes due (after today's work)."""
+        dues = [
+            s.due
+            for key, s in self.states.items()
+            if key in self._by_key and not s.suspended and s.due is not None
+        ]
+        return min(dues) if dues else None
+
+    # -- intents ----------------------------------------------------------
+    def answer(self, rating: int, duration_ms: int, answer: str | None = None) -> CardState:
+        """Rate the current prompt; the review is committed before returning."""
+        prompt = self.current
+        if prompt is None:
+            raise RuntimeError("no card to answer")
+        now = self.clock()
+        if now >= self._day_end:
+            self._reload()
+        before = self.state_of(prompt)
+        after = self.policy.review(before, rating, now)
+        record = ReviewRecord(
+            prompt.key, prompt.card.kind, now, rating, duration_ms, before, after, answer
+        )
+        log_id = self.repository.record_review(record)
+        self.states[prompt.key] = after
+        counts = self.today.setdefault(prompt.deck.id, DayCounts())
+        if before.state is State.NEW:
+            counts.new += 1
+        elif before.state is State.REVIEW:
+            counts.reviews += 1
+        counts.touched_cards.add(prompt.card.id)
+        self._undo.append(_Answered(log_id, prompt, before, rating, duration_ms))
+        self.summary.studied += 1
+        self.summary.again += rating == Rating.AGAIN
+        self.summary.time_ms += duration_ms
+        self._picks += 1
+        self._rebuild()
+        self.summary.next_due = self.next_due()
+        return after
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> Prompt | None:
+        """Undo the last answer of this session; its prompt becomes current again."""
+        if not self._undo:
+            return None
+        last = self._undo.pop()
+        self.repository.undo_review(last.log_id, last.prompt.key, last.before)
+        self.summary.studied -= 1
+        self.summary.again -= last.rating == Rating.AGAIN
+        self.summary.time_ms -= last.duration_ms
+        self._picks = max(0, self._picks - 1)
+        self._reload()
+        self.current = last.prompt
+        return last.prompt
+
+    def suspend_current(self) -> Prompt | None:
+        """Suspend the current prompt (unsuspend it from the browser or CLI)."""
+        prompt = self.current
+        if prompt is None:
+            return None
+        self.states[prompt.key] = self.repository.set_suspended(prompt.key, True, self.clock())
+        self._undo.clear()  # undo history is for answers; keep it simple and safe
+        self._rebuild()
+        return prompt
+
+
+def leech_count(states: Mapping[PromptKey, CardState], deck_id: str) -> int:
+    return sum(1 for key, state in states.items() if key[0] == deck_id and state.leech)

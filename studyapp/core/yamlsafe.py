@@ -1,0 +1,336 @@
+"""Bounded, position-keeping YAML reading.
+
+PyYAML's loaders lose node positions, silently keep the last of duplicate
+keys, expand aliases without limit ("billion laughs") and recurse without a
+depth limit (libyaml's composer segfaults on very deep documents). This module
+reads the *event* stream of libyaml (``CParser``, pure Python fallback when the
+C extension is absent) and builds a small tree of :class:`Node` objects itself,
+iteratively, enforcing:
+
+* a maximum file size (:data:`MAX_BYTES`),
+* a maximum nesting depth (:data:`MAX_DEPTH`),
+* a bound on the size of the document once aliases are expanded
+  (:data:`MAX_EXPANDED_NODES`).
+
+Duplicate mapping keys are reported, with the position of the second key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import yaml
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
+
+
+class _PurePythonParser(Reader, Scanner, _PyParser):
+    """The event parser used when PyYAML was built without libyaml."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        _PyParser.__init__(self)
+
+
+_Parser: Any = getattr(yaml, "CParser", _PurePythonParser)
+
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_EXPANDED_NODES",
+    "Node",
+    "YamlProblem",
+    "read_yaml",
+]
+
+MAX_BYTES: Final = 8 * 1024 * 1024
+"""Largest deck file accepted, in bytes (8 MiB, about 40,000 cards)."""
+MAX_DEPTH: Final = 64
+"""Deepest nesting of mappings and sequences accepted."""
+MAX_EXPANDED_NODES: Final = 2_000_000
+"""Largest number of nodes a document may have once aliases are expanded."""
+
+
+@dataclass(slots=True)
+class Node:
+    """A YAML node with its 1-based source position.
+
+    ``value`` is a ``str``, ``int``, ``float``, ``bool`` or ``None`` for
+    scalars, a ``list[Node]`` for sequences and a ``dict[str, Node]`` for
+    mappings. ``keys`` holds, for a mapping, the node of each key (for
+    positions). ``size`` counts the nodes beneath, aliases expanded.
+    """
+
+    value: Any
+    line: int
+    col: int
+    keys: dict[str, Node] | None = None
+    size: int = 1
+    quoted: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``"map"``, ``"seq"``, ``"str"``, ``"int"``, ``"float"``, ``"bool"`` or ``"null"``."""
+        value = self.value
+        if isinstance(value, dict):
+            return "map"
+        if isinstance(value, list):
+            return "seq"
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, int):
+            return "int"
+        if isinstance(value, float):
+            return "float"
+        return "str"
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    """A problem found while reading; ``fatal`` ones leave no usable tree."""
+
+    line: int
+    col: int
+    message: str
+    fatal: bool = False
+    rule: str = "yaml"
+
+
+@dataclass(slots=True)
+class _Frame:
+    node: Node
+    pending_key: Node | None = None
+    anchor: str | None = None
+    children_size: int = 0
+    extra: list[Any] = field(default_factory=list)
+
+
+_INT_RE = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT_RE = re.compile(
+    r"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"
+)
+_BOOL = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+    "yes": True,
+    "Yes": True,
+    "YES": True,
+    "no": False,
+    "No": False,
+    "NO": False,
+    "on": True,
+    "On": True,
+    "ON": True,
+    "off": False,
+    "Off": False,
+    "OFF": False,
+}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+
+def _plain_scalar(value: str) -> Any:
+    """Resolve a plain (unquoted) scalar the way YAML 1.1 safe loading does.
+
+    Timestamps and other exotic forms stay strings: decks have no use for them.
+    """
+    if not value:
+        return None
+    first = value[0]
+    if first in "0123456789+-.":
+        if _INT_RE.match(value):
+            return int(value.replace("_", ""))
+        if _FLOAT_RE.match(value) and value not in (".", "+.", "-."):
+            return float(value.replace("_", ""))
+        if value in (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"):
+            return float("inf")
+        if value in ("-.inf", "-.Inf", "-.INF"):
+            return float("-inf")
+        if value in (".nan", ".NaN", ".NAN"):
+            return float("nan")
+        return value
+    if value in _NULL:
+        return None
+    boolean = _BOOL.get(value)
+    if boolean is not None:
+        return boolean
+    return value
+
+
+def _scalar(event: Any) -> tuple[Any, bool]:
+    value = event.value
+    tag = event.tag
+    if tag is None or tag == "!":
+        if event.implicit[0]:
+            return _plain_scalar(value), False
+        return value, True
+    if tag == "tag:yaml.org,2002:str":
+        return value, True
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"):
+        resolved = _plain_scalar(value)
+        return resolved, False
+    if tag == "tag:yaml.org,2002:null":
+        return None, False
+    raise _Unsupported(f"unsupported YAML tag {tag!r}")
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
+    """Parse one YAML document into a :class:`Node` tree.
+
+    Returns the root (``None`` when the document is empty or unreadable) and
+    the problems found. A fatal problem (syntax error, limit exceeded) means
+    the root is ``None``; duplicate keys are reported but not fatal (the first
+    value is kept).
+    """
+    problems: list[YamlProblem] = []
+    if len(text) > MAX_BYTES:
+        return None, [
+            YamlProblem(
+                1, 1, f"file is larger than the {MAX_BYTES // 1048576} MiB limit", True, "too-large"
+            )
+        ]
+    parser = _Parser(text)
+    anchors: dict[str, Node] = {}
+    stack: list[_Frame] = []
+    root: Node | None = None
+    documents = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:  # pragma: no cover - defensive
+                break
+            etype = type(event)
+            if etype is yaml.StreamEndEvent:
+                break
+            if etype is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    problems.append(
+                        YamlProblem(
+                            mark.line + 1,
+                            mark.column + 1,
+                            "a deck file must hold one YAML document, found a second one",
+                            True,
+                        )
+                    )
+                    return None, problems
+                continue
+            if etype in (yaml.StreamStartEvent, yaml.DocumentEndEvent):
+                continue
+            mark = event.start_mark
+            if etype is yaml.ScalarEvent:
+                value, quoted = _scalar(event)
+                node = Node(value, mark.line + 1, mark.column + 1, quoted=quoted)
+                anchor = event.anchor
+            elif etype is yaml.AliasEvent:
+                target = anchors.get(event.anchor)
+                if target is None:
+                    raise yaml.MarkedYAMLError(None, None, f"unknown alias {event.anchor!r}", mark)
+                node = target
+                anchor = None
+            elif etype is yaml.SequenceStartEvent or etype is yaml.MappingStartEvent:
+                if event.tag not in (None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+                    raise _Unsupported(f"unsupported YAML tag {event.tag!r}")
+                if len(stack) >= MAX_DEPTH:
+                    problems.append(
+                        YamlProblem(
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"document is nested deeper than {MAX_DEPTH} levels",
+                            True,
+                            "too-deep",
+                        )
+                    )
+                    return None, problems
+                container: Any = [] if etype is yaml.SequenceStartEvent else {}
+                new = Node(container, mark.line + 1, mark.column + 1)
+                if etype is yaml.MappingStartEvent:
+                    new.keys = {}
+                stack.append(_Frame(new, anchor=event.anchor))
+                continue
+            elif etype is yaml.SequenceEndEvent or etype is yaml.MappingEndEvent:
+                frame = stack.pop()
+                node = frame.node
+                node.size = 1 + frame.children_size
+                anchor = frame.anchor
+            else:  # pragma: no cover - no other event types exist
+                continue
+
+            if anchor is not None:
+                anchors[anchor] = node
+            if not stack:
+                root = node
+                continue
+            parent = stack[-1]
+            parent.children_size += node.size
+            if parent.children_size > MAX_EXPANDED_NODES:
+                message = (
+                    f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)"
+                )
+                problems.append(
+                    YamlProblem(mark.line + 1, mark.column + 1, message, True, "alias-bomb")
+                )
+                return None, problems
+            container = parent.node.value
+            if type(container) is list:
+                container.append(node)
+            elif parent.pending_key is None:
+                if isinstance(node.value, (dict, list)):
+                    problems.append(
+                        YamlProblem(node.line, node.col, "mapping keys must be plain values")
+                    )
+                    node = Node(repr(node.value)[:40], node.line, node.col)
+                parent.pending_key = node
+            else:
+                key_node = parent.pending_key
+                parent.pending_key = None
+                key = key_node.value if isinstance(key_node.value, str) else str(key_node.value)
+                keys = parent.node.keys
+                assert keys is not None
+                if key in keys:
+                    first = keys[key]
+                    problems.append(
+                        YamlProblem(
+                            key_node.line,
+                            key_node.col,
+                            f"duplicate key {key!r} (first defined at line {first.line})",
+                            rule="duplicate-key",
+                        )
+                    )
+                else:
+                    container[key] = node
+                    keys[key] = key_node
+    except yaml.MarkedYAMLError as exc:
+        problem_mark = exc.problem_mark or exc.context_mark
+        line = problem_mark.line + 1 if problem_mark else 1
+        col = problem_mark.column + 1 if problem_mark else 1
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.problem} ({exc.context})"
+        problems.append(YamlProblem(line, col, f"YAML syntax error: {message}", True))
+        return None, problems
+    except _Unsupported as exc:
+        problems.append(YamlProblem(mark.line + 1, mark.column + 1, str(exc), True))
+        return None, problems
+    except yaml.YAMLError as exc:  # reader errors (e.g. non-printable characters)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else 1
+        problems.append(YamlProblem(line, col, f"YAML error: {exc}", True))
+        return None, problems
+    return root, problems

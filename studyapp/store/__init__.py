@@ -1,0 +1,5 @@
+"""SQLite persistence: the review log and derived card state."""
+
+from studyapp.store.repository import Store
+
+__all__ = ["Store"]

@@ -1,0 +1,67 @@
+"""SQLite connection set-up and numbered migrations.
+
+Migrations are the files ``migrations/NNNN_name.sql`` shipped in the package,
+applied in order, each in its own transaction, with the schema version kept
+in ``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["SCHEMA_VERSION", "connect", "migrate", "migrations"]
+
+_NAME_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every migration as ``(number, file name, sql)``, in order."""
+    found: list[tuple[int, str, str]] = []
+    for entry in resources.files("studyapp.store.migrations").iterdir():
+        match = _NAME_RE.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {numbers}")
+    return found
+
+
+SCHEMA_VERSION = len(migrations())
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
+    """Apply pending migrations up to ``target`` (default: all); return the new version."""
+    current: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {current} is newer than this studyapp "
+            f"understands ({SCHEMA_VERSION}); upgrade studyapp"
+        )
+    for number, _name, sql in migrations():
+        if number <= current or (target is not None and number > target):
+            continue
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        current = number
+    return current
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) the database at ``path``, in WAL mode, migrated."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    migrate(conn)
+    return conn

@@ -1,0 +1,253 @@
+"""The SQLite repository: an append-only review log and the card state derived from it.
+
+Every write (an answer, an undo, a suspension) is one transaction that appends
+to (or marks) the log and updates ``card_state`` together, so the state table
+is always what replaying the log gives. ``rebuild`` recomputes it from the log.
+
+Undo never deletes: it sets ``undone_at`` on the log row, and every query
+that derives state or counts ignores such rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from studyapp.core.model import PromptKey
+from studyapp.core.scheduling import CardState, LogEvent, Policy, State
+from studyapp.core.session import DayCounts, ReviewRecord
+from studyapp.store.db import connect
+
+__all__ = ["Store", "from_iso", "to_iso"]
+
+_STATE_COLUMNS = (
+    "state, step, stability, difficulty, due, last_review, lapses, reps, suspended, leech"
+)
+
+
+def to_iso(moment: datetime | None) -> str | None:
+    """UTC ISO 8601 with a fixed width, so text order is time order."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError("datetimes stored must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _state_from_row(row: Sequence[Any]) -> CardState:
+    return CardState(
+        state=State(row[0]),
+        step=row[1],
+        stability=row[2],
+        difficulty=row[3],
+        due=from_iso(row[4]),
+        last_review=from_iso(row[5]),
+        lapses=row[6],
+        reps=row[7],
+        suspended=bool(row[8]),
+        leech=bool(row[9]),
+    )
+
+
+def _state_values(state: CardState) -> tuple[Any, ...]:
+    return (
+        state.state.value,
+        state.step,
+        state.stability,
+        state.difficulty,
+        to_iso(state.due),
+        to_iso(state.last_review),
+        state.lapses,
+        state.reps,
+        int(state.suspended),
+        int(state.leech),
+    )
+
+
+class Store:
+    """The study database. Open with :meth:`open`; close when done."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        return cls(connect(path))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- reads ------------------------------------------------------------
+    def card_states(self, deck_ids: Sequence[str]) -> dict[PromptKey, CardState]:
+        out: dict[PromptKey, CardState] = {}
+        if not deck_ids:
+            return out
+        marks = ",".join("?" * len(deck_ids))
+        rows = self.conn.execute(
+            f"SELECT deck_id, card_id, sibling, {_STATE_COLUMNS} FROM card_state "
+            f"WHERE deck_id IN ({marks})",
+            tuple(deck_ids),
+        )
+        for row in rows:
+            out[(row[0], row[1], row[2])] = _state_from_row(row[3:])
+        return out
+
+    def card_state(self, key: PromptKey) -> CardState:
+        row = self.conn.execute(
+            f"SELECT {_STATE_COLUMNS} FROM card_state WHERE deck_id=? AND card_id=? AND sibling=?",
+            key,
+        ).fetchone()
+        return CardState() if row is None else _state_from_row(row)
+
+    def day_counts(self, deck_ids: Sequence[str], since: datetime) -> dict[str, DayCounts]:
+        out: dict[str, DayCounts] = {deck_id: DayCounts() for deck_id in deck_ids}
+        if not deck_ids:
+            return out
+        marks = ",".join("?" * len(deck_ids))
+        rows = self.conn.execute(
+            "SELECT deck_id, card_id, state_before FROM review_log "
+            f"WHERE reviewed_at >= ? AND action = 'review' AND undone_at IS NULL "
+            f"AND deck_id IN ({marks})",
+            (to_iso(since), *deck_ids),
+        )
+        for deck_id, card_id, before in rows:
+            counts = out[deck_id]
+            counts.touched_cards.add(card_id)
+            if before == State.NEW.value:
+                counts.new += 1
+            elif before == State.REVIEW.value:
+                counts.reviews += 1
+        return out
+
+    def history(self, key: PromptKey) -> list[dict[str, Any]]:
+        """The log rows of one prompt, oldest first (undone rows included, marked)."""
+        cursor = self.conn.execute(
+            "SELECT id, action, reviewed_at, rating, duration_ms, state_before, state_after, "
+            "scheduled_due, stability, difficulty, kind, answer, undone_at FROM review_log "
+            "WHERE deck_id=? AND card_id=? AND sibling=? ORDER BY id",
+            key,
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def review_count(self) -> int:
+        row = self.conn.execute(
+            "SELECT count(*) FROM review_log WHERE action='review' AND undone_at IS NULL"
+        ).fetchone()
+        return int(row[0])
+
+    # -- writes -----------------------------------------------------------
+    def record_review(self, record: ReviewRecord) -> int:
+        after = record.after
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating, "
+                "duration_ms, state_before, state_after, scheduled_due, stability, difficulty, "
+                "kind, answer) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *record.key,
+                    to_iso(record.reviewed_at),
+                    record.rating,
+                    record.duration_ms,
+                    record.before.state.value,
+                    after.state.value,
+                    to_iso(after.due),
+                    after.stability,
+                    after.difficulty,
+                    record.kind,
+                    record.answer,
+                ),
+            )
+            self._put_state(conn, record.key, after)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def undo_review(self, log_id: int, key: PromptKey, previous: CardState) -> None:
+        with self._transaction() as conn:
+            updated = conn.execute(
+                "UPDATE review_log SET undone_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') "
+                "WHERE id = ? AND undone_at IS NULL",
+                (log_id,),
+            ).rowcount
+            if updated != 1:
+                raise LookupError(f"review {log_id} does not exist or was already undone")
+            self._put_state(conn, key, previous)
+
+    def set_suspended(self, key: PromptKey, suspended: bool, at: datetime) -> CardState:
+        with self._transaction() as conn:
+            current = self.card_state(key)
+            state = replace(current, suspended=suspended)
+            conn.execute(
+                "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, "
+                "state_before, state_after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *key,
+                    "suspend" if suspended else "unsuspend",
+                    to_iso(at),
+                    current.state.value,
+                    current.state.value,
+                ),
+            )
+            self._put_state(conn, key, state)
+        return state
+
+    @staticmethod
+    def _put_state(conn: sqlite3.Connection, key: PromptKey, state: CardState) -> None:
+        if state == CardState():
+            conn.execute("DELETE FROM card_state WHERE deck_id=? AND card_id=? AND sibling=?", key)
+            return
+        conn.execute(
+            f"INSERT OR REPLACE INTO card_state (deck_id, card_id, sibling, {_STATE_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*key, *_state_values(state)),
+        )
+
+    # -- replay -----------------------------------------------------------
+    def replay_states(self, policy: Policy) -> dict[PromptKey, CardState]:
+        """Every prompt's state recomputed from the (non-undone) log."""
+        rows = self.conn.execute(
+            "SELECT deck_id, card_id, sibling, action, reviewed_at, rating, scheduled_due "
+            "FROM review_log WHERE undone_at IS NULL ORDER BY deck_id, card_id, sibling, id"
+        )
+        out: dict[PromptKey, CardState] = {}
+        for key, group in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
+            events = (
+                LogEvent(r[3], datetime.fromisoformat(r[4]), r[5], from_iso(r[6])) for r in group
+            )
+            out[key] = policy.replay(events)
+        return out
+
+    def rebuild(self, policy: Policy) -> int:
+        """Recompute ``card_state`` from the log; return the number of prompts."""
+        states = self.replay_states(policy)
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM card_state")
+            for key, state in states.items():
+                self._put_state(conn, key, state)
+        return len(states)
