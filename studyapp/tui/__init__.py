@@ -1,0 +1,1 @@
+"""The Textual user interface. Thin: it renders core state and sends intents."""

@@ -1,0 +1,151 @@
+"""Home: every deck with today's counts, or its first error."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from studyapp.core.model import Deck
+from studyapp.services import DeckRow
+
+if TYPE_CHECKING:
+    from studyapp.tui.app import StudyApp
+
+__all__ = ["HomeScreen"]
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "study_selected", "Study deck"),
+        Binding("a", "study_all", "Study all due"),
+        Binding("r", "reload", "Reload decks"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    @property
+    def study_app(self) -> StudyApp:
+        return cast("StudyApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="home"):
+            yield Static("Decks", id="home-title")
+            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            yield Static(id="deck-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="deck")
+        table.add_column("New", key="new")
+        table.add_column("Learn", key="learn")
+        table.add_column("Due", key="due")
+        table.add_column("Leeches", key="leeches")
+        self.refresh_rows()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        selected = table.cursor_row
+        table.clear()
+        self._rows = self.study_app.deck_rows()
+        for index, row in enumerate(self._rows):
+            if row.error:
+                table.add_row(
+                    Text(row.path, style="red"),
+                    Text("-"),
+                    Text("-"),
+                    Text("-"),
+                    Text("error", style="bold red"),
+                    key=str(index),
+                )
+            else:
+                table.add_row(
+                    Text(row.title),
+                    Text(str(row.new), style="blue" if row.new else "dim"),
+                    Text(str(row.learning), style="red" if row.learning else "dim"),
+                    Text(str(row.review), style="green" if row.review else "dim"),
+                    Text(str(row.leeches), style="magenta" if row.leeches else "dim"),
+                    key=str(index),
+                )
+        if self._rows:
+            table.move_cursor(row=min(max(selected, 0), len(self._rows) - 1))
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_study_selected()
+
+    def _selected_row(self) -> DeckRow | None:
+        table = self.query_one("#decks", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        return self._rows[min(table.cursor_row, len(self._rows) - 1)]
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#deck-detail", Static)
+        row = self._selected_row()
+        if row is None:
+            detail.update(Text("No decks found. Add a folder with --decks DIR or STUDYAPP_DECKS."))
+            return
+        if row.error:
+            detail.update(Text(f"This deck could not be loaded:\n{row.error}", style="red"))
+            return
+        deck = self.study_app.library.deck(row.deck)
+        description = deck.description if deck else ""
+        text = Text()
+        text.append(f"{row.title}\n", style="bold")
+        text.append(f"{row.cards} cards · {row.path}\n", style="dim")
+        text.append(description)
+        detail.update(text)
+
+    def _study(self, decks: list[Deck], what: str) -> None:
+        from studyapp.tui.screens.review import ReviewScreen
+
+        session = self.study_app.new_session(decks)
+        if session.current is None:
+            next_due = session.next_due()
+            when = ""
+            if next_due is not None:
+                when = f" Next card due {next_due.astimezone():%a %d %b %H:%M}."
+            self.notify(f"Nothing due in {what} right now.{when}", markup=False)
+            return
+        self.app.push_screen(ReviewScreen(session))
+
+    def action_study_selected(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        if row.error:
+            self.notify(row.error, title="Deck has errors", severity="error", markup=False)
+            return
+        deck = self.study_app.library.deck(row.deck)
+        if deck is not None:
+            self._study([deck], deck.title)
+
+    def action_study_all(self) -> None:
+        decks = self.study_app.library.decks
+        if decks:
+            self._study(decks, "any deck")
+
+    def action_reload(self) -> None:
+        self.study_app.reload_library()
+        self.refresh_rows()
+        self.notify("Decks reloaded.")
+
+    def action_help(self) -> None:
+        from studyapp.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())

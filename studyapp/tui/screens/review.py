@@ -1,0 +1,177 @@
+"""Review: show a prompt, reveal, rate 1-4; undo, suspend."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Rule, Static
+
+from studyapp.core.scheduling import Rating, format_interval
+from studyapp.core.session import StudySession
+from studyapp.tui.widgets.card_text import spans_to_text
+
+__all__ = ["ReviewScreen"]
+
+MAX_DURATION_MS = 10 * 60 * 1000
+"""Time on a card is capped (a student who walks away should not skew stats)."""
+
+RATING_STYLES = {
+    Rating.AGAIN: "bold red",
+    Rating.HARD: "bold yellow",
+    Rating.GOOD: "bold green",
+    Rating.EASY: "bold blue",
+}
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "reveal_or_good", "Show answer", key_display="space"),
+        Binding("enter", "reveal_or_good", "Show answer", show=False),
+        Binding("1", "rate(1)", "Again", show=False),
+        Binding("2", "rate(2)", "Hard", show=False),
+        Binding("3", "rate(3)", "Good", show=False),
+        Binding("4", "rate(4)", "Easy", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("escape,q", "back", "Back"),
+    ]
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+        self.revealed = False
+        self._shown_at = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="review-bar"):
+            yield Static(id="deck-title")
+            yield Static(id="counts")
+        yield Static(id="card-meta")
+        with VerticalScroll(id="card"):
+            yield Static(id="front")
+            yield Rule(id="divider")
+            yield Static(id="back")
+            yield Static(id="explain")
+        yield Static(id="answer-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_current()
+
+    # -- rendering --------------------------------------------------------
+    def show_current(self) -> None:
+        prompt = self.session.current
+        if prompt is None:
+            self._finish()
+            return
+        self.revealed = False
+        self._shown_at = time.monotonic()
+        self.query_one("#deck-title", Static).update(Text(prompt.deck.title, style="bold"))
+        self._update_counts()
+        card = prompt.card
+        meta = Text()
+        meta.append(card.topic, style="bold magenta")
+        meta.append(f"  {card.kind}", style="dim")
+        if card.source is not None:
+            meta.append("  ·  ")
+            meta.append(card.source.label(prompt.deck), style="italic")
+        self.query_one("#card-meta", Static).update(meta)
+        face = prompt.face()
+        self.query_one("#front", Static).update(spans_to_text(face.front))
+        self.query_one("#back", Static).update(spans_to_text(face.back))
+        explain = Text()
+        if card.explain:
+            explain.append("Why: ", style="bold")
+            explain.append(card.explain)
+        self.query_one("#explain", Static).update(explain)
+        for widget_id in ("#divider", "#back", "#explain"):
+            self.query_one(widget_id).display = False
+        self.query_one("#answer-bar", Static).update(
+            Text.assemble(
+                ("space", "bold reverse"), " or ", ("enter", "bold reverse"), " show answer"
+            )
+        )
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+    def _update_counts(self) -> None:
+        counts = self.session.counts()
+        self.query_one("#counts", Static).update(
+            Text.assemble(
+                ("New ", "dim"),
+                (str(counts.new), "bold blue"),
+                ("  Learn ", "dim"),
+                (str(counts.learning), "bold red"),
+                ("  Due ", "dim"),
+                (str(counts.review), "bold green"),
+            )
+        )
+
+    def _reveal(self) -> None:
+        self.revealed = True
+        self.query_one("#divider").display = True
+        self.query_one("#back").display = True
+        self.query_one("#explain").display = bool(
+            self.session.current and self.session.current.card.explain
+        )
+        bar = Text()
+        for rating, interval in self.session.intervals().items():
+            bar.append(f" {int(rating)} ", style=f"{RATING_STYLES[rating]} reverse")
+            bar.append(f" {rating.name.title()} ", style=RATING_STYLES[rating])
+            bar.append(f"{format_interval(interval)}   ", style="dim")
+        self.query_one("#answer-bar", Static).update(bar)
+
+    def _finish(self) -> None:
+        from studyapp.tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.session))
+
+    # -- actions ----------------------------------------------------------
+    def action_reveal_or_good(self) -> None:
+        if self.session.current is None:
+            return
+        if not self.revealed:
+            self._reveal()
+        else:
+            self.action_rate(int(Rating.GOOD))
+
+    def action_rate(self, rating: int) -> None:
+        if self.session.current is None or not self.revealed:
+            return
+        duration = min(int((time.monotonic() - self._shown_at) * 1000), MAX_DURATION_MS)
+        self.session.answer(rating, duration)
+        self.show_current()
+
+    def action_undo(self) -> None:
+        prompt = self.session.undo()
+        if prompt is None:
+            self.notify("Nothing to undo in this session.")
+            return
+        self.notify("Undid the last answer.")
+        self.show_current()
+
+    def action_suspend(self) -> None:
+        prompt = self.session.suspend_current()
+        if prompt is not None:
+            self.notify(
+                f"Suspended '{prompt.card.id}'. It will not be shown until unsuspended.",
+                markup=False,
+            )
+            self.show_current()
+
+    def action_help(self) -> None:
+        from studyapp.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_back(self) -> None:
+        if self.session.summary.studied:
+            self._finish()
+        else:
+            self.app.pop_screen()

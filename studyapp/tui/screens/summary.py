@@ -1,0 +1,72 @@
+"""End of session: what was studied and when the next card is due."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from studyapp.core.session import StudySession
+
+__all__ = ["SummaryScreen", "format_duration"]
+
+
+def format_duration(ms: int) -> str:
+    seconds = round(ms / 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {seconds:02d}s"
+    return f"{seconds}s"
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter,escape,q", "done", "Back to decks"),
+    ]
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="summary"):
+            yield Static(id="summary-title")
+            yield Static(id="summary-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        summary = self.session.summary
+        finished = self.session.current is None
+        title = "Session complete" if finished else "Session paused"
+        self.query_one("#summary-title", Static).update(Text(title, style="bold"))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim")
+        table.add_column(style="bold")
+        table.add_row("Cards studied", str(summary.studied))
+        again_share = f" ({summary.again / summary.studied:.0%})" if summary.studied else ""
+        table.add_row("Again", f"{summary.again}{again_share}")
+        table.add_row("Time spent", format_duration(summary.time_ms))
+        next_due = self.session.next_due()
+        now = self.session.clock()
+        if next_due is None:
+            when = "nothing scheduled"
+        elif next_due <= now:
+            when = "now"
+        else:
+            when = f"{next_due.astimezone():%a %d %b %H:%M}"
+        table.add_row("Next card due", when)
+        counts = self.session.counts()
+        if not finished:
+            table.add_row("Left today", f"{counts.total}")
+        self.query_one("#summary-table", Static).update(table)
+
+    def action_done(self) -> None:
+        self.app.pop_screen()
