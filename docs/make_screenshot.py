@@ -1,6 +1,6 @@
 """Regenerate docs/review-screen.svg from the app itself (bundled deck, fixed clock).
 
-    python docs/make_screenshot.py
+python docs/make_screenshot.py
 """
 
 from __future__ import annotations

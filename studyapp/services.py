@@ -3,16 +3,29 @@ summarise what is due. No Textual here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from studyapp.config import Paths, Settings
 from studyapp.core.library import Library, load_library
+from studyapp.core.model import PromptKey
 from studyapp.core.scheduling import day_bounds
+
+if TYPE_CHECKING:
+    from studyapp.store import Store
 from studyapp.core.session import ReviewRepository, build_queue, prompts_of
 
-__all__ = ["DeckRow", "deck_rows", "due_counts", "load_decks"]
+__all__ = [
+    "DeckRow",
+    "SuspendedRow",
+    "deck_rows",
+    "due_counts",
+    "load_decks",
+    "set_suspended",
+    "suspended_prompts",
+]
 
 
 def load_decks(paths: Paths, settings: Settings) -> Library:
@@ -84,3 +97,62 @@ def due_counts(paths: Paths, settings: Settings) -> list[DeckRow]:
 
     with Store.open(paths.database) as store:
         return deck_rows(library, store, settings)
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedRow:
+    deck: str
+    card: str
+    sibling: str
+    leech: bool
+    lapses: int
+
+
+def suspended_prompts(store: Store, deck_id: str) -> list[SuspendedRow]:
+    """Every suspended prompt of ``deck_id`` (leeches included)."""
+    rows = store.conn.execute(
+        "SELECT card_id, sibling, leech, lapses FROM card_state "
+        "WHERE deck_id = ? AND suspended = 1 ORDER BY card_id, sibling",
+        (deck_id,),
+    )
+    return [SuspendedRow(deck_id, c, s, bool(leech), lapses) for c, s, leech, lapses in rows]
+
+
+def set_suspended(
+    store: Store,
+    library: Library,
+    deck_id: str,
+    card_ids: Sequence[str],
+    suspended: bool,
+    now: datetime,
+) -> list[PromptKey]:
+    """Suspend or unsuspend every prompt of the given cards; return the prompts changed.
+
+    Unknown cards raise ``KeyError`` naming them. Cards no longer in the deck
+    can still be unsuspended (their history is kept).
+    """
+    deck = library.deck(deck_id)
+    known = {p.card.id: p for p in prompts_of(deck)} if deck is not None else {}
+    changed: list[PromptKey] = []
+    missing: list[str] = []
+    for card_id in card_ids:
+        if card_id in known and deck is not None:
+            keys = [p.key for p in prompts_of(deck) if p.card.id == card_id]
+        else:
+            keys = [
+                (deck_id, card_id, sibling)
+                for (sibling,) in store.conn.execute(
+                    "SELECT sibling FROM card_state WHERE deck_id = ? AND card_id = ?",
+                    (deck_id, card_id),
+                )
+            ]
+        if not keys:
+            missing.append(card_id)
+            continue
+        for key in keys:
+            if store.card_state(key).suspended != suspended:
+                store.set_suspended(key, suspended, now)
+                changed.append(key)
+    if missing:
+        raise KeyError(f"no card {', '.join(missing)} in deck '{deck_id}'")
+    return changed

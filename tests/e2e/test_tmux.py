@@ -81,7 +81,5 @@ def test_study_one_card_in_a_real_terminal(tmux: Callable[..., str], tmp_path: P
     wait_for(capture, "EXITED:0")
 
     with sqlite3.connect(home / "studyapp.db") as conn:
-        rows = conn.execute(
-            "SELECT deck_id, rating, action, undone_at FROM review_log"
-        ).fetchall()
+        rows = conn.execute("SELECT deck_id, rating, action, undone_at FROM review_log").fetchall()
     assert rows == [("selank", 3, "review", None)]
