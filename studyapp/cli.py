@@ -81,14 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_check(targets: Sequence[Path], fmt: str) -> int:
     from studyapp.core.library import load_library
-    from studyapp.core.model import Severity
+    from studyapp.core.model import Diagnostic, Severity
 
-    missing = [t for t in targets if not t.exists()]
-    for target in missing:
-        print(f"{target}:1:1: error: no such file or folder [io]", file=sys.stderr)
+    missing = [
+        Diagnostic(str(t), 1, 1, Severity.ERROR, "no such file or folder", "io")
+        for t in targets
+        if not t.exists()
+    ]
     library = load_library([t for t in targets if t.exists()])
-    diagnostics = [d for r in library.results for d in r.diagnostics]
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics) + len(missing)
+    diagnostics = missing + [d for r in library.results for d in r.diagnostics]
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
     files = len(library.results)
     cards = sum(len(r.deck.cards) for r in library.results if r.deck is not None)
@@ -105,7 +107,7 @@ def cmd_check(targets: Sequence[Path], fmt: str) -> int:
         for diagnostic in diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         print(
-            f"checked {files} file{'s' * (files != 1)}, {cards} cards: "
+            f"checked {files} file{'s' * (files != 1)}, {cards} card{'s' * (cards != 1)}: "
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         )
     return 1 if errors else 0
@@ -129,15 +131,22 @@ def cmd_due(paths: Paths, settings: Settings, *, as_json: bool) -> int:
 
 
 def cmd_rebuild(paths: Paths, settings: Settings) -> int:
+    import sqlite3
+
     from studyapp.core.scheduling import Policy
     from studyapp.store import Store
 
     if not paths.database.exists():
         print(f"no database at {paths.database}: nothing to rebuild")
         return 0
-    with Store.open(paths.database) as store:
-        count = store.rebuild(Policy(settings.scheduler))
-        reviews = store.review_count()
+    try:
+        with Store.open(paths.database) as store:
+            count = store.rebuild(Policy(settings.scheduler))
+            reviews = store.review_count()
+    except (RuntimeError, sqlite3.Error) as exc:
+        # A database from a newer studyapp, a file that is not a database, a locked one.
+        print(f"studyapp: cannot rebuild {paths.database}: {exc}", file=sys.stderr)
+        return 1
     print(f"rebuilt {count} card states from {reviews} reviews in {paths.database}")
     return 0
 

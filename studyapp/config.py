@@ -12,6 +12,7 @@ Nothing here touches the disk at import time.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -118,6 +119,44 @@ def _number(table: Mapping[str, Any], key: str, default: float, low: float, high
     return value
 
 
+def _integer(table: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{key} must be a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+def _flag(table: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} must be true or false, got {value!r}")
+    return value
+
+
+_TOP_KEYS = ("decks", "include_bundled_decks", "scheduling", "deck")
+_SCHEDULING_KEYS = (
+    "desired_retention",
+    "learning_steps",
+    "relearning_steps",
+    "maximum_interval",
+    "leech_threshold",
+    "fuzz",
+    "day_rollover_hour",
+    "new_per_day",
+    "reviews_per_day",
+)
+_DECK_KEYS = ("new_per_day", "reviews_per_day")
+
+
+def _known_keys(table: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+    """A misspelt setting is an error, not silently ignored."""
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(f"unknown setting '{key}' in {where}{hint}")
+
+
 def load_settings(
     paths: Paths,
     *,
@@ -141,12 +180,16 @@ def load_settings(
 def _settings(
     data: Mapping[str, Any], paths: Paths, extra_decks: Sequence[Path], env: Mapping[str, str]
 ) -> Settings:
+    _known_keys(data, _TOP_KEYS, "the top level")
     dirs: list[Path] = []
-    include_bundled = bool(data.get("include_bundled_decks", True))
+    include_bundled = _flag(data, "include_bundled_decks", True)
     if include_bundled:
         dirs.append(bundled_decks_dir())
-    for entry in data.get("decks", []):
-        path = Path(str(entry)).expanduser()
+    decks = data.get("decks", [])
+    if not isinstance(decks, list) or not all(isinstance(e, str) and e.strip() for e in decks):
+        raise ConfigError('decks must be a list of folders, like decks = ["~/pharm-decks"]')
+    for entry in decks:
+        path = Path(entry).expanduser()
         dirs.append(path if path.is_absolute() else paths.config_dir / path)
     for entry in env.get("STUDYAPP_DECKS", "").split(os.pathsep):
         if entry.strip():
@@ -156,34 +199,45 @@ def _settings(
     sched = data.get("scheduling", {})
     if not isinstance(sched, dict):
         raise ConfigError("[scheduling] must be a table")
+    _known_keys(sched, _SCHEDULING_KEYS, "[scheduling]")
     defaults = SchedulerConfig()
-    scheduler = SchedulerConfig(
-        desired_retention=_number(
-            sched, "desired_retention", defaults.desired_retention, 0.7, 0.99
-        ),
-        learning_steps=_steps(sched["learning_steps"], "learning_steps")
-        if "learning_steps" in sched
-        else defaults.learning_steps,
-        relearning_steps=_steps(sched["relearning_steps"], "relearning_steps")
-        if "relearning_steps" in sched
-        else defaults.relearning_steps,
-        maximum_interval=int(
-            _number(sched, "maximum_interval", defaults.maximum_interval, 1, 36500)
-        ),
-        leech_threshold=int(_number(sched, "leech_threshold", defaults.leech_threshold, 0, 1000)),
-        enable_fuzz=bool(sched.get("fuzz", True)),
-    )
-    rollover = int(_number(sched, "day_rollover_hour", 4, 0, 23))
-    limits = DailyLimits(
-        new=int(_number(sched, "new_per_day", 20, 0, 100000)),
-        reviews=int(_number(sched, "reviews_per_day", 200, 0, 1000000)),
-    )
+    try:
+        scheduler = SchedulerConfig(
+            desired_retention=_number(
+                sched, "desired_retention", defaults.desired_retention, 0.7, 0.99
+            ),
+            learning_steps=_steps(sched["learning_steps"], "learning_steps")
+            if "learning_steps" in sched
+            else defaults.learning_steps,
+            relearning_steps=_steps(sched["relearning_steps"], "relearning_steps")
+            if "relearning_steps" in sched
+            else defaults.relearning_steps,
+            maximum_interval=_integer(
+                sched, "maximum_interval", defaults.maximum_interval, 1, 36500
+            ),
+            leech_threshold=_integer(sched, "leech_threshold", defaults.leech_threshold, 0, 1000),
+            enable_fuzz=_flag(sched, "fuzz", True),
+        )
+        rollover = _integer(sched, "day_rollover_hour", 4, 0, 23)
+        limits = DailyLimits(
+            new=_integer(sched, "new_per_day", 20, 0, 100000),
+            reviews=_integer(sched, "reviews_per_day", 200, 0, 1000000),
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"[scheduling] {exc}") from None
+    deck_tables = data.get("deck", {})
+    if not isinstance(deck_tables, dict):
+        raise ConfigError("deck must be a table of [deck.<id>] tables")
     deck_limits: dict[str, DailyLimits] = {}
-    for deck_id, table in data.get("deck", {}).items():
+    for deck_id, table in deck_tables.items():
         if not isinstance(table, dict):
             raise ConfigError(f"[deck.{deck_id}] must be a table")
-        deck_limits[deck_id] = DailyLimits(
-            new=int(_number(table, "new_per_day", limits.new, 0, 100000)),
-            reviews=int(_number(table, "reviews_per_day", limits.reviews, 0, 1000000)),
-        )
+        _known_keys(table, _DECK_KEYS, f"[deck.{deck_id}]")
+        try:
+            deck_limits[deck_id] = DailyLimits(
+                new=_integer(table, "new_per_day", limits.new, 0, 100000),
+                reviews=_integer(table, "reviews_per_day", limits.reviews, 0, 1000000),
+            )
+        except ConfigError as exc:
+            raise ConfigError(f"[deck.{deck_id}] {exc}") from None
     return Settings(tuple(dirs), scheduler, rollover, limits, deck_limits, include_bundled)

@@ -25,7 +25,7 @@ from studyapp.core.yamlsafe import MAX_BYTES
 
 __all__ = ["CACHE_VERSION", "Library", "discover", "load_library"]
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 """Bump when the loader's output changes, to invalidate every cache entry."""
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -109,8 +109,8 @@ def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
     try:
         with open(entry, encoding="utf-8") as handle:
             return result_from_json(json.load(handle))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # a missing or unreadable entry is simply rebuilt
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        pass  # a missing, unreadable or malformed entry is simply rebuilt
     result = load_deck_bytes(data, name)
     _write_atomic(entry, json.dumps(result_to_json(result), separators=(",", ":")))
     return result

@@ -8,6 +8,7 @@ reported, not just the first.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from collections.abc import Iterable, Mapping
@@ -75,15 +76,23 @@ class LoadResult:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
 
+def _one_line(message: str) -> str:
+    """A message safe to print: messages quote deck text (keys, kind names,
+    sections), which may hold escape sequences or newlines."""
+    return " ".join(sanitize(message).splitlines())
+
+
 class _Collector:
     def __init__(self, path: str) -> None:
         self.path = path
         self.items: list[Diagnostic] = []
 
     def error(self, line: int, col: int, message: str, rule: str) -> None:
+        message = _one_line(message)
         self.items.append(Diagnostic(self.path, line, col, Severity.ERROR, message, rule))
 
     def warning(self, line: int, col: int, message: str, rule: str) -> None:
+        message = _one_line(message)
         self.items.append(Diagnostic(self.path, line, col, Severity.WARNING, message, rule))
 
     def at(self, node: Node, message: str, rule: str) -> None:
@@ -111,14 +120,21 @@ def load_deck_bytes(data: bytes, path: str) -> LoadResult:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        out.error(line, col, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})", "encoding")
+        # "utf-8-sig" reports offsets after the BOM, if there is one.
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        bad = exc.start + bom
+        line = data.count(b"\n", 0, bad) + 1
+        line_start = max(data.rfind(b"\n", 0, bad) + 1, bom)
+        # Columns count characters, like every other diagnostic (the bytes
+        # before the bad one decoded fine; a BOM is not a column).
+        col = len(data[line_start:bad].decode("utf-8")) + 1
+        out.error(line, col, f"file is not valid UTF-8 (byte 0x{data[bad]:02x})", "encoding")
         return LoadResult(path, None, tuple(out.items))
     root, problems = read_yaml(text)
     for problem in problems:
         out.error(problem.line, problem.col, problem.message, problem.rule)
-    if root is None:
+    if root is None or (root.value is None and not problems):
+        # A bare "---" or "~" document holds nothing either.
         if not problems:
             out.error(1, 1, "file is empty: a deck needs 'deck', 'title' and 'cards'", "empty")
         return LoadResult(path, None, tuple(out.items))
@@ -176,10 +192,11 @@ def _scalar_text(
     node: Node, name: str, out: _Collector, *, allow_numbers: bool = True
 ) -> str | None:
     value = node.value
-    if isinstance(value, str) or (
-        allow_numbers and isinstance(value, (int, float)) and not isinstance(value, bool)
-    ):
-        return str(value)
+    if isinstance(value, str):
+        return value
+    if allow_numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
+        # The text as written: ``1.50`` stays "1.50", not "1.5".
+        return node.raw if node.raw is not None else str(value)
     out.at(node, f"'{name}' must be text, not {_type_name(node)}", "wrong-type")
     return None
 
@@ -301,7 +318,7 @@ def _cards(node: Node | None, sources: Mapping[str, Source], out: _Collector) ->
                 out.at(id_node, message, "duplicate-id")
                 duplicate = True
             else:
-                seen[id_node.value] = card_node
+                seen[id_node.value] = id_node
         card = _card(card_node, sources, out)
         if card is not None and not duplicate:
             cards.append(card)
@@ -353,14 +370,20 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
                 _scalar_text(fields[spec.name], spec.name, out)
             else:
                 _check_field(spec, fields[spec.name], out)
+    # The kind checks its own fields even when a common one (id, topic) is
+    # missing, so every error of the card is reported at once; an absent kind
+    # field is not reported twice (``CheckContext.text`` is silent about it).
     ctx = CheckContext(out.path, node, fields)
-    data = kind.check(ctx) if complete else None
+    data = kind.check(ctx)
     out.items.extend(ctx.diagnostics)
     if "source" not in fields and sources:
         out.warning(
-            node.line, node.col, f"card '{values.get('id', '?')}' has no 'source'", "missing-source"
+            node.line,
+            node.col,
+            f"card '{values.get('id') or '?'}' has no 'source'",
+            "missing-source",
         )
-    if data is None or (len(out.items) > before and _has_error(out.items[before:])):
+    if not complete or data is None or _has_error(out.items[before:]):
         return None
     return Card(
         id=values["id"],

@@ -148,7 +148,7 @@ class Policy:
         threshold (and every half-threshold after it) suspends the card and
         flags it as a leech.
         """
-        _check_utc(now)
+        now = _as_utc(now)
         scheduler = self._scheduler if fuzz else self._exact
         card = self._to_fsrs(state)
         if fuzz and self._rng is not None and self.config.enable_fuzz:
@@ -191,6 +191,7 @@ class Policy:
 
     def preview(self, state: CardState, now: datetime) -> dict[Rating, timedelta]:
         """The interval each rating would give (without fuzz)."""
+        now = _as_utc(now)
         out: dict[Rating, timedelta] = {}
         for rating in Rating:
             after = self.review(state, rating, now, fuzz=False)
@@ -200,6 +201,7 @@ class Policy:
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         """Predicted probability of recall at ``now`` (0 for new cards)."""
+        now = _as_utc(now)
         if state.state is State.NEW or state.stability is None:
             return 0.0
         return float(self._exact.get_card_retrievability(self._to_fsrs(state), now))
@@ -225,9 +227,24 @@ class Policy:
         return state
 
 
-def _check_utc(moment: datetime) -> None:
-    if moment.tzinfo is None or moment.utcoffset() != timedelta(0):
+def _as_utc(moment: datetime) -> datetime:
+    """``moment`` with ``datetime.UTC`` as its tzinfo; naive or non-UTC raises ``ValueError``.
+
+    Other UTC tzinfos (``ZoneInfo("UTC")``, ``ZoneInfo("Etc/GMT")``) are
+    accepted and normalised, since py-fsrs itself only accepts
+    ``datetime.UTC``. A zone that is only at +00:00 part of the year
+    (``Europe/London`` in winter) is refused all year round.
+    """
+    tz = moment.tzinfo
+    if tz is not UTC and (
+        tz is None
+        or any(
+            tz.utcoffset(moment.replace(month=month, day=1)) != timedelta(0)
+            for month in (moment.month, 1, 7)
+        )
+    ):
         raise ValueError(f"datetimes must be timezone-aware UTC, got {moment!r}")
+    return moment if tz is UTC else moment.astimezone(UTC)
 
 
 def day_bounds(
@@ -236,10 +253,15 @@ def day_bounds(
     """The start and end (UTC) of the study day containing ``now``.
 
     A study day runs from ``rollover_hour`` local time (``tz``, default the
-    system's) to the same hour the next day.
+    system's) to the same hour the next day, also across a DST change.
     """
-    local = now.astimezone(tz)
-    start = local.replace(hour=rollover_hour, minute=0, second=0, microsecond=0)
+    _as_utc(now)
+    # Without ``tz``, ``astimezone()`` would give a fixed offset, wrong on the
+    # other side of a DST change; naive local times are converted with the
+    # system's rules (mktime), so do the arithmetic on those instead.
+    local = now.astimezone(tz) if tz is not None else now.astimezone().replace(tzinfo=None)
+    # fold=0: when the rollover hour happens twice (DST ends), the day starts at the first.
+    start = local.replace(hour=rollover_hour, minute=0, second=0, microsecond=0, fold=0)
     if local < start:
         start -= timedelta(days=1)
     # Wall-clock arithmetic: with a zoneinfo ``tz`` the rollover hour survives DST.
@@ -249,18 +271,19 @@ def day_bounds(
 
 def format_interval(delta: timedelta) -> str:
     """A short label for an interval: ``<1m``, ``10m``, ``3h``, ``4d``, ``2.5mo``, ``1.2y``."""
+    # Each unit is chosen on the rounded value, so 59m40s reads "1h", not "60m".
     seconds = delta.total_seconds()
     if seconds < 60:
         return "<1m"
     minutes = seconds / 60
-    if minutes < 60:
+    if round(minutes) < 60:
         return f"{round(minutes)}m"
     hours = minutes / 60
-    if hours < 24:
+    if round(hours) < 24:
         return f"{round(hours)}h"
     days = hours / 24
-    if days < 30:
+    if round(days) < 30:
         return f"{round(days)}d"
-    if days < 365:
+    if round(days / 30, 1) < 12:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"

@@ -252,7 +252,10 @@ class StudySession:
         self._prompts = [p for deck in self.decks for p in prompts_of(deck)]
         self._by_key = {p.key: p for p in self._prompts}
         self._undo: list[_Answered] = []
-        self._picks = 0
+        # New and review prompts answered so far this study day, to spread
+        # the new ones evenly through the reviews.
+        self._new_shown = 0
+        self._reviews_shown = 0
         self.current: Prompt | None = None
         self._reload()
 
@@ -264,6 +267,10 @@ class StudySession:
         self.states = self.repository.card_states(deck_ids)
         self.today = self.repository.day_counts(deck_ids, self._day_start)
         self._rebuild()
+
+    def _new_day(self) -> None:
+        self._new_shown = self._reviews_shown = 0
+        self._reload()
 
     def _rebuild(self) -> None:
         self.queue = build_queue(self._prompts, self.states, self.today, self.limits, self._day_end)
@@ -277,9 +284,12 @@ class StudySession:
             if due is not None and due <= now:
                 return queue.learning[0]
         if queue.review and queue.new:
-            # Spread new prompts evenly through the reviews.
-            every = len(queue.review) // len(queue.new) + 1
-            return queue.new[0] if self._picks % every == 0 else queue.review[0]
+            # Spread new prompts evenly through the reviews: merge the two
+            # queues by each prompt's share of the day's total (reviews first
+            # on a tie), e.g. 100 reviews and 10 new give a new one every ~9.
+            new_at = (self._new_shown + 1) / (self._new_shown + len(queue.new) + 1)
+            review_at = (self._reviews_shown + 1) / (self._reviews_shown + len(queue.review) + 1)
+            return queue.new[0] if new_at < review_at else queue.review[0]
         if queue.review:
             return queue.review[0]
         if queue.new:
@@ -313,6 +323,19 @@ class StudySession:
         ]
         return min(dues) if dues else None
 
+    def refresh(self) -> Prompt | None:
+        """Catch up with the clock while idle; return the current prompt.
+
+        After the day rollover the new study day is loaded (its limits, and
+        the siblings buried yesterday); when nothing is current, a learning
+        prompt that has come due since the last answer is picked.
+        """
+        if self.clock() >= self._day_end:
+            self._new_day()
+        elif self.current is None:
+            self.current = self._pick()
+        return self.current
+
     # -- intents ----------------------------------------------------------
     def answer(self, rating: int, duration_ms: int, answer: str | None = None) -> CardState:
         """Rate the current prompt; the review is committed before returning."""
@@ -321,7 +344,7 @@ class StudySession:
             raise RuntimeError("no card to answer")
         now = self.clock()
         if now >= self._day_end:
-            self._reload()
+            self._new_day()
         before = self.state_of(prompt)
         after = self.policy.review(before, rating, now)
         record = ReviewRecord(
@@ -332,14 +355,15 @@ class StudySession:
         counts = self.today.setdefault(prompt.deck.id, DayCounts())
         if before.state is State.NEW:
             counts.new += 1
+            self._new_shown += 1
         elif before.state is State.REVIEW:
             counts.reviews += 1
+            self._reviews_shown += 1
         counts.touched_cards.add(prompt.card.id)
         self._undo.append(_Answered(log_id, prompt, before, rating, duration_ms))
         self.summary.studied += 1
         self.summary.again += rating == Rating.AGAIN
         self.summary.time_ms += duration_ms
-        self._picks += 1
         self._rebuild()
         self.summary.next_due = self.next_due()
         return after
@@ -356,9 +380,13 @@ class StudySession:
         self.summary.studied -= 1
         self.summary.again -= last.rating == Rating.AGAIN
         self.summary.time_ms -= last.duration_ms
-        self._picks = max(0, self._picks - 1)
+        if last.before.state is State.NEW:
+            self._new_shown = max(0, self._new_shown - 1)
+        elif last.before.state is State.REVIEW:
+            self._reviews_shown = max(0, self._reviews_shown - 1)
         self._reload()
         self.current = last.prompt
+        self.summary.next_due = self.next_due()
         return last.prompt
 
     def suspend_current(self) -> Prompt | None:

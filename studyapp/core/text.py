@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 __all__ = ["Span", "join_spans", "parse_inline", "plain", "sanitize"]
 
-# C0 controls except tab and newline, DEL, C1 controls, and the Unicode
-# bidirectional overrides/isolates that can visually reorder text.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, C1 controls, the Unicode
+# bidirectional overrides/isolates that can visually reorder text, and lone
+# surrogates (a YAML "\ud800" escape), which no terminal can encode.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def sanitize(text: str) -> str:
@@ -54,7 +55,10 @@ _TOKEN_RE = re.compile(r"\\[*`\\]|\*\*|\*|`")
 def parse_inline(text: str, extra: frozenset[str] = frozenset()) -> list[Span]:
     """Parse the formatting subset of ``text`` into spans.
 
-    Unclosed markers are kept literally, so ``2 * 3`` stays ``2 * 3``.
+    Unclosed markers are kept literally, so ``2 * 3`` stays ``2 * 3``; like
+    Markdown, a ``*`` or ``**`` followed by a space does not open emphasis and
+    one preceded by a space does not close it (``2 * 3 * 4`` is literal too).
+    Inside ```code``` the emphasis markers are literal.
     ``extra`` styles are added to every span (used for cloze deletions).
     """
     spans: list[Span] = []
@@ -67,7 +71,7 @@ def parse_inline(text: str, extra: frozenset[str] = frozenset()) -> list[Span]:
             spans.append(Span("".join(buf), frozenset(active) | extra))
             buf.clear()
 
-    closers = _closing_positions(text)
+    openers, closers = _pair_markers(text)
     for match in _TOKEN_RE.finditer(text):
         buf.append(text[pos : match.start()])
         pos = match.end()
@@ -75,11 +79,11 @@ def parse_inline(text: str, extra: frozenset[str] = frozenset()) -> list[Span]:
         if token.startswith("\\"):
             buf.append(token[1])
             continue
-        style = {"**": "bold", "*": "italic", "`": "code"}[token]
-        if style in active:
+        style = _STYLES[token]
+        if match.start() in closers and style in active:
             flush()
             active.remove(style)
-        elif match.start() in closers and "code" not in active:
+        elif match.start() in openers:
             flush()
             active.append(style)
         else:
@@ -89,31 +93,55 @@ def parse_inline(text: str, extra: frozenset[str] = frozenset()) -> list[Span]:
     return _merge(spans)
 
 
-def _closing_positions(text: str) -> set[int]:
-    """Offsets of opening markers that have a matching closing marker."""
-    openers: set[int] = set()
+_STYLES = {"**": "bold", "*": "italic", "`": "code"}
+
+
+def _pair_markers(text: str) -> tuple[set[int], set[int]]:
+    """Offsets of the markers that open and that close a style.
+
+    Backticks pair first, in order (code wins, as in Markdown); emphasis
+    markers inside code are literal. Emphasis markers then pair with the next
+    marker of the same kind that can close them.
+    """
+    tokens = [
+        (m.start(), m.group()) for m in _TOKEN_RE.finditer(text) if not m.group().startswith("\\")
+    ]
+    ticks = [start for start, token in tokens if token == "`"]
+    # An empty pair (```` `` ```` or ``****``) is literal text, not an empty span.
+    code = [(a, b) for a, b in zip(ticks[0::2], ticks[1::2], strict=False) if b > a + 1]
+    openers = {start for start, _ in code}
+    closers = {end for _, end in code}
     pending: dict[str, int] = {}
-    for match in _TOKEN_RE.finditer(text):
-        token = match.group()
-        if token.startswith("\\"):
+    spans = iter(code)  # in order, so one pass finds what is inside code
+    span = next(spans, None)
+    for start, token in tokens:
+        while span is not None and span[1] < start:
+            span = next(spans, None)
+        if token == "`" or (span is not None and span[0] < start):
             continue
-        if token in pending:
+        end = start + len(token)
+        can_open = end < len(text) and not text[end].isspace()
+        can_close = start > 0 and not text[start - 1].isspace()
+        if token in pending and can_close and pending[token] + len(token) < start:
             openers.add(pending.pop(token))
-        else:
-            pending[token] = match.start()
-    return openers
+            closers.add(start)
+        elif can_open:
+            pending[token] = start
+    return openers, closers
 
 
 def _merge(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
+    # Collect runs of equal styles and join each once: concatenating span by
+    # span is quadratic (a cloze card with many deletions has many spans).
+    runs: list[tuple[frozenset[str], list[str]]] = []
     for span in spans:
         if not span.text:
             continue
-        if merged and merged[-1].styles == span.styles:
-            merged[-1] = Span(merged[-1].text + span.text, span.styles)
+        if runs and runs[-1][0] == span.styles:
+            runs[-1][1].append(span.text)
         else:
-            merged.append(span)
-    return merged
+            runs.append((span.styles, [span.text]))
+    return [Span("".join(texts), styles) for styles, texts in runs]
 
 
 def join_spans(*parts: list[Span]) -> list[Span]:

@@ -23,7 +23,7 @@ from typing import Any, Final
 
 import yaml
 from yaml.parser import Parser as _PyParser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
 
 
@@ -64,6 +64,8 @@ class Node:
     scalars, a ``list[Node]`` for sequences and a ``dict[str, Node]`` for
     mappings. ``keys`` holds, for a mapping, the node of each key (for
     positions). ``size`` counts the nodes beneath, aliases expanded.
+    ``raw`` is a scalar's text as written (``"1.50"`` for the float ``1.5``),
+    so text fields keep what the author typed.
     """
 
     value: Any
@@ -72,6 +74,7 @@ class Node:
     keys: dict[str, Node] | None = None
     size: int = 1
     quoted: bool = False
+    raw: str | None = None
 
     @property
     def kind(self) -> str:
@@ -149,7 +152,10 @@ def _plain_scalar(value: str) -> Any:
     first = value[0]
     if first in "0123456789+-.":
         if _INT_RE.match(value):
-            return int(value.replace("_", ""))
+            try:
+                return int(value.replace("_", ""))
+            except ValueError:  # over Python's 4,300-digit limit: keep the text
+                return value
         if _FLOAT_RE.match(value) and value not in (".", "+.", "-."):
             return float(value.replace("_", ""))
         if value in (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"):
@@ -203,12 +209,13 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
                 1, 1, f"file is larger than the {MAX_BYTES // 1048576} MiB limit", True, "too-large"
             )
         ]
-    parser = _Parser(text)
     anchors: dict[str, Node] = {}
     stack: list[_Frame] = []
     root: Node | None = None
     documents = 0
     try:
+        # The pure Python reader checks every character here, so it can raise.
+        parser = _Parser(text)
         while True:
             event = parser.get_event()
             if event is None:  # pragma: no cover - defensive
@@ -235,7 +242,7 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
             mark = event.start_mark
             if etype is yaml.ScalarEvent:
                 value, quoted = _scalar(event)
-                node = Node(value, mark.line + 1, mark.column + 1, quoted=quoted)
+                node = Node(value, mark.line + 1, mark.column + 1, quoted=quoted, raw=event.value)
                 anchor = event.anchor
             elif etype is yaml.AliasEvent:
                 target = anchors.get(event.anchor)
@@ -291,15 +298,22 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
                 container.append(node)
             elif parent.pending_key is None:
                 if isinstance(node.value, (dict, list)):
-                    problems.append(
-                        YamlProblem(node.line, node.col, "mapping keys must be plain values")
-                    )
-                    node = Node(repr(node.value)[:40], node.line, node.col)
+                    # Report where the key is written (an alias's target may be
+                    # elsewhere) and never repr() it: an aliased key can expand
+                    # to millions of nodes.
+                    if etype is yaml.AliasEvent:
+                        line, col = mark.line + 1, mark.column + 1
+                    else:
+                        line, col = node.line, node.col
+                    problems.append(YamlProblem(line, col, "mapping keys must be plain values"))
+                    node = Node(f"<{node.kind} key at {line}:{col}>", line, col)
                 parent.pending_key = node
             else:
                 key_node = parent.pending_key
                 parent.pending_key = None
-                key = key_node.value if isinstance(key_node.value, str) else str(key_node.value)
+                key = key_node.value
+                if not isinstance(key, str):
+                    key = key_node.raw if key_node.raw is not None else str(key)
                 keys = parent.node.keys
                 assert keys is not None
                 if key in keys:
@@ -324,6 +338,15 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
             message = f"{exc.problem} ({exc.context})"
         problems.append(YamlProblem(line, col, f"YAML syntax error: {message}", True))
         return None, problems
+    except ReaderError as exc:  # a character YAML does not allow
+        line, col = _position(text, exc.position)
+        character = exc.character
+        what = (
+            f"byte 0x{character[0]:02x}" if isinstance(character, bytes) else f"U+{character:04X}"
+        )
+        message = f"file contains a character YAML does not allow ({what}): {exc.reason}"
+        problems.append(YamlProblem(line, col, message, True))
+        return None, problems
     except _Unsupported as exc:
         problems.append(YamlProblem(mark.line + 1, mark.column + 1, str(exc), True))
         return None, problems
@@ -334,3 +357,10 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
         problems.append(YamlProblem(line, col, f"YAML error: {exc}", True))
         return None, problems
     return root, problems
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``offset`` in ``text``."""
+    offset = max(0, min(offset, len(text)))
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -34,24 +34,56 @@ def migrations() -> list[tuple[int, str, str]]:
 SCHEMA_VERSION = len(migrations())
 
 
-def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
-    """Apply pending migrations up to ``target`` (default: all); return the new version."""
-    current: int = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
+def _version(conn: sqlite3.Connection) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
         raise RuntimeError(
-            f"database schema version {current} is newer than this studyapp "
+            f"database schema version {version} is newer than this studyapp "
             f"understands ({SCHEMA_VERSION}); upgrade studyapp"
         )
+    return version
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into complete SQL statements."""
+    out: list[str] = []
+    pending = ""
+    for chunk in sql.split(";"):
+        pending += chunk + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip().strip(";").strip():
+                out.append(pending)
+            pending = ""
+    if pending.rstrip(";").strip():
+        out.append(pending.rstrip(";"))
+    return out
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
+    """Apply pending migrations up to ``target`` (default: all); return the new version.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction together
+    with its ``user_version`` bump, so a failing one leaves no partial schema,
+    and the version is read again under the write lock, so two processes
+    opening a new database at once do not both apply the same migration.
+    """
+    current = _version(conn)
     for number, _name, sql in migrations():
         if number <= current or (target is not None and number > target):
             continue
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-        except sqlite3.Error:
+            current = _version(conn)
+            if number > current:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+                current = number
+        except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        current = number
+        conn.execute("COMMIT")
     return current
 
 

@@ -189,14 +189,31 @@ class Store:
         return cursor.lastrowid
 
     def undo_review(self, log_id: int, key: PromptKey, previous: CardState) -> None:
+        """Mark review ``log_id`` of ``key`` undone and restore ``previous``.
+
+        Only the prompt's latest live log row can be undone: restoring the
+        state from before an older one would no longer be what the log replays
+        to (``ValueError``). A missing, already undone or foreign row is a
+        ``LookupError``.
+        """
         with self._transaction() as conn:
+            later = conn.execute(
+                "SELECT id FROM review_log WHERE deck_id=? AND card_id=? AND sibling=? "
+                "AND id > ? AND undone_at IS NULL LIMIT 1",
+                (*key, log_id),
+            ).fetchone()
+            if later is not None:
+                raise ValueError(
+                    f"review {log_id} cannot be undone: {key} has a later log entry ({later[0]})"
+                )
             updated = conn.execute(
                 "UPDATE review_log SET undone_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') "
-                "WHERE id = ? AND undone_at IS NULL",
-                (log_id,),
+                "WHERE id = ? AND deck_id=? AND card_id=? AND sibling=? AND action = 'review' "
+                "AND undone_at IS NULL",
+                (log_id, *key),
             ).rowcount
             if updated != 1:
-                raise LookupError(f"review {log_id} does not exist or was already undone")
+                raise LookupError(f"review {log_id} of {key} does not exist or was already undone")
             self._put_state(conn, key, previous)
 
     def set_suspended(self, key: PromptKey, suspended: bool, at: datetime) -> CardState:
@@ -245,8 +262,9 @@ class Store:
 
     def rebuild(self, policy: Policy) -> int:
         """Recompute ``card_state`` from the log; return the number of prompts."""
-        states = self.replay_states(policy)
         with self._transaction() as conn:
+            # Read the log under the write lock, so no answer lands in between.
+            states = self.replay_states(policy)
             conn.execute("DELETE FROM card_state")
             for key, state in states.items():
                 self._put_state(conn, key, state)

@@ -59,12 +59,14 @@ class CheckContext:
 
     def error(self, node: Node | None, message: str, rule: str) -> None:
         where = node or self.card_node
+        message = " ".join(sanitize(message).splitlines())  # it may quote deck text
         self.diagnostics.append(
             Diagnostic(self.path, where.line, where.col, Severity.ERROR, message, rule)
         )
 
     def warning(self, node: Node | None, message: str, rule: str) -> None:
         where = node or self.card_node
+        message = " ".join(sanitize(message).splitlines())  # it may quote deck text
         self.diagnostics.append(
             Diagnostic(self.path, where.line, where.col, Severity.WARNING, message, rule)
         )
@@ -76,9 +78,16 @@ class CheckContext:
         whitespace-only value is reported here.
         """
         node = self.fields.get(name)
-        if node is None or not isinstance(node.value, (str, int, float)):
+        if node is None or isinstance(node.value, bool):
             return None
-        text = sanitize(str(node.value)).strip()
+        if isinstance(node.value, str):
+            value = node.value
+        elif isinstance(node.value, (int, float)):
+            # Numbers are text as written: ``1.50`` stays "1.50".
+            value = node.raw if node.raw is not None else str(node.value)
+        else:
+            return None
+        text = sanitize(value).strip()
         if not text:
             self.error(node, f"'{name}' is empty", "empty-field")
             return None

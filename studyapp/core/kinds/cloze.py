@@ -30,7 +30,6 @@ fields = (
     ),
 )
 
-_DELETION_RE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _NUMBER_RE = re.compile(r"c(\d+)::", re.IGNORECASE)
 
 
@@ -44,28 +43,44 @@ class Deletion:
 
 
 def parse_deletions(text: str) -> tuple[list[Deletion], str | None]:
-    """Find the deletions of ``text``; the second item is an error message."""
+    """Find the deletions of ``text``; the second item is an error message.
+
+    A plain scan with ``str.find``: a lazy ``{{(.*?)}}`` regex retries from
+    every ``{{`` that has no ``}}`` after it, which is quadratic (a long run
+    of ``{`` took minutes).
+    """
     deletions: list[Deletion] = []
+    outside: list[str] = []
     position = 0
-    for match in _DELETION_RE.finditer(text):
-        body = match.group(1)
+    pos = 0
+    while True:
+        start = text.find("{{", pos)
+        end = text.find("}}", start + 2) if start >= 0 else -1
+        if end < 0:
+            outside.append(text[pos:])
+            break
+        outside.append(text[pos:start])
+        body = text[start + 2 : end]
         if "{{" in body:
-            return [], f"unbalanced braces: '{{{{' at offset {match.start()} is not closed"
+            return [], f"unbalanced braces: '{{{{' at offset {start} is not closed"
         number_match = _NUMBER_RE.match(body)
         if number_match:
-            number = int(number_match.group(1))
+            digits = number_match.group(1)
+            if len(digits) > 6:  # int() refuses over 4,300 digits; no card needs 7
+                return [], f"deletion number c{digits[:8]}... at offset {start} is too large"
+            number = int(digits)
             body = body[number_match.end() :]
         else:
             position += 1
             number = position
         answer, _, hint = body.partition("::")
         if not answer.strip():
-            return [], f"empty deletion at offset {match.start()}"
-        deletions.append(Deletion(match.start(), match.end(), number, answer, hint.strip() or None))
-    rest = _DELETION_RE.sub("", text)
-    if "{{" in rest or "}}" in rest:
-        marker = "{{" if "{{" in rest else "}}"
-        return [], f"unbalanced braces: a '{marker}' has no partner"
+            return [], f"empty deletion at offset {start}"
+        deletions.append(Deletion(start, end + 2, number, answer, hint.strip() or None))
+        pos = end + 2
+    for marker in ("{{", "}}"):
+        if any(marker in part for part in outside):
+            return [], f"unbalanced braces: a '{marker}' has no partner"
     if not deletions:
         return [], "cloze text has no {{...}} deletion"
     return deletions, None
@@ -80,6 +95,8 @@ def check(ctx: CheckContext) -> dict[str, Any] | None:
         rule = "cloze-unbalanced" if "unbalanced" in problem else "cloze-no-deletion"
         if "empty deletion" in problem:
             rule = "cloze-empty-deletion"
+        elif "too large" in problem:
+            rule = "cloze-bad-number"
         ctx.error(ctx.fields["text"], problem, rule)
         return None
     return {"text": text}

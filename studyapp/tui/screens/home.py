@@ -22,7 +22,9 @@ __all__ = ["HomeScreen"]
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "study_selected", "Study deck"),
+        # priority: the focused DataTable's own (hidden) enter binding would
+        # otherwise shadow this one and "Study deck" would not be in the footer.
+        Binding("enter", "study_selected", "Study deck", priority=True),
         Binding("a", "study_all", "Study all due"),
         Binding("r", "reload", "Reload decks"),
         Binding("question_mark", "help", "Keys"),

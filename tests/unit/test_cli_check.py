@@ -1,0 +1,241 @@
+"""``studyapp check``: diagnostics on stderr, a summary on stdout, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studyapp.cli import main
+from studyapp.core.loader import load_deck_file
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "decks" / "selank.yaml"
+
+GOOD = "deck: good\ntitle: Good\ncards:\n  - {id: a, topic: t, question: q, answer: a}\n"
+WARN = (
+    "deck: warn\ntitle: Warn\nsources: {g: {title: G}}\ncards:\n"
+    "  - {id: a, topic: t, question: q, answer: a}\n"
+    "  - {id: b, topic: t, question: q, answer: a}\n"
+)
+_bundled = load_deck_file(BUNDLED).deck
+assert _bundled is not None
+BUNDLED_CARDS = len(_bundled.cards)
+
+BROKEN = (
+    "deck: broken\ntitle: Broken\ncards:\n"
+    "  - id: a\n    topic: t\n    question: q\n    answer: yes\n"
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, list[str]]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err.splitlines()
+
+
+def test_bundled_deck_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check")
+    assert (code, err) == (0, [])
+    assert out == f"checked 1 file, {BUNDLED_CARDS} cards: 0 errors, 0 warnings\n"
+
+
+def test_bundled_deck_by_path(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", BUNDLED)
+    assert (code, err) == (0, [])
+    assert out == f"checked 1 file, {BUNDLED_CARDS} cards: 0 errors, 0 warnings\n"
+
+
+def test_good_file_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", write(tmp_path / "g.yaml", GOOD))
+    assert (code, out, err) == (0, "checked 1 file, 1 card: 0 errors, 0 warnings\n", [])
+
+
+def test_warnings_alone_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "w.yaml", WARN)
+    code, out, err = run(capsys, "check", path)
+    assert code == 0
+    assert err == [
+        f"{path}:5:5: warning: card 'a' has no 'source' [missing-source]",
+        f"{path}:6:5: warning: card 'b' has no 'source' [missing-source]",
+    ]
+    assert out == "checked 1 file, 2 cards: 0 errors, 2 warnings\n"
+
+
+def test_errors_exit_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "b.yaml", BROKEN)
+    code, out, err = run(capsys, "check", path)
+    assert code == 1
+    assert err == [
+        f"{path}:7:13: error: 'answer' must be text, not a boolean "
+        "(quote it if you mean the text) [wrong-type]"
+    ]
+    assert out == "checked 1 file, 0 cards: 1 error, 0 warnings\n"
+
+
+def test_folder_with_several_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "a-good.yaml", GOOD)
+    write(tmp_path / "b-broken.yaml", BROKEN)
+    write(tmp_path / "sub" / "c-warn.yaml", WARN)
+    code, out, err = run(capsys, "check", tmp_path)
+    assert code == 1
+    assert [line.split(": ", 2)[1] for line in err] == ["error", "warning", "warning"]
+    assert err[0].startswith(f"{tmp_path / 'b-broken.yaml'}:7:13: error: ")
+    assert out == "checked 3 files, 3 cards: 1 error, 2 warnings\n"
+
+
+def test_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.yaml"
+    good = write(tmp_path / "g.yaml", GOOD)
+    code, out, err = run(capsys, "check", missing, good)
+    assert code == 1
+    assert err == [f"{missing}:1:1: error: no such file or folder [io]"]
+    assert out == "checked 1 file, 1 card: 1 error, 0 warnings\n"
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = write(tmp_path / "b.yaml", BROKEN)
+    warn = write(tmp_path / "w.yaml", WARN)
+    missing = tmp_path / "missing.yaml"
+    code, out, err = run(capsys, "check", "--format", "json", broken, warn, missing)
+    assert code == 1
+    assert err == []
+    payload = json.loads(out)
+    assert payload == {
+        "files": 2,
+        "cards": 2,
+        "errors": 2,
+        "warnings": 2,
+        "diagnostics": [
+            {
+                "path": str(missing),
+                "line": 1,
+                "col": 1,
+                "severity": "error",
+                "message": "no such file or folder",
+                "rule": "io",
+            },
+            {
+                "path": str(broken),
+                "line": 7,
+                "col": 13,
+                "severity": "error",
+                "message": "'answer' must be text, not a boolean (quote it if you mean the text)",
+                "rule": "wrong-type",
+            },
+            {
+                "path": str(warn),
+                "line": 5,
+                "col": 5,
+                "severity": "warning",
+                "message": "card 'a' has no 'source'",
+                "rule": "missing-source",
+            },
+            {
+                "path": str(warn),
+                "line": 6,
+                "col": 5,
+                "severity": "warning",
+                "message": "card 'b' has no 'source'",
+                "rule": "missing-source",
+            },
+        ],
+    }
+    assert payload["errors"] == sum(d["severity"] == "error" for d in payload["diagnostics"])
+
+
+def test_json_format_for_a_clean_deck(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "--format", "json")
+    assert (code, err) == (0, [])
+    payload = json.loads(out)
+    assert payload == {
+        "files": 1,
+        "cards": BUNDLED_CARDS,
+        "errors": 0,
+        "warnings": 0,
+        "diagnostics": [],
+    }
+
+
+def test_default_targets_include_configured_decks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_decks = tmp_path / "env"
+    cli_decks = tmp_path / "cli"
+    write(env_decks / "b.yaml", BROKEN)
+    write(cli_decks / "g.yaml", GOOD)
+    monkeypatch.setenv("STUDYAPP_DECKS", str(env_decks))
+    code, out, err = run(capsys, "check", "--decks", cli_decks)
+    assert code == 1
+    assert len(err) == 1
+    assert err[0].startswith(str(env_decks / "b.yaml"))
+    assert out == f"checked 3 files, {BUNDLED_CARDS + 1} cards: 1 error, 0 warnings\n"
+
+
+def test_explicit_paths_replace_the_configured_decks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "check", write(tmp_path / "g.yaml", GOOD))
+    assert (code, out) == (0, "checked 1 file, 1 card: 0 errors, 0 warnings\n")
+
+
+def test_config_error_exits_two(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(isolated_home / "config.toml", "[scheduling]\nnew_per_day = -1\n")
+    code, out, err = run(capsys, "check")
+    assert code == 2
+    assert out == ""
+    assert err == [
+        f"studyapp: config error: {isolated_home / 'config.toml'}: "
+        "[scheduling] new_per_day must be a whole number from 0 to 100000, got -1"
+    ]
+
+
+def test_data_dir_option_is_accepted_after_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "home" / "config.toml", "include_bundled_decks = false\n")
+    code, out, _ = run(capsys, "check", "--data-dir", tmp_path / "home")
+    assert (code, out) == (0, "checked 0 files, 0 cards: 0 errors, 0 warnings\n")
+
+
+def test_check_writes_nothing(tmp_path: Path, isolated_home: Path) -> None:
+    path = write(tmp_path / "g.yaml", GOOD)
+    assert main(["check", str(path)]) == 0
+    assert not isolated_home.exists()
+
+
+def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--format", "xml"])
+    assert info.value.code == 2
+    assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+def test_subprocess_run_on_a_broken_file_prints_no_traceback(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_bytes(b"deck: x\ntitle: \x1b[2J\ncards: [\n")
+    env = dict(os.environ)
+    result = subprocess.run(
+        [sys.executable, "-m", "studyapp", "check", str(broken)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr
+    assert result.stderr.startswith(f"{broken}:2:8: error: ")
+    assert result.stdout == "checked 1 file, 0 cards: 1 error, 0 warnings\n"
