@@ -72,11 +72,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return cmd_check(args.paths or list(settings.deck_dirs), args.format)
-    if args.command == "due":
-        return cmd_due(paths, settings, as_json=args.json)
-    if args.command == "rebuild":
-        return cmd_rebuild(paths, settings)
-    return cmd_tui(paths, settings)
+    # Only the commands that open the database pay for importing sqlite3.
+    import sqlite3
+
+    from studyapp.store.db import StoreError
+
+    try:
+        if args.command == "due":
+            return cmd_due(paths, settings, as_json=args.json)
+        if args.command == "rebuild":
+            return cmd_rebuild(paths, settings)
+        return cmd_tui(paths, settings)
+    except (StoreError, sqlite3.Error) as exc:
+        # StoreError (a database from a newer studyapp), a file that is not a
+        # database, a locked database: say so, without a traceback.
+        print(f"studyapp: cannot use the database {paths.database}: {exc}", file=sys.stderr)
+        return 1
 
 
 def cmd_check(targets: Sequence[Path], fmt: str) -> int:
@@ -131,22 +142,15 @@ def cmd_due(paths: Paths, settings: Settings, *, as_json: bool) -> int:
 
 
 def cmd_rebuild(paths: Paths, settings: Settings) -> int:
-    import sqlite3
-
     from studyapp.core.scheduling import Policy
     from studyapp.store import Store
 
     if not paths.database.exists():
         print(f"no database at {paths.database}: nothing to rebuild")
         return 0
-    try:
-        with Store.open(paths.database) as store:
-            count = store.rebuild(Policy(settings.scheduler))
-            reviews = store.review_count()
-    except (RuntimeError, sqlite3.Error) as exc:
-        # A database from a newer studyapp, a file that is not a database, a locked one.
-        print(f"studyapp: cannot rebuild {paths.database}: {exc}", file=sys.stderr)
-        return 1
+    with Store.open(paths.database) as store:
+        count = store.rebuild(Policy(settings.scheduler))
+        reviews = store.review_count()
     print(f"rebuilt {count} card states from {reviews} reviews in {paths.database}")
     return 0
 

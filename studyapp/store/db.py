@@ -12,7 +12,7 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["SCHEMA_VERSION", "connect", "migrate", "migrations"]
+__all__ = ["SCHEMA_VERSION", "StoreError", "connect", "migrate", "migrations"]
 
 _NAME_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -34,10 +34,14 @@ def migrations() -> list[tuple[int, str, str]]:
 SCHEMA_VERSION = len(migrations())
 
 
+class StoreError(RuntimeError):
+    """The database cannot be used: newer than this studyapp, or not a studyapp database."""
+
+
 def _version(conn: sqlite3.Connection) -> int:
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise RuntimeError(
+        raise StoreError(
             f"database schema version {version} is newer than this studyapp "
             f"understands ({SCHEMA_VERSION}); upgrade studyapp"
         )

@@ -118,7 +118,7 @@ def test_rebuild_of_a_newer_database_fails_cleanly(
     assert main(["rebuild"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "cannot rebuild" in captured.err and "upgrade studyapp" in captured.err
+    assert "cannot use the database" in captured.err and "upgrade studyapp" in captured.err
 
 
 def test_rebuild_of_a_file_that_is_not_a_database(
@@ -128,4 +128,17 @@ def test_rebuild_of_a_file_that_is_not_a_database(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"this is not sqlite, just some text that is long enough" * 40)
     assert main(["rebuild"]) == 1
-    assert "cannot rebuild" in capsys.readouterr().err
+    assert "cannot use the database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["due"], ["rebuild"]])
+def test_newer_database_is_a_clear_error_for_every_command(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(isolated_home / "studyapp.db") as conn:
+        conn.execute("PRAGMA user_version = 99")
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert "cannot use the database" in err and "upgrade studyapp" in err
+    assert "Traceback" not in err

@@ -52,6 +52,8 @@ class HomeScreen(Screen[None]):
         table.add_column("Leeches", key="leeches")
         self.refresh_rows()
         table.focus()
+        # Counts change with the clock (learning steps come due, the day rolls over).
+        self.set_interval(60, self.refresh_rows)
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
@@ -109,7 +111,8 @@ class HomeScreen(Screen[None]):
         description = deck.description if deck else ""
         text = Text()
         text.append(f"{row.title}\n", style="bold")
-        text.append(f"{row.cards} cards · {row.path}\n", style="dim")
+        cards = f"{row.cards} card{'s' * (row.cards != 1)}"
+        text.append(f"{cards} · {row.path}\n", style="dim")
         text.append(description)
         detail.update(text)
 
