@@ -59,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
 
     rebuild = sub.add_parser("rebuild", help="recompute every card state from the review log")
     _common(rebuild, suppress=True)
+
+    suspend = sub.add_parser("suspend", help="suspend cards (every prompt of each card)")
+    _common(suspend, suppress=True)
+    suspend.add_argument("deck", help="deck id")
+    suspend.add_argument("cards", nargs="+", metavar="CARD", help="card ids")
+
+    unsuspend = sub.add_parser(
+        "unsuspend", help="unsuspend cards; without CARD, list the suspended ones and leeches"
+    )
+    _common(unsuspend, suppress=True)
+    unsuspend.add_argument("deck", help="deck id")
+    unsuspend.add_argument("cards", nargs="*", metavar="CARD", help="card ids")
+    unsuspend.add_argument("--all", action="store_true", help="unsuspend every suspended card")
     return parser
 
 
@@ -82,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_due(paths, settings, as_json=args.json)
         if args.command == "rebuild":
             return cmd_rebuild(paths, settings)
+        if args.command in ("suspend", "unsuspend"):
+            return cmd_suspend(paths, settings, args)
         return cmd_tui(paths, settings)
     except (StoreError, sqlite3.Error) as exc:
         # StoreError (a database from a newer studyapp), a file that is not a
@@ -152,6 +167,36 @@ def cmd_rebuild(paths: Paths, settings: Settings) -> int:
         count = store.rebuild(Policy(settings.scheduler))
         reviews = store.review_count()
     print(f"rebuilt {count} card states from {reviews} reviews in {paths.database}")
+    return 0
+
+
+def cmd_suspend(paths: Paths, settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from studyapp.services import load_decks, set_suspended, suspended_prompts
+    from studyapp.store import Store
+
+    suspend = args.command == "suspend"
+    with Store.open(paths.database) as store:
+        cards = list(args.cards)
+        if not suspend and (args.all or not cards):
+            listed = suspended_prompts(store, args.deck)
+            if not args.all:
+                if not listed:
+                    print(f"no suspended cards in deck '{args.deck}'")
+                for row in listed:
+                    leech = f"  leech, {row.lapses} lapses" if row.leech else ""
+                    print(f"{row.card}  ({row.sibling}){leech}")
+                return 0
+            cards = sorted({row.card for row in listed})
+        library = load_decks(paths, settings)
+        try:
+            changed = set_suspended(store, library, args.deck, cards, suspend, datetime.now(UTC))
+        except KeyError as exc:
+            print(f"studyapp: {exc.args[0]}", file=sys.stderr)
+            return 1
+    verb = "suspended" if suspend else "unsuspended"
+    print(f"{verb} {len(changed)} prompt{'s' * (len(changed) != 1)} of {len(cards)} card(s)")
     return 0
 
 
