@@ -36,7 +36,17 @@ class _PurePythonParser(Reader, Scanner, _PyParser):
         _PyParser.__init__(self)
 
 
-_Parser: Any = getattr(yaml, "CParser", _PurePythonParser)
+try:  # libyaml's event parser, when PyYAML was built with it (it usually is)
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
+
+    _Parser: Any = _CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = _PurePythonParser
+
+# Characters YAML 1.1 does not allow in a stream (what both readers reject).
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 __all__ = [
@@ -336,11 +346,19 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
         message = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             message = f"{exc.problem} ({exc.context})"
+        offending = _char_at(text, line, col)
+        if offending == "\t":
+            message += "; found a tab: YAML is indented with spaces"
+        elif "character" in message and offending.isprintable() and offending not in message:
+            message += f"; found {offending!r}"
         problems.append(YamlProblem(line, col, f"YAML syntax error: {message}", True))
         return None, problems
     except ReaderError as exc:  # a character YAML does not allow
-        line, col = _position(text, exc.position)
-        character = exc.character
+        # libyaml reports a byte offset; find the character ourselves.
+        found = _NOT_PRINTABLE.search(text)
+        offset = found.start() if found else exc.position
+        line, col = _position(text, offset)
+        character = ord(found.group()) if found else exc.character
         what = (
             f"byte 0x{character[0]:02x}" if isinstance(character, bytes) else f"U+{character:04X}"
         )
@@ -357,6 +375,15 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
         problems.append(YamlProblem(line, col, f"YAML error: {exc}", True))
         return None, problems
     return root, problems
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    """The character at 1-based ``line`` and ``col`` of ``text`` ('' if none)."""
+    lines = text.split("\n", line)
+    if line - 1 >= len(lines):
+        return ""
+    row = lines[line - 1]
+    return row[col - 1] if 0 < col <= len(row) else ""
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

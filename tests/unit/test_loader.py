@@ -182,7 +182,7 @@ def test_tab_indentation_is_a_syntax_error_at_the_tab() -> None:
     result = load("deck: pharm\ntitle: T\ncards:\n\t- id: a\n")
     (diag,) = result.diagnostics
     assert (diag.line, diag.col, diag.rule) == (4, 1, "yaml")
-    assert "'\\t'" in diag.message
+    assert "found a tab" in diag.message
 
 
 def test_duplicate_key_points_at_the_second_key() -> None:

@@ -73,7 +73,13 @@ def test_bidi_overrides_and_isolates_are_removed(char: str) -> None:
 
 def test_lone_surrogates_are_removed() -> None:
     assert sanitize("a\ud800b\udfffc") == "abc"
-    assert card_text('"q\\ud800"') == "q"
+
+
+def test_a_lone_surrogate_escape_is_a_clear_yaml_error() -> None:
+    deck = 'deck: d\ntitle: T\ncards:\n  - id: a\n    topic: t\n    question: "q\\ud800"\n'
+    result = load_deck_bytes(deck.encode(), "d.yaml")
+    (error,) = result.errors
+    assert error.rule == "yaml" and "escape" in error.message
 
 
 def test_newlines_tabs_and_carriage_returns() -> None:

@@ -6,6 +6,7 @@ import math
 import time
 
 import pytest
+import yaml
 
 from studyapp.core import yamlsafe
 from studyapp.core.yamlsafe import MAX_DEPTH, MAX_EXPANDED_NODES, Node, YamlProblem, read_yaml
@@ -270,3 +271,10 @@ def test_integer_over_the_digit_limit_stays_text() -> None:
     digits = "9" * 5_000
     node = read_ok(f"k: {digits}\n").value["k"]
     assert (node.value, node.kind) == (digits, "str")
+
+
+def test_the_c_event_parser_is_used_when_pyyaml_has_it() -> None:
+    """The pure Python scanner is about 6x slower: a silent fallback would be a regression."""
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    assert yamlsafe._Parser.__module__ == "yaml._yaml"
