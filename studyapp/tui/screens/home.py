@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from studyapp.core.model import Deck
 from studyapp.services import DeckRow
+from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
@@ -41,7 +42,15 @@ class HomeScreen(Screen[None]):
             yield Static("Decks", id="home-title")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="deck-detail")
-        yield Footer()
+        yield KeyBar(
+            [
+                ("enter", "Study deck"),
+                ("a", "Study all due"),
+                ("r", "Reload"),
+                ("?", "Keys"),
+                ("q", "Quit"),
+            ]
+        )
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Rule, Static
+from textual.widgets import Header, Rule, Static
 
 from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession
 from studyapp.tui.widgets.card_text import spans_to_text
+from studyapp.tui.widgets.key_bar import KeyBar
 
 __all__ = ["ReviewScreen"]
 
@@ -26,6 +27,23 @@ RATING_STYLES = {
     Rating.GOOD: "bold green",
     Rating.EASY: "bold blue",
 }
+
+
+KEYS_QUESTION = [
+    ("space", "Show answer"),
+    ("u", "Undo"),
+    ("s", "Suspend"),
+    ("?", "Keys"),
+    ("esc", "End"),
+]
+KEYS_ANSWER = [
+    ("1-4", "Rate"),
+    ("space", "Good"),
+    ("u", "Undo"),
+    ("s", "Suspend"),
+    ("?", "Keys"),
+    ("esc", "End"),
+]
 
 
 class ReviewScreen(Screen[None]):
@@ -60,7 +78,7 @@ class ReviewScreen(Screen[None]):
             yield Static(id="back")
             yield Static(id="explain")
         yield Static(id="answer-bar")
-        yield Footer()
+        yield KeyBar(KEYS_QUESTION, id="keys")
 
     def on_mount(self) -> None:
         self.show_current()
@@ -99,6 +117,7 @@ class ReviewScreen(Screen[None]):
             )
         )
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#keys", KeyBar).show_keys(KEYS_QUESTION)
 
     def _update_counts(self) -> None:
         counts = self.session.counts()
@@ -126,6 +145,7 @@ class ReviewScreen(Screen[None]):
             bar.append(f" {rating.name.title()} ", style=RATING_STYLES[rating])
             bar.append(f"{format_interval(interval)}   ", style="dim")
         self.query_one("#answer-bar", Static).update(bar)
+        self.query_one("#keys", KeyBar).show_keys(KEYS_ANSWER)
 
     def _finish(self) -> None:
         from studyapp.tui.screens.summary import SummaryScreen

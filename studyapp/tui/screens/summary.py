@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from studyapp.core.session import StudySession
+from studyapp.tui.widgets.key_bar import KeyBar
 
 __all__ = ["SummaryScreen", "format_duration"]
 
@@ -40,7 +41,7 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary"):
             yield Static(id="summary-title")
             yield Static(id="summary-table")
-        yield Footer()
+        yield KeyBar([("enter", "Back to decks"), ("ctrl+q", "Quit")])
 
     def on_mount(self) -> None:
         summary = self.session.summary
