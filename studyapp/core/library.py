@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studyapp.core.loader import LoadResult, load_deck_bytes
-from studyapp.core.model import Card, Citation, Deck, Diagnostic, Severity, Source
-from studyapp.core.yamlsafe import MAX_BYTES
+from studyapp.core.limits import MAX_BYTES
+from studyapp.core.model import Card, Citation, Deck, Diagnostic, LoadResult, Severity, Source
 
 __all__ = ["CACHE_VERSION", "Library", "discover", "load_library"]
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 """Bump when the loader's output changes, to invalidate every cache entry."""
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -102,7 +101,7 @@ def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
         diag = Diagnostic(name, 1, 1, Severity.ERROR, f"cannot read file: {reason}", "io")
         return LoadResult(name, None, (diag,))
     if cache_dir is None:
-        return load_deck_bytes(data, name)
+        return _parse(data, name)
     digest = hashlib.blake2b(data, digest_size=20)
     digest.update(f"\0{CACHE_VERSION}\0{name}".encode())
     entry = cache_dir / f"{digest.hexdigest()}.json"
@@ -111,9 +110,16 @@ def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
             return result_from_json(json.load(handle))
     except (OSError, ValueError, LookupError, TypeError, AttributeError):
         pass  # a missing, unreadable or malformed entry is simply rebuilt
-    result = load_deck_bytes(data, name)
+    result = _parse(data, name)
     _write_atomic(entry, json.dumps(result_to_json(result), separators=(",", ":")))
     return result
+
+
+def _parse(data: bytes, name: str) -> LoadResult:
+    # Imported here: a warm start (every deck cached) never needs the YAML machinery.
+    from studyapp.core.loader import load_deck_bytes
+
+    return load_deck_bytes(data, name)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -155,6 +161,7 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
                     if c.source is None
                     else [c.source.key, c.source.section, list(c.source.refs)],
                     c.explain,
+                    list(c.siblings),
                 ]
                 for c in deck.cards
             ],
@@ -184,6 +191,7 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
                     tags=tuple(c[5]),
                     source=None if c[6] is None else Citation(c[6][0], c[6][1], tuple(c[6][2])),
                     explain=c[7],
+                    siblings=tuple(c[8]),
                 )
                 for c in raw["cards"]
             ),

@@ -12,13 +12,13 @@ import codecs
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Citation, Deck, Diagnostic, Severity, Source
+from studyapp.core.model import Card, Citation, Deck, Diagnostic, LoadResult, Severity, Source
 from studyapp.core.text import sanitize
 from studyapp.core.yamlsafe import MAX_BYTES, Node, read_yaml
 
@@ -57,23 +57,6 @@ CARD_FIELDS = (
     FieldSpec("explain", FieldType.TEXT, False, "Shown after the answer."),
 )
 CITATION_KEYS = ("key", "section", "refs")
-
-
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    """The outcome of loading one file."""
-
-    path: str
-    deck: Deck | None
-    diagnostics: tuple[Diagnostic, ...]
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
 
 def _one_line(message: str) -> str:
@@ -385,7 +368,7 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
         )
     if not complete or data is None or _has_error(out.items[before:]):
         return None
-    return Card(
+    card = Card(
         id=values["id"],
         kind=kind_name,
         topic=values["topic"],
@@ -395,6 +378,7 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
         source=values.get("source"),
         explain=values.get("explain"),
     )
+    return replace(card, siblings=kind.siblings(card))
 
 
 def _has_error(items: Iterable[Diagnostic]) -> bool:

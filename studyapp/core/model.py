@@ -15,6 +15,7 @@ __all__ = [
     "Deck",
     "Diagnostic",
     "Face",
+    "LoadResult",
     "PromptKey",
     "Severity",
     "Source",
@@ -107,6 +108,8 @@ class Card:
     tags: tuple[str, ...] = ()
     source: Citation | None = None
     explain: str | None = None
+    siblings: tuple[str, ...] = ()
+    """The card's prompt names, filled in by the loader (see ``prompts_of``)."""
 
 
 PromptKey = tuple[str, str, str]
@@ -137,3 +140,20 @@ class Deck:
             if card.id == card_id:
                 return card
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """The outcome of loading one deck file: the deck, or ``None`` if it has errors."""
+
+    path: str
+    deck: Deck | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]

@@ -49,10 +49,11 @@ class Prompt:
     deck: Deck
     card: Card
     sibling: str
+    key: PromptKey = field(init=False, compare=False)
+    """``(deck id, card id, sibling)``, computed once."""
 
-    @property
-    def key(self) -> PromptKey:
-        return (self.deck.id, self.card.id, self.sibling)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.deck.id, self.card.id, self.sibling))
 
     def face(self) -> Face:
         return KINDS[self.card.kind].render(self.card, self.sibling)
@@ -63,7 +64,7 @@ def prompts_of(deck: Deck) -> list[Prompt]:
     return [
         Prompt(deck, card, sibling)
         for card in deck.cards
-        for sibling in KINDS[card.kind].siblings(card)
+        for sibling in card.siblings or KINDS[card.kind].siblings(card)
     ]
 
 

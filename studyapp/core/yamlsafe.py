@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 import yaml
 from yaml.parser import Parser as _PyParser
 from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
+
+from studyapp.core.limits import MAX_BYTES, MAX_DEPTH, MAX_EXPANDED_NODES
 
 
 class _PurePythonParser(Reader, Scanner, _PyParser):
@@ -57,13 +59,6 @@ __all__ = [
     "YamlProblem",
     "read_yaml",
 ]
-
-MAX_BYTES: Final = 8 * 1024 * 1024
-"""Largest deck file accepted, in bytes (8 MiB, about 40,000 cards)."""
-MAX_DEPTH: Final = 64
-"""Deepest nesting of mappings and sequences accepted."""
-MAX_EXPANDED_NODES: Final = 2_000_000
-"""Largest number of nodes a document may have once aliases are expanded."""
 
 
 @dataclass(slots=True)

@@ -181,7 +181,7 @@ def test_warm_load_comes_from_the_cache_and_is_identical(
     def fail(*args: object) -> LoadResult:
         raise AssertionError("the warm load parsed a file")
 
-    monkeypatch.setattr(library, "load_deck_bytes", fail)
+    monkeypatch.setattr(library, "_parse", fail)
     warm = load_library([decks], cache_dir=cache)
     assert warm == cold
     assert [len(r.diagnostics) for r in warm.results] == [2, 1, 0, 0]

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from studyapp.core.model import Card, Diagnostic, Face, Severity
 from studyapp.core.text import sanitize
-from studyapp.core.yamlsafe import Node
+
+if TYPE_CHECKING:
+    from studyapp.core.yamlsafe import Node
 
 __all__ = ["CardKind", "CheckContext", "FieldSpec", "FieldType"]
 
