@@ -15,7 +15,7 @@ from studyapp.core.scheduling import day_bounds
 
 if TYPE_CHECKING:
     from studyapp.store import Store
-from studyapp.core.session import ReviewRepository, build_queue, prompts_of
+from studyapp.core.session import build_queue, prompts_of
 
 __all__ = [
     "DeckRow",
@@ -50,7 +50,7 @@ class DeckRow:
 
 def deck_rows(
     library: Library,
-    repository: ReviewRepository | None,
+    repository: Store | None,
     settings: Settings,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[DeckRow]:
@@ -59,8 +59,9 @@ def deck_rows(
     start, end = day_bounds(now, settings.rollover_hour)
     decks = library.decks
     ids = [d.id for d in decks]
-    states = repository.card_states(ids) if repository else {}
+    states, settled = repository.queue_states(ids, end) if repository else ({}, set())
     today = repository.day_counts(ids, start) if repository else {}
+    leeches = repository.leech_counts(ids) if repository else {}
     rows: list[DeckRow] = []
     for result in library.results:
         deck = result.deck
@@ -71,8 +72,7 @@ def deck_rows(
                 DeckRow(deck=result.path, title=result.path, path=result.path, error=message)
             )
             continue
-        queue = build_queue(prompts_of(deck), states, today, settings.limits_for, end)
-        leeches = sum(1 for key, s in states.items() if key[0] == deck.id and s.leech)
+        queue = build_queue(prompts_of(deck), states, today, settings.limits_for, end, settled)
         rows.append(
             DeckRow(
                 deck=deck.id,
@@ -81,7 +81,7 @@ def deck_rows(
                 new=len(queue.new),
                 learning=queue.learning_due_today,
                 review=len(queue.review),
-                leeches=leeches,
+                leeches=leeches.get(deck.id, 0),
                 cards=len(deck.cards),
             )
         )

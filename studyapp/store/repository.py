@@ -44,9 +44,12 @@ def from_iso(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
+_STATES = {state.value: state for state in State}
+
+
 def _state_from_row(row: Sequence[Any]) -> CardState:
     return CardState(
-        state=State(row[0]),
+        state=_STATES[row[0]],
         step=row[1],
         stability=row[2],
         difficulty=row[3],
@@ -117,6 +120,63 @@ class Store:
         for row in rows:
             out[(row[0], row[1], row[2])] = _state_from_row(row[3:])
         return out
+
+    def queue_states(
+        self, deck_ids: Sequence[str], day_end: datetime
+    ) -> tuple[dict[PromptKey, CardState], set[PromptKey]]:
+        """What a study queue needs, without materialising every state.
+
+        Returns the full states of the prompts that can be studied before
+        ``day_end`` (in (re)learning, or due before it), and the bare keys of
+        every other prompt that has a state (studied, so not new, but not due).
+        """
+        states: dict[PromptKey, CardState] = {}
+        settled: set[PromptKey] = set()
+        if not deck_ids:
+            return states, settled
+        marks = ",".join("?" * len(deck_ids))
+        end = to_iso(day_end)
+        due_filter = "(state IN ('learning', 'relearning') OR due IS NULL OR due < ?)"
+        rows = self.conn.execute(
+            f"SELECT deck_id, card_id, sibling, {_STATE_COLUMNS} FROM card_state "
+            f"WHERE deck_id IN ({marks}) AND {due_filter}",
+            (*deck_ids, end),
+        )
+        for row in rows:
+            states[(row[0], row[1], row[2])] = _state_from_row(row[3:])
+        settled.update(
+            self.conn.execute(
+                f"SELECT deck_id, card_id, sibling FROM card_state "
+                f"WHERE deck_id IN ({marks}) AND NOT {due_filter}",
+                (*deck_ids, end),
+            )
+        )
+        return states, settled
+
+    def upcoming(self, deck_ids: Sequence[str]) -> Iterator[tuple[datetime, PromptKey]]:
+        """Due times of the unsuspended prompts of these decks, earliest first."""
+        if not deck_ids:
+            return
+        marks = ",".join("?" * len(deck_ids))
+        rows = self.conn.execute(
+            f"SELECT due, deck_id, card_id, sibling FROM card_state "
+            f"WHERE deck_id IN ({marks}) AND suspended = 0 AND due IS NOT NULL ORDER BY due",
+            tuple(deck_ids),
+        )
+        for due, deck_id, card_id, sibling in rows:
+            yield datetime.fromisoformat(due), (deck_id, card_id, sibling)
+
+    def leech_counts(self, deck_ids: Sequence[str]) -> dict[str, int]:
+        """The number of leech prompts per deck."""
+        if not deck_ids:
+            return {}
+        marks = ",".join("?" * len(deck_ids))
+        rows = self.conn.execute(
+            f"SELECT deck_id, count(*) FROM card_state WHERE deck_id IN ({marks}) AND leech = 1 "
+            "GROUP BY deck_id",
+            tuple(deck_ids),
+        )
+        return {deck_id: count for deck_id, count in rows}
 
     def card_state(self, key: PromptKey) -> CardState:
         row = self.conn.execute(

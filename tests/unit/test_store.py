@@ -23,7 +23,13 @@ from studyapp.core.scheduling import (
     SchedulerConfig,
     State,
 )
-from studyapp.core.session import DailyLimits, ReviewRecord, StudySession, prompts_of
+from studyapp.core.session import (
+    DailyLimits,
+    ReviewRecord,
+    StudySession,
+    build_queue,
+    prompts_of,
+)
 from studyapp.store import Store
 from studyapp.store.repository import from_iso, to_iso
 from tests.conftest import FakeClock
@@ -522,3 +528,42 @@ def test_rebuild_reads_the_log_under_the_write_lock(store: Store) -> None:
     assert store.rebuild(Spy(SchedulerConfig(enable_fuzz=False))) == 1
     assert seen == [True]
     assert not store.conn.in_transaction
+
+
+def test_queue_states_give_the_same_queue_as_every_state(store: Store) -> None:
+    """The session reads only what can be due (plus bare keys); its queue must
+    be exactly the one built from every stored state."""
+    config = SchedulerConfig(leech_threshold=3)
+    clock = FakeClock()
+    _simulate(store, clock, Policy(config, rng=random.Random(5)), seed=11, days=20)
+    decks = [
+        Deck("a", "A", "", "a.yaml", tuple(basic(f"a{i}") for i in range(14))),
+        Deck(
+            "b",
+            "B",
+            "",
+            "b.yaml",
+            tuple(
+                Card(f"r{i}", "reversible", "t", 1, {"front": f"f{i}", "back": f"b{i}"})
+                for i in range(6)
+            ),
+        ),
+    ]
+    prompts = [p for deck in decks for p in prompts_of(deck)]
+    every = store.card_states(["a", "b"])
+    for days_ahead in (0, 1, 3, 10, 60):
+        day_end = clock() + timedelta(days=days_ahead)
+        states, settled = store.queue_states(["a", "b"], day_end)
+        assert states.keys() | settled == every.keys()
+        assert not states.keys() & settled
+        full = build_queue(prompts, every, {}, lambda _d: DailyLimits(), day_end)
+        lean = build_queue(prompts, states, {}, lambda _d: DailyLimits(), day_end, settled)
+        assert (full.learning, full.review, full.new) == (lean.learning, lean.review, lean.new)
+    upcoming = list(store.upcoming(["a", "b"]))
+    assert [due for due, _ in upcoming] == sorted(due for due, _ in upcoming)
+    expected = {k for k, s in every.items() if not s.suspended and s.due is not None}
+    assert {key for _, key in upcoming} == expected
+    leeches = store.leech_counts(["a", "b"])
+    assert leeches == {
+        d: n for d in ("a", "b") if (n := sum(1 for k, s in every.items() if k[0] == d and s.leech))
+    }
