@@ -12,13 +12,10 @@ Nothing here touches the disk at import time.
 
 from __future__ import annotations
 
-import difflib
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +75,7 @@ def resolve_paths(
 
 def bundled_decks_dir() -> Path:
     """The decks shipped with studyapp (in the wheel, or the source tree)."""
-    packaged = Path(str(resources.files("studyapp"))) / "decks"
+    packaged = Path(__file__).resolve().parent / "decks"  # where the wheel puts them
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "decks"
@@ -152,6 +149,8 @@ def _known_keys(table: Mapping[str, Any], allowed: Sequence[str], where: str) ->
     """A misspelt setting is an error, not silently ignored."""
     for key in table:
         if key not in allowed:
+            import difflib  # only for a misspelt setting
+
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ConfigError(f"unknown setting '{key}' in {where}{hint}")
@@ -167,6 +166,8 @@ def load_settings(
     env = os.environ if env is None else env
     data: dict[str, Any] = {}
     if paths.config_file.is_file():
+        import tomllib  # only when there is a config file to read
+
         try:
             data = tomllib.loads(paths.config_file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
