@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import fsrs
@@ -101,43 +102,55 @@ class Policy:
     """
 
     def __init__(self, config: SchedulerConfig | None = None, rng: random.Random | None = None):
-        import fsrs
-
         self.config = config or SchedulerConfig()
         self._rng = rng
-        kwargs: dict[str, object] = {}
-        if self.config.parameters is not None:
-            kwargs["parameters"] = self.config.parameters
-        self._fsrs = fsrs
-        self._scheduler = fsrs.Scheduler(
-            desired_retention=self.config.desired_retention,
-            learning_steps=self.config.learning_steps,
-            relearning_steps=self.config.relearning_steps,
-            maximum_interval=self.config.maximum_interval,
-            enable_fuzzing=self.config.enable_fuzz,
-            **kwargs,  # type: ignore[arg-type]
+
+    # py-fsrs is imported and its schedulers built on first use, off the
+    # app's start-up path.
+    @cached_property
+    def _fsrs(self) -> Any:
+        import fsrs
+
+        return fsrs
+
+    def _make_scheduler(self, fuzz: bool) -> fsrs.Scheduler:
+        config = self.config
+        extra: dict[str, Any] = {}
+        if config.parameters is not None:
+            extra["parameters"] = config.parameters
+        scheduler: fsrs.Scheduler = self._fsrs.Scheduler(
+            desired_retention=config.desired_retention,
+            learning_steps=config.learning_steps,
+            relearning_steps=config.relearning_steps,
+            maximum_interval=config.maximum_interval,
+            enable_fuzzing=fuzz,
+            **extra,
         )
-        self._exact = fsrs.Scheduler(
-            desired_retention=self.config.desired_retention,
-            learning_steps=self.config.learning_steps,
-            relearning_steps=self.config.relearning_steps,
-            maximum_interval=self.config.maximum_interval,
-            enable_fuzzing=False,
-            **kwargs,  # type: ignore[arg-type]
-        )
+        return scheduler
+
+    @cached_property
+    def _scheduler(self) -> fsrs.Scheduler:
+        return self._make_scheduler(self.config.enable_fuzz)
+
+    @cached_property
+    def _exact(self) -> fsrs.Scheduler:
+        return self._make_scheduler(False)
 
     def _to_fsrs(self, state: CardState) -> fsrs.Card:
+        card: fsrs.Card
         if state.state is State.NEW:
-            return self._fsrs.Card(card_id=0)
-        return self._fsrs.Card(
-            card_id=0,
-            state=self._fsrs.State(_FSRS_STATE[state.state]),
-            step=state.step,
-            stability=state.stability,
-            difficulty=state.difficulty,
-            due=state.due,
-            last_review=state.last_review,
-        )
+            card = self._fsrs.Card(card_id=0)
+        else:
+            card = self._fsrs.Card(
+                card_id=0,
+                state=self._fsrs.State(_FSRS_STATE[state.state]),
+                step=state.step,
+                stability=state.stability,
+                difficulty=state.difficulty,
+                due=state.due,
+                last_review=state.last_review,
+            )
+        return card
 
     def review(
         self, state: CardState, rating: int, now: datetime, *, fuzz: bool = True

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from studyapp.core.model import Deck
 from studyapp.services import DeckRow
@@ -37,9 +37,8 @@ class HomeScreen(Screen[None]):
         return cast("StudyApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
         with Vertical(id="home"):
-            yield Static("Decks", id="home-title")
+            yield Static("studyapp · decks", id="home-title")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="deck-detail")
         yield KeyBar(

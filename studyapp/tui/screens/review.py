@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Rule, Static
+from textual.widgets import Rule, Static
 
 from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession
@@ -67,7 +67,6 @@ class ReviewScreen(Screen[None]):
         self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
         with Horizontal(id="review-bar"):
             yield Static(id="deck-title")
             yield Static(id="counts")

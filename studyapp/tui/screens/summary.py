@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from studyapp.core.session import StudySession
 from studyapp.tui.widgets.key_bar import KeyBar
@@ -37,7 +37,6 @@ class SummaryScreen(Screen[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
         with Vertical(id="summary"):
             yield Static(id="summary-title")
             yield Static(id="summary-table")
