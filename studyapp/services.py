@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from studyapp.config import Paths, Settings
-from studyapp.core.library import Library, load_library
+from studyapp.core.library import DeckIndex, Library, index_of, load_index, load_library
 from studyapp.core.model import PromptKey
 from studyapp.core.scheduling import day_bounds
 
 if TYPE_CHECKING:
     from studyapp.store import Store
-from studyapp.core.session import build_queue, prompts_of
+from studyapp.core.session import PromptRef, build_queue, prompts_of
 
 __all__ = [
     "DeckRow",
@@ -55,48 +55,53 @@ def deck_rows(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[DeckRow]:
     """Today's counts for every deck in ``library`` (broken decks carry their error)."""
-    now = clock()
-    start, end = day_bounds(now, settings.rollover_hour)
-    decks = library.decks
-    ids = [d.id for d in decks]
+    return index_rows([index_of(r) for r in library.results], repository, settings, clock)
+
+
+def index_rows(
+    indexes: Sequence[DeckIndex],
+    repository: Store | None,
+    settings: Settings,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> list[DeckRow]:
+    """Today's counts from deck indexes: card ids and siblings are all it needs."""
+    start, end = day_bounds(clock(), settings.rollover_hour)
+    ids = [index.deck_id for index in indexes if index.deck_id is not None]
     states, settled = repository.queue_states(ids, end) if repository else ({}, set())
     today = repository.day_counts(ids, start) if repository else {}
     leeches = repository.leech_counts(ids) if repository else {}
     rows: list[DeckRow] = []
-    for result in library.results:
-        deck = result.deck
-        if deck is None:
-            first = result.errors[0] if result.errors else None
-            message = first.format() if first else "could not be loaded"
-            rows.append(
-                DeckRow(deck=result.path, title=result.path, path=result.path, error=message)
-            )
+    for index in indexes:
+        if index.deck_id is None:
+            rows.append(DeckRow(index.path, index.path, index.path, error=index.error))
             continue
-        queue = build_queue(prompts_of(deck), states, today, settings.limits_for, end, settled)
+        refs = [PromptRef(key) for key in index.prompt_keys()]
+        queue = build_queue(refs, states, today, settings.limits_for, end, settled)
         rows.append(
             DeckRow(
-                deck=deck.id,
-                title=deck.title,
-                path=result.path,
+                deck=index.deck_id,
+                title=index.title,
+                path=index.path,
                 new=len(queue.new),
                 learning=queue.learning_due_today,
                 review=len(queue.review),
-                leeches=leeches.get(deck.id, 0),
-                cards=len(deck.cards),
+                leeches=leeches.get(index.deck_id, 0),
+                cards=len(index.cards),
             )
         )
     return rows
 
 
 def due_counts(paths: Paths, settings: Settings) -> list[DeckRow]:
-    """:func:`deck_rows` for the configured library, reading the store if it exists."""
-    library = load_decks(paths, settings)
+    """Today's counts for the configured decks, from the cache's deck indexes
+    (no card text is loaded when the deck files are unchanged)."""
+    indexes = load_index(list(settings.deck_dirs), paths.cache_dir)
     if not paths.database.exists():
-        return deck_rows(library, None, settings)
+        return index_rows(indexes, None, settings)
     from studyapp.store import Store
 
     with Store.open(paths.database) as store:
-        return deck_rows(library, store, settings)
+        return index_rows(indexes, store, settings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,26 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.core.limits import MAX_BYTES
-from studyapp.core.model import Card, Citation, Deck, Diagnostic, LoadResult, Severity, Source
+from studyapp.core.model import (
+    Card,
+    Citation,
+    Deck,
+    Diagnostic,
+    LoadResult,
+    PromptKey,
+    Severity,
+    Source,
+)
 
-__all__ = ["CACHE_VERSION", "Library", "discover", "load_library"]
+__all__ = [
+    "CACHE_VERSION",
+    "DeckIndex",
+    "Library",
+    "discover",
+    "index_of",
+    "load_index",
+    "load_library",
+]
 
 CACHE_VERSION = "5"
 """Bump when the loader's output changes, to invalidate every cache entry."""
@@ -91,20 +108,32 @@ def load_library(paths: Sequence[Path], cache_dir: Path | None = None) -> Librar
     return Library(tuple(results))
 
 
-def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
-    name = str(path)
+def _read(path: Path) -> bytes | LoadResult:
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        diag = Diagnostic(name, 1, 1, Severity.ERROR, f"cannot read file: {reason}", "io")
-        return LoadResult(name, None, (diag,))
-    if cache_dir is None:
-        return _parse(data, name)
+        diag = Diagnostic(str(path), 1, 1, Severity.ERROR, f"cannot read file: {reason}", "io")
+        return LoadResult(str(path), None, (diag,))
+
+
+def _entries(data: bytes, name: str, cache_dir: Path) -> tuple[Path, Path]:
+    """The cache files of one deck file's content: the full result and its index."""
     digest = hashlib.blake2b(data, digest_size=20)
     digest.update(f"\0{CACHE_VERSION}\0{name}".encode())
-    entry = cache_dir / f"{digest.hexdigest()}.json"
+    stem = digest.hexdigest()
+    return cache_dir / f"{stem}.json", cache_dir / f"{stem}.index.json"
+
+
+def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
+    data = _read(path)
+    if isinstance(data, LoadResult):
+        return data
+    name = str(path)
+    if cache_dir is None:
+        return _parse(data, name)
+    entry, index_entry = _entries(data, name, cache_dir)
     try:
         with open(entry, encoding="utf-8") as handle:
             return result_from_json(json.load(handle))
@@ -112,7 +141,81 @@ def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
         pass  # a missing, unreadable or malformed entry is simply rebuilt
     result = _parse(data, name)
     _write_atomic(entry, json.dumps(result_to_json(result), separators=(",", ":")))
+    _write_atomic(index_entry, json.dumps(index_of(result).to_json(), separators=(",", ":")))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class DeckIndex:
+    """What counting due cards needs from a deck file, without its card text."""
+
+    path: str
+    deck_id: str | None
+    """``None`` when the file has errors."""
+    title: str
+    error: str | None
+    """The first error, formatted, when the file has errors."""
+    cards: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Each card's id and sibling names, in deck order."""
+
+    def prompt_keys(self) -> list[PromptKey]:
+        deck_id = self.deck_id or ""
+        return [(deck_id, card, sibling) for card, siblings in self.cards for sibling in siblings]
+
+    def to_json(self) -> list[Any]:
+        return [self.path, self.deck_id, self.title, self.error, [list(c) for c in self.cards]]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> DeckIndex:
+        path, deck_id, title, error, cards = data
+        return cls(path, deck_id, title, error, tuple((c[0], tuple(c[1])) for c in cards))
+
+
+def index_of(result: LoadResult) -> DeckIndex:
+    """The index of a load result."""
+    deck = result.deck
+    if deck is None:
+        first = result.errors[0].format() if result.errors else "could not be loaded"
+        return DeckIndex(result.path, None, result.path, first)
+    cards = tuple((card.id, card.siblings) for card in deck.cards)
+    return DeckIndex(result.path, deck.id, deck.title, None, cards)
+
+
+def load_index(paths: Sequence[Path], cache_dir: Path) -> list[DeckIndex]:
+    """The index of every deck file under ``paths``: like :func:`load_library`
+    (same discovery, same duplicate-id errors) but reading only the small
+    index cache entries when the files are unchanged."""
+    out: list[DeckIndex] = []
+    owners: dict[str, str] = {}
+    for path in discover(paths):
+        index = _index_one(path, cache_dir)
+        if index.deck_id is not None and index.deck_id in owners:
+            error = Diagnostic(
+                index.path,
+                1,
+                1,
+                Severity.ERROR,
+                f"deck id '{index.deck_id}' is already used by {owners[index.deck_id]}",
+                "duplicate-deck",
+            ).format()
+            index = DeckIndex(index.path, None, index.path, error)
+        elif index.deck_id is not None:
+            owners[index.deck_id] = index.path
+        out.append(index)
+    return out
+
+
+def _index_one(path: Path, cache_dir: Path) -> DeckIndex:
+    data = _read(path)
+    if isinstance(data, LoadResult):
+        return index_of(data)
+    _, index_entry = _entries(data, str(path), cache_dir)
+    try:
+        with open(index_entry, encoding="utf-8") as handle:
+            return DeckIndex.from_json(json.load(handle))
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        pass  # missing or malformed: load the file (which writes the index)
+    return index_of(_load_one(path, cache_dir))
 
 
 def _parse(data: bytes, name: str) -> LoadResult:

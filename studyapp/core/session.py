@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from studyapp.core.kinds import KINDS
 from studyapp.core.model import Card, Deck, Face, PromptKey
@@ -143,11 +143,30 @@ class QueueCounts:
         return self.new + self.learning + self.review
 
 
+class Keyed(Protocol):
+    """Anything with a prompt key: a :class:`Prompt`, or a bare :class:`PromptRef`."""
+
+    @property
+    def key(self) -> PromptKey: ...
+
+
+P = TypeVar("P", bound=Keyed)
+
+
+class PromptRef:
+    """Just a prompt's key: enough to count a queue without loading card text."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: PromptKey) -> None:
+        self.key = key
+
+
 @dataclass(slots=True)
-class _Queue:
-    learning: list[Prompt]
-    review: list[Prompt]
-    new: list[Prompt]
+class _Queue(Generic[P]):
+    learning: list[P]
+    review: list[P]
+    new: list[P]
     learning_due_today: int
 
 
@@ -155,21 +174,21 @@ _IN_LEARNING = frozenset({State.LEARNING, State.RELEARNING})
 
 
 def build_queue(
-    prompts: Iterable[Prompt],
+    prompts: Iterable[P],
     states: Mapping[PromptKey, CardState],
     today: Mapping[str, DayCounts],
     limits: Callable[[str], DailyLimits],
     day_end: datetime,
     settled: Collection[PromptKey] = frozenset(),
-) -> _Queue:
+) -> _Queue[P]:
     """Sort prompts into learning, review and new queues for the day ending at ``day_end``.
 
     ``states`` needs only the prompts that may be studied today; ``settled``
     holds the keys of the other studied prompts (not new, not due).
     """
-    learning: list[tuple[datetime, Prompt]] = []
-    reviews: list[tuple[datetime, Prompt]] = []
-    candidates: list[Prompt] = []
+    learning: list[tuple[datetime, P]] = []
+    reviews: list[tuple[datetime, P]] = []
+    candidates: list[P] = []
     buried: Collection[str] = ()
     deck_id = None
     # The hot loop of every queue build (10k cards: ~15k prompts): keep it lean.
@@ -201,9 +220,9 @@ def build_queue(
     review_queue = _within_limit(
         _one_per_card([p for _, p in reviews]), today, lambda d: limits(d).reviews, "reviews"
     )
-    reviewed_cards = {(p.deck.id, p.card.id) for _, p in reviews}
+    reviewed_cards = {p.key[:2] for _, p in reviews}
     new_queue = _within_limit(
-        _one_per_card([p for p in candidates if (p.deck.id, p.card.id) not in reviewed_cards]),
+        _one_per_card([p for p in candidates if p.key[:2] not in reviewed_cards]),
         today,
         lambda d: limits(d).new,
         "new",
@@ -213,16 +232,16 @@ def build_queue(
 
 
 def _within_limit(
-    prompts: list[Prompt],
+    prompts: list[P],
     today: Mapping[str, DayCounts],
     limit: Callable[[str], int],
     counter: str,
-) -> list[Prompt]:
+) -> list[P]:
     """The first prompts of each deck up to its daily limit, less what was done today."""
     left: dict[str, int] = {}
-    out: list[Prompt] = []
+    out: list[P] = []
     for prompt in prompts:
-        deck_id = prompt.deck.id
+        deck_id = prompt.key[0]
         if deck_id not in left:
             counts = today.get(deck_id)
             done = getattr(counts, counter) if counts is not None else 0
@@ -233,11 +252,11 @@ def _within_limit(
     return out
 
 
-def _one_per_card(prompts: list[Prompt]) -> list[Prompt]:
-    seen: set[tuple[str, str]] = set()
-    out: list[Prompt] = []
+def _one_per_card(prompts: list[P]) -> list[P]:
+    seen: set[tuple[str, ...]] = set()
+    out: list[P] = []
     for prompt in prompts:
-        ident = (prompt.deck.id, prompt.card.id)
+        ident = prompt.key[:2]
         if ident not in seen:
             seen.add(ident)
             out.append(prompt)

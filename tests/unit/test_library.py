@@ -32,6 +32,10 @@ def deck_text(deck_id: str, *cards: str, sources: bool = False) -> str:
     return header + "cards:\n" + body
 
 
+def good_deck(deck_id: str, count: int) -> str:
+    return deck_text(deck_id, *(f"c{i}" for i in range(count)))
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -39,7 +43,8 @@ def write(path: Path, text: str) -> Path:
 
 
 def cache_entries(cache: Path) -> list[Path]:
-    return sorted(cache.glob("*.json"))
+    """The full cache entries (each has a small ``.index.json`` companion)."""
+    return sorted(p for p in cache.glob("*.json") if not p.name.endswith(".index.json"))
 
 
 # ------------------------------------------------------------------ discover
@@ -272,3 +277,44 @@ def test_json_round_trip_of_a_load_result(tmp_path: Path) -> None:
     result = load_deck_file(path)
     data = json.loads(json.dumps(result_to_json(result)))
     assert result_from_json(data) == result
+
+
+# ------------------------------------------------------------------ index
+
+
+def test_index_matches_the_library_and_a_warm_index_reads_no_deck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    write(decks / "a.yaml", good_deck("a", 3))
+    write(decks / "b.yaml", good_deck("b", 2))
+    write(decks / "broken.yaml", "deck: x\ntitle: T\ncards: []\nextra: 1\n")
+    cache = tmp_path / "cache"
+    full = load_library([decks], cache_dir=cache)
+    expected = [library.index_of(r) for r in full.results]
+
+    def fail(*_args: object) -> object:
+        raise AssertionError("a warm index must not load decks or full cache entries")
+
+    monkeypatch.setattr(library, "_parse", fail)
+    monkeypatch.setattr(library, "result_from_json", fail)
+    indexes = library.load_index([decks], cache)
+    assert indexes == expected
+    assert [i.deck_id for i in indexes] == ["a", "b", None]
+    assert indexes[2].error is not None and "'cards' is empty" in indexes[2].error
+    assert indexes[0].prompt_keys() == [("a", f"c{i}", "main") for i in range(3)]
+
+
+def test_index_follows_edits_and_reports_duplicate_deck_ids(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    write(decks / "a.yaml", good_deck("a", 1))
+    cache = tmp_path / "cache"
+    assert len(library.load_index([decks], cache)[0].cards) == 1
+    write(decks / "a.yaml", good_deck("a", 4))
+    assert len(library.load_index([decks], cache)[0].cards) == 4
+    write(decks / "z.yaml", good_deck("a", 1))
+    (first, second) = library.load_index([decks], cache)
+    assert first.deck_id == "a" and second.deck_id is None
+    assert second.error is not None and "already used by" in second.error
