@@ -348,12 +348,9 @@ def test_replay_uses_the_logged_due_dates(store: Store) -> None:
     assert POLICY.review(CardState(), Rating.EASY, T0) != state
 
 
-def _simulate(
-    store: Store, clock: FakeClock, policy: Policy, seed: int, days: int = 45
-) -> dict[str, int]:
-    """A few weeks of random study: answers, suspends, unsuspends and undos."""
-    rng = random.Random(seed)
-    decks = [
+def _sim_decks() -> list[Deck]:
+    """Two decks with every kind: 14 basic; 6 reversible and 4 two-deletion clozes."""
+    return [
         Deck("a", "A", "", "a.yaml", tuple(basic(f"a{i}") for i in range(14))),
         Deck(
             "b",
@@ -372,6 +369,14 @@ def _simulate(
             ),
         ),
     ]
+
+
+def _simulate(
+    store: Store, clock: FakeClock, policy: Policy, seed: int, days: int = 45
+) -> dict[str, int]:
+    """A few weeks of random study: answers, suspends, unsuspends and undos."""
+    rng = random.Random(seed)
+    decks = _sim_decks()
     limits = {"a": DailyLimits(new=4, reviews=40), "b": DailyLimits(new=3, reviews=40)}
     stats = {"answers": 0, "undos": 0, "suspends": 0, "unsuspends": 0}
     ratings = [Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY]
@@ -536,19 +541,7 @@ def test_queue_states_give_the_same_queue_as_every_state(store: Store) -> None:
     config = SchedulerConfig(leech_threshold=3)
     clock = FakeClock()
     _simulate(store, clock, Policy(config, rng=random.Random(5)), seed=11, days=20)
-    decks = [
-        Deck("a", "A", "", "a.yaml", tuple(basic(f"a{i}") for i in range(14))),
-        Deck(
-            "b",
-            "B",
-            "",
-            "b.yaml",
-            tuple(
-                Card(f"r{i}", "reversible", "t", 1, {"front": f"f{i}", "back": f"b{i}"})
-                for i in range(6)
-            ),
-        ),
-    ]
+    decks = _sim_decks()
     prompts = [p for deck in decks for p in prompts_of(deck)]
     every = store.card_states(["a", "b"])
     for days_ahead in (0, 1, 3, 10, 60):
