@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,17 +60,6 @@ def make_deck(deck_id: str, cards: list[Card]) -> Deck:
 
 def basics(deck_id: str, n: int) -> Deck:
     return make_deck(deck_id, [basic(f"{deck_id}{i:02d}") for i in range(n)])
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "study.db"
-
-
-@pytest.fixture
-def store(db: Path) -> Iterator[Store]:
-    with Store.open(db) as opened:
-        yield opened
 
 
 def open_session(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -38,17 +38,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 POLICY = Policy(SchedulerConfig(enable_fuzz=False))
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 KEY: PromptKey = ("d", "c1", "main")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "study.db"
-
-
-@pytest.fixture
-def store(db: Path) -> Iterator[Store]:
-    with Store.open(db) as opened:
-        yield opened
 
 
 def answer(
