@@ -303,7 +303,7 @@ class StudySession:
         self.rollover_hour = rollover_hour
         self.tz = tz
         self.learn_ahead = learn_ahead
-        self.summary = SessionSummary()
+        self._summary = SessionSummary()
         self._prompts = [p for deck in self.decks for p in prompts_of(deck)]
         self._undo: list[_Answered] = []
         # New and review prompts answered so far this study day, to spread
@@ -355,6 +355,12 @@ class StudySession:
             if due is not None and due <= now + self.learn_ahead:
                 return queue.learning[0]
         return None
+
+    @property
+    def summary(self) -> SessionSummary:
+        """What this session studied, with when the next prompt is due (read now)."""
+        self._summary.next_due = self.next_due()
+        return self._summary
 
     @cached_property
     def _keys(self) -> frozenset[PromptKey]:
@@ -421,11 +427,10 @@ class StudySession:
             self._reviews_shown += 1
         counts.touched_cards.add(prompt.card.id)
         self._undo.append(_Answered(log_id, prompt, before, rating, duration_ms))
-        self.summary.studied += 1
-        self.summary.again += rating == Rating.AGAIN
-        self.summary.time_ms += duration_ms
+        self._summary.studied += 1
+        self._summary.again += rating == Rating.AGAIN
+        self._summary.time_ms += duration_ms
         self._rebuild()
-        self.summary.next_due = self.next_due()
         return after
 
     def can_undo(self) -> bool:
@@ -437,16 +442,15 @@ class StudySession:
             return None
         last = self._undo.pop()
         self.repository.undo_review(last.log_id, last.prompt.key, last.before)
-        self.summary.studied -= 1
-        self.summary.again -= last.rating == Rating.AGAIN
-        self.summary.time_ms -= last.duration_ms
+        self._summary.studied -= 1
+        self._summary.again -= last.rating == Rating.AGAIN
+        self._summary.time_ms -= last.duration_ms
         if last.before.state is State.NEW:
             self._new_shown = max(0, self._new_shown - 1)
         elif last.before.state is State.REVIEW:
             self._reviews_shown = max(0, self._reviews_shown - 1)
         self._reload()
         self.current = last.prompt
-        self.summary.next_due = self.next_due()
         return last.prompt
 
     def suspend_current(self) -> Prompt | None:
@@ -458,7 +462,3 @@ class StudySession:
         self._undo.clear()  # undo history is for answers; keep it simple and safe
         self._rebuild()
         return prompt
-
-
-def leech_count(states: Mapping[PromptKey, CardState], deck_id: str) -> int:
-    return sum(1 for key, state in states.items() if key[0] == deck_id and state.leech)

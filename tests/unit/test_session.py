@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +24,6 @@ from studyapp.core.session import (
     ReviewRecord,
     SessionSummary,
     StudySession,
-    leech_count,
 )
 from studyapp.store import Store
 from tests.conftest import FakeClock
@@ -56,6 +55,10 @@ def cloze(card_id: str) -> Card:
 
 def make_deck(deck_id: str, cards: list[Card]) -> Deck:
     return Deck(deck_id, deck_id.title(), "", f"{deck_id}.yaml", tuple(cards))
+
+
+def leech_count(states: Mapping[PromptKey, CardState], deck_id: str) -> int:
+    return sum(1 for key, state in states.items() if key[0] == deck_id and state.leech)
 
 
 def basics(deck_id: str, n: int) -> Deck:
