@@ -304,6 +304,7 @@ class StudySession:
         self.tz = tz
         self.learn_ahead = learn_ahead
         self._summary = SessionSummary()
+        self._answered_once = False
         self._prompts = [p for deck in self.decks for p in prompts_of(deck)]
         self._undo: list[_Answered] = []
         # New and review prompts answered so far this study day, to spread
@@ -359,7 +360,8 @@ class StudySession:
     @property
     def summary(self) -> SessionSummary:
         """What this session studied, with when the next prompt is due (read now)."""
-        self._summary.next_due = self.next_due()
+        # Until the session has answered something there is no "next" to report.
+        self._summary.next_due = self.next_due() if self._answered_once else None
         return self._summary
 
     @cached_property
@@ -427,6 +429,7 @@ class StudySession:
             self._reviews_shown += 1
         counts.touched_cards.add(prompt.card.id)
         self._undo.append(_Answered(log_id, prompt, before, rating, duration_ms))
+        self._answered_once = True
         self._summary.studied += 1
         self._summary.again += rating == Rating.AGAIN
         self._summary.time_ms += duration_ms
