@@ -179,7 +179,8 @@ class ReviewScreen(Screen[None]):
         prompt = self.session.suspend_current()
         if prompt is not None:
             self.notify(
-                f"Suspended '{prompt.card.id}'. It will not be shown until unsuspended.",
+                f"Suspended '{prompt.card.id}'. To bring it back: "
+                f"studyapp unsuspend {prompt.deck.id} {prompt.card.id}",
                 markup=False,
             )
             self.show_current()
