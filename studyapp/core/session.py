@@ -104,6 +104,8 @@ class ReviewRecord:
     before: CardState
     after: CardState
     answer: str | None = None
+    picked: str | None = None
+    """For choice questions: the wrong option chosen."""
 
 
 class ReviewRepository(Protocol):
@@ -404,8 +406,18 @@ class StudySession:
         return self.current
 
     # -- intents ----------------------------------------------------------
-    def answer(self, rating: int, duration_ms: int, answer: str | None = None) -> CardState:
-        """Rate the current prompt; the review is committed before returning."""
+    def answer(
+        self,
+        rating: int,
+        duration_ms: int,
+        answer: str | None = None,
+        picked: str | None = None,
+    ) -> CardState:
+        """Rate the current prompt; the review is committed before returning.
+
+        ``answer`` is what the student gave (objective kinds) and ``picked``
+        the wrong option chosen on a choice question; both are logged.
+        """
         prompt = self.current
         if prompt is None:
             raise RuntimeError("no card to answer")
@@ -415,7 +427,7 @@ class StudySession:
         before = self.state_of(prompt)
         after = self.policy.review(before, rating, now)
         record = ReviewRecord(
-            prompt.key, prompt.card.kind, now, rating, duration_ms, before, after, answer
+            prompt.key, prompt.card.kind, now, rating, duration_ms, before, after, answer, picked
         )
         log_id = self.repository.record_review(record)
         self.states[prompt.key] = after

@@ -209,7 +209,7 @@ class Store:
         """The log rows of one prompt, oldest first (undone rows included, marked)."""
         cursor = self.conn.execute(
             "SELECT id, action, reviewed_at, rating, duration_ms, state_before, state_after, "
-            "scheduled_due, stability, difficulty, kind, answer, undone_at FROM review_log "
+            "scheduled_due, stability, difficulty, kind, answer, picked, undone_at FROM review_log "
             "WHERE deck_id=? AND card_id=? AND sibling=? ORDER BY id",
             key,
         )
@@ -229,7 +229,7 @@ class Store:
             cursor = conn.execute(
                 "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating, "
                 "duration_ms, state_before, state_after, scheduled_due, stability, difficulty, "
-                "kind, answer) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "kind, answer, picked) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     *record.key,
                     to_iso(record.reviewed_at),
@@ -242,6 +242,7 @@ class Store:
                     after.difficulty,
                     record.kind,
                     record.answer,
+                    record.picked,
                 ),
             )
             self._put_state(conn, record.key, after)
@@ -304,6 +305,27 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*key, *_state_values(state)),
         )
+
+    # -- answer aliases ("I was right") -----------------------------------
+    def add_alias(self, deck_id: str, card_id: str, alias: str, at: datetime) -> None:
+        """Remember ``alias`` as an accepted answer of one card, for this student."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO answer_alias (deck_id, card_id, alias, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (deck_id, card_id, alias, to_iso(at)),
+            )
+
+    def aliases(self, deck_id: str) -> dict[str, tuple[str, ...]]:
+        """card id -> the answers this student added for it, oldest first."""
+        out: dict[str, list[str]] = {}
+        rows = self.conn.execute(
+            "SELECT card_id, alias FROM answer_alias WHERE deck_id = ? ORDER BY created_at, alias",
+            (deck_id,),
+        )
+        for card_id, alias in rows:
+            out.setdefault(card_id, []).append(alias)
+        return {card_id: tuple(values) for card_id, values in out.items()}
 
     # -- replay -----------------------------------------------------------
     def replay_states(self, policy: Policy) -> dict[PromptKey, CardState]:

@@ -331,3 +331,22 @@ def test_two_processes_migrating_at_once_apply_each_migration_once(
     finally:
         first.close()
         second.close()
+
+
+def test_migration_0002_adds_picked_and_answer_aliases(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    assert migrate(conn, target=1) == 1
+    conn.execute(
+        "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating) "
+        "VALUES ('d', 'c', 'main', 'review', '2026-01-01T00:00:00.000000+00:00', 3)"
+    )
+    assert migrate(conn, target=2) == 2
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(review_log)")]
+    assert columns[-1] == "picked"
+    # Existing rows survive, with nothing picked.
+    assert conn.execute("SELECT rating, picked FROM review_log").fetchall() == [(3, None)]
+    alias_columns = [row[1] for row in conn.execute("PRAGMA table_info(answer_alias)")]
+    assert alias_columns == ["deck_id", "card_id", "alias", "created_at"]
+    conn.execute("INSERT INTO answer_alias VALUES ('d', 'c', 'x', 't')")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO answer_alias VALUES ('d', 'c', 'x', 't2')")

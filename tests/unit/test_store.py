@@ -121,6 +121,7 @@ def test_record_review_round_trips_the_state(store: Store) -> None:
         "difficulty": after.difficulty,
         "kind": "basic",
         "answer": None,
+        "picked": None,
         "undone_at": None,
     }
     log_id2, after2 = answer(store, KEY, Rating.GOOD, T0 + timedelta(minutes=10))
@@ -549,3 +550,18 @@ def test_queue_states_give_the_same_queue_as_every_state(store: Store) -> None:
     assert leeches == {
         d: n for d in ("a", "b") if (n := sum(1 for k, s in every.items() if k[0] == d and s.leech))
     }
+
+
+def test_answers_and_picked_options_are_logged_and_aliases_kept(store: Store) -> None:
+    before = store.card_state(KEY)
+    after = POLICY.review(before, Rating.AGAIN, T0)
+    store.record_review(
+        ReviewRecord(KEY, "choice", T0, 1, 900, before, after, answer="TrkA", picked="TrkA")
+    )
+    (row,) = store.history(KEY)
+    assert (row["kind"], row["answer"], row["picked"]) == ("choice", "TrkA", "TrkA")
+    store.add_alias("d", "c1", "brain-derived neurotrophic factor", T0)
+    store.add_alias("d", "c1", "brain-derived neurotrophic factor", T0)  # kept once
+    store.add_alias("d", "c1", "bdnf protein", T0 + timedelta(seconds=1))
+    assert store.aliases("d") == {"c1": ("brain-derived neurotrophic factor", "bdnf protein")}
+    assert store.aliases("other") == {}
