@@ -206,7 +206,25 @@ def _check_field(spec: FieldSpec, node: Node, out: _Collector) -> Any:
             if text is not None and sanitize(text).strip():
                 cleaned.append(sanitize(text).strip())
         return tuple(cleaned)
-    raise AssertionError(spec.type)  # pragma: no cover
+    if spec.type is FieldType.NUMBER:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            out.at(node, f"'{spec.name}' must be a number, not {_type_name(node)}", "wrong-type")
+            return None
+        return value
+    if spec.type is FieldType.BOOL:
+        if not isinstance(node.value, bool):
+            out.at(
+                node, f"'{spec.name}' must be true or false, not {_type_name(node)}", "wrong-type"
+            )
+            return None
+        return node.value
+    expected = {FieldType.LIST: ("seq", "a list"), FieldType.MAPPING: ("map", "a mapping")}
+    kind, name = expected[spec.type]  # CITATION is checked by _citation
+    if node.kind != kind:
+        out.at(node, f"'{spec.name}' must be {name}, not {_type_name(node)}", "wrong-type")
+        return None
+    return node.value
 
 
 def _deck(root: Node, out: _Collector) -> Deck | None:

@@ -37,6 +37,10 @@ class FieldType(StrEnum):
     """A mapping with its own structure (checked by its owner)."""
     LIST = "list"
     """A list with its own structure (checked by its owner)."""
+    NUMBER = "number"
+    """An integer or a decimal number."""
+    BOOL = "bool"
+    """``true`` or ``false``."""
 
 
 @dataclass(frozen=True, slots=True)
