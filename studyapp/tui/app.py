@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from random import Random
 
 from textual.app import App
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from studyapp.config import Paths, Settings
 from studyapp.core.library import Library
 from studyapp.core.model import Deck
+from studyapp.core.quiz import Quizzer
 from studyapp.core.scheduling import Policy
 from studyapp.core.session import StudySession
 from studyapp.services import DeckRow, deck_rows, load_decks
@@ -40,6 +42,7 @@ class StudyApp(App[int]):
         settings: Settings,
         policy: Policy | None = None,
         clock: Callable[[], datetime] = _utc_now,
+        rng: Random | None = None,
     ) -> None:
         super().__init__()
         self._load_library = load_library
@@ -47,6 +50,7 @@ class StudyApp(App[int]):
         self.settings = settings
         self.policy = policy or Policy(settings.scheduler)
         self.clock = clock
+        self.quizzer = Quizzer(store, clock, rng=rng)
         self.library = load_library()
 
     def on_mount(self) -> None:

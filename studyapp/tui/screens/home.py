@@ -135,7 +135,7 @@ class HomeScreen(Screen[None]):
                 when = f" Next card due {next_due.astimezone():%a %d %b %H:%M}."
             self.notify(f"Nothing due in {what} right now.{when}", markup=False)
             return
-        self.app.push_screen(ReviewScreen(session))
+        self.app.push_screen(ReviewScreen(session, self.study_app.quizzer))
 
     def action_study_selected(self) -> None:
         row = self._selected_row()

@@ -11,9 +11,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Rule, Static
 
+from studyapp.core.grading import Grade, Interaction, Question
+from studyapp.core.quiz import Quizzer
 from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession
+from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.card_text import spans_to_text
+from studyapp.tui.widgets.grade_view import grade_text
 from studyapp.tui.widgets.key_bar import KeyBar
 
 __all__ = ["ReviewScreen"]
@@ -31,6 +35,15 @@ RATING_STYLES = {
 
 KEYS_QUESTION = [
     ("space", "Show answer"),
+    ("u", "Undo"),
+    ("s", "Suspend"),
+    ("?", "Keys"),
+    ("esc", "End"),
+]
+KEYS_OBJECTIVE = [("answer", "then it is graded"), ("esc", "End")]
+KEYS_GRADED = [
+    ("enter", "Accept rating"),
+    ("1-4", "Override"),
     ("u", "Undo"),
     ("s", "Suspend"),
     ("?", "Keys"),
@@ -56,14 +69,18 @@ class ReviewScreen(Screen[None]):
         Binding("4", "rate(4)", "Easy", show=False),
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
+        Binding("r", "i_was_right", "I was right"),
         Binding("question_mark", "help", "Keys"),
         Binding("escape,q", "back", "Back"),
     ]
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, quizzer: Quizzer) -> None:
         super().__init__()
         self.session = session
+        self.quizzer = quizzer
         self.revealed = False
+        self.question: Question | None = None
+        self.grade: Grade | None = None
         self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
@@ -100,9 +117,6 @@ class ReviewScreen(Screen[None]):
             meta.append("  ·  ")
             meta.append(card.source.label(prompt.deck), style="italic")
         self.query_one("#card-meta", Static).update(meta)
-        face = prompt.face()
-        self.query_one("#front", Static).update(spans_to_text(face.front))
-        self.query_one("#back", Static).update(spans_to_text(face.back))
         explain = Text()
         if card.explain:
             explain.append("Why: ", style="bold")
@@ -110,13 +124,58 @@ class ReviewScreen(Screen[None]):
         self.query_one("#explain", Static).update(explain)
         for widget_id in ("#divider", "#back", "#explain"):
             self.query_one(widget_id).display = False
+        for old in self.query(AnswerWidget):
+            old.remove()
+        self.question = self.grade = None
+        interaction = self.quizzer.interaction(prompt)
+        if interaction is Interaction.FLIP:
+            self._show_flip()
+        else:
+            self._show_objective(interaction)
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+    def _show_flip(self) -> None:
+        assert self.session.current is not None
+        face = self.session.current.face()
+        self.query_one("#front", Static).update(spans_to_text(face.front))
+        self.query_one("#back", Static).update(spans_to_text(face.back))
         self.query_one("#answer-bar", Static).update(
             Text.assemble(
                 ("space", "bold reverse"), " or ", ("enter", "bold reverse"), " show answer"
             )
         )
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.query_one("#keys", KeyBar).show_keys(KEYS_QUESTION)
+
+    def _show_objective(self, interaction: Interaction) -> None:
+        assert self.session.current is not None
+        question = self.quizzer.ask(self.session.current)
+        self.question = question
+        front = spans_to_text(question.prompt)
+        if question.hint:
+            front.append(f"\n{question.hint}", style="italic dim")
+        self.query_one("#front", Static).update(front)
+        widget = ANSWER_WIDGETS[interaction](question, id="answer")
+        self.query_one("#card", VerticalScroll).mount(widget, after="#front")
+        widget.focus()
+        self.query_one("#answer-bar", Static).update(
+            Text("Answer the question; it is graded and a rating is proposed.", style="dim")
+        )
+        self.query_one("#keys", KeyBar).show_keys(KEYS_OBJECTIVE)
+
+    def on_submitted(self, event: Submitted) -> None:
+        event.stop()
+        prompt = self.session.current
+        if prompt is None or self.question is None or self.grade is not None:
+            return
+        self._show_grade(self.quizzer.grade(prompt, self.question, event.response))
+
+    def _show_grade(self, grade: Grade) -> None:
+        self.grade = grade
+        for widget in self.query(AnswerWidget):
+            widget.show_result(grade)
+        self.set_focus(None)  # the keys now rate
+        self.query_one("#back", Static).update(grade_text(grade))
+        self._reveal()
 
     def _update_counts(self) -> None:
         counts = self.session.counts()
@@ -138,13 +197,37 @@ class ReviewScreen(Screen[None]):
         self.query_one("#explain").display = bool(
             self.session.current and self.session.current.card.explain
         )
+        proposed = self._proposed()
         bar = Text()
         for rating, interval in self.session.intervals().items():
-            bar.append(f" {int(rating)} ", style=f"{RATING_STYLES[rating]} reverse")
-            bar.append(f" {rating.name.title()} ", style=RATING_STYLES[rating])
+            style = RATING_STYLES[rating]
+            bar.append(f" {int(rating)} ", style=f"{style} reverse")
+            label = rating.name.title()
+            bar.append(f" {label}{'*' if rating is proposed else ''} ", style=style)
             bar.append(f"{format_interval(interval)}   ", style="dim")
+        if proposed is not None:
+            bar.append("* proposed", style="dim")
+        if self._can_claim_right():
+            bar.append("   r: I was right", style="bold")
         self.query_one("#answer-bar", Static).update(bar)
-        self.query_one("#keys", KeyBar).show_keys(KEYS_ANSWER)
+        keys = KEYS_ANSWER if self.grade is None else KEYS_GRADED
+        self.query_one("#keys", KeyBar).show_keys(keys)
+
+    def _elapsed_ms(self) -> int:
+        return min(int((time.monotonic() - self._shown_at) * 1000), MAX_DURATION_MS)
+
+    def _proposed(self) -> Rating | None:
+        if self.grade is None:
+            return None
+        return self.quizzer.propose(self.grade, self._elapsed_ms())
+
+    def _can_claim_right(self) -> bool:
+        return (
+            self.grade is not None
+            and not self.grade.correct
+            and self.question is not None
+            and self.question.interaction is Interaction.TYPED
+        )
 
     def _finish(self) -> None:
         from studyapp.tui.screens.summary import SummaryScreen
@@ -155,7 +238,11 @@ class ReviewScreen(Screen[None]):
     def action_reveal_or_good(self) -> None:
         if self.session.current is None:
             return
-        if not self.revealed:
+        if self.question is not None:  # objective: enter accepts the proposed rating
+            proposed = self._proposed()
+            if proposed is not None:
+                self.action_rate(int(proposed))
+        elif not self.revealed:
             self._reveal()
         else:
             self.action_rate(int(Rating.GOOD))
@@ -163,9 +250,23 @@ class ReviewScreen(Screen[None]):
     def action_rate(self, rating: int) -> None:
         if self.session.current is None or not self.revealed:
             return
-        duration = min(int((time.monotonic() - self._shown_at) * 1000), MAX_DURATION_MS)
-        self.session.answer(rating, duration)
+        grade = self.grade
+        self.session.answer(
+            rating,
+            self._elapsed_ms(),
+            answer=grade.answer if grade else None,
+            picked=grade.picked_wrong if grade else None,
+        )
         self.show_current()
+
+    def action_i_was_right(self) -> None:
+        prompt = self.session.current
+        if prompt is None or self.question is None or not self._can_claim_right():
+            return
+        assert self.grade is not None
+        grade = self.quizzer.accept(prompt, self.question, self.grade.answer)
+        self.notify(f"Kept '{self.grade.answer}' as an accepted answer.", markup=False)
+        self._show_grade(grade)
 
     def action_undo(self) -> None:
         prompt = self.session.undo()

@@ -1,0 +1,99 @@
+"""Choice, select-all and true/false: options with letters, keyboard only.
+
+Keys: a letter picks (single choice: submits at once), up/down move, space
+toggles (select-all), enter submits.
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Key
+
+from studyapp.core.grading import Interaction, Question, option_letters
+from studyapp.tui.widgets.answers.base import AnswerWidget, mark
+
+__all__ = ["OptionsAnswer"]
+
+
+class OptionsAnswer(AnswerWidget):
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("space", "toggle_option", "Toggle", show=False),
+        Binding("enter", "submit", "Submit", show=False),
+    ]
+
+    def __init__(self, question: Question, *, id: str | None = None) -> None:
+        super().__init__(question, id=id)
+        self.cursor = 0
+        self.chosen: set[int] = set()
+        self.letters = list(option_letters(len(question.options)))
+
+    @property
+    def multi(self) -> bool:
+        return self.question.interaction is Interaction.MULTI
+
+    def render(self) -> RenderableType:
+        text = Text()
+        items = self.grade.items if self.grade else ()
+        for index, option in enumerate(self.question.options):
+            letter = self.letters[index]
+            selected = index in self.chosen
+            pointer = "›" if index == self.cursor and not self.locked else " "
+            box = ("[x]" if selected else "[ ]") if self.multi else ("(•)" if selected else "( )")
+            line = Text(f"{pointer} {letter}. ")
+            line.append(box + " ", style="bold" if selected else "dim")
+            line.append(option, style="bold" if selected else "")
+            item = items[index] if index < len(items) else None
+            if item is not None:
+                line = Text.assemble(mark(item.ok), line)
+                if item.note:
+                    line.append(f"\n      {item.note}", style="italic dim")
+            text.append_text(line)
+            text.append("\n")
+        hint = "letters choose · space toggles · enter submits" if self.multi else "press a letter"
+        if not self.locked:
+            text.append(hint, style="dim")
+        return text
+
+    def on_key(self, event: Key) -> None:
+        if self.locked or event.character is None or not event.character.isalpha():
+            return
+        letter = event.character.upper()
+        if letter in self.letters:
+            event.stop()
+            index = self.letters.index(letter)
+            self.cursor = index
+            if self.multi:
+                self.chosen ^= {index}
+                self.refresh()
+            else:
+                self.chosen = {index}
+                self.refresh()
+                self.submit(index)
+
+    def action_move(self, step: int) -> None:
+        if not self.locked and self.question.options:
+            self.cursor = (self.cursor + step) % len(self.question.options)
+            self.refresh()
+
+    def action_toggle_option(self) -> None:
+        if self.locked:
+            return
+        if self.multi:
+            self.chosen ^= {self.cursor}
+            self.refresh()
+        else:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        if self.locked:
+            return
+        if self.multi:
+            self.submit(frozenset(self.chosen))
+        else:
+            self.chosen = {self.cursor}
+            self.refresh()
+            self.submit(self.cursor)

@@ -1,0 +1,47 @@
+"""Typed and numeric answers: one input line; enter submits."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from studyapp.core.grading import Grade, Interaction, Question
+from studyapp.tui.widgets.answers.base import AnswerWidget
+
+__all__ = ["TextAnswer"]
+
+
+class TextAnswer(AnswerWidget):
+    DEFAULT_CSS = """
+    TextAnswer Input {
+        width: 60;
+        max-width: 100%;
+    }
+    TextAnswer #unit-hint {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, question: Question, *, id: str | None = None) -> None:
+        super().__init__(question, id=id)
+        numeric = question.interaction is Interaction.NUMERIC
+        self.placeholder = (
+            "type a number (units like mg, mcg, mL)" if numeric else "type the answer"
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.placeholder, id="answer-input")
+        if self.question.unit:
+            yield Static(f"answer in {self.question.unit}", id="unit-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.submit(event.value)
+
+    def show_result(self, grade: Grade) -> None:
+        super().show_result(grade)
+        self.query_one(Input).disabled = True

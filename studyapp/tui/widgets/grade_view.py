@@ -1,0 +1,44 @@
+"""How a graded answer is shown: verdict, expected answer, feedback, typed
+diff, worked solution. Plain ``Text``: nothing from a deck is markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from studyapp.core.grading import Grade, Verdict
+
+__all__ = ["grade_text"]
+
+VERDICTS = {
+    Verdict.CORRECT: ("Correct", "bold green"),
+    Verdict.ALMOST: ("Almost", "bold yellow"),
+    Verdict.PARTIAL: ("Partly right", "bold yellow"),
+    Verdict.WRONG: ("Wrong", "bold red"),
+}
+DIFF_STYLES = {"=": "", "-": "bold green underline", "+": "bold red strike"}
+
+
+def grade_text(grade: Grade) -> Text:
+    """The result block shown under the question once it is graded."""
+    label, style = VERDICTS[grade.verdict]
+    text = Text()
+    text.append(label, style=style)
+    if grade.verdict is Verdict.PARTIAL:
+        text.append(f"  {grade.score:.0%}", style=style)
+    text.append("\n")
+    if not grade.correct:
+        text.append("Expected: ", style="bold")
+        text.append(grade.expected)
+        text.append("\n")
+    if grade.diff and not grade.correct:
+        text.append("Your answer: ", style="bold")
+        for op, run in grade.diff:
+            text.append(run, style=DIFF_STYLES.get(op, ""))
+        text.append("   (green: missing, red: extra)\n", style="dim")
+    for line in grade.feedback:
+        text.append(f"{line}\n", style="italic")
+    if grade.solution:
+        text.append("Solution\n", style="bold")
+        for line in grade.solution:
+            text.append(f"  {line}\n")
+    return text
