@@ -126,6 +126,8 @@ class Grade:
     """For typed answers: a character diff as ``(op, text)`` runs, op in ``= - +``."""
     solution: tuple[str, ...] = ()
     """A worked solution (numeric kinds)."""
+    drawing: tuple[str, ...] = ()
+    """Fixed-width plain-text art shown after the solution (a U-100 syringe fill)."""
 
     @property
     def correct(self) -> bool:

@@ -128,15 +128,7 @@ def load_deck_bytes(data: bytes, path: str) -> LoadResult:
 
 
 def _type_name(node: Node) -> str:
-    return {
-        "map": "a mapping",
-        "seq": "a list",
-        "str": "text",
-        "int": "a number",
-        "float": "a number",
-        "bool": "a boolean (quote it if you mean the text)",
-        "null": "empty",
-    }[node.kind]
+    return node.description
 
 
 def _check_keys(
@@ -296,9 +288,11 @@ def _sources(node: Node | None, out: _Collector) -> dict[str, Source]:
     return sources
 
 
-_ALL_KIND_FIELDS = {
-    spec.name: f"kind '{kind.name}'" for kind in KINDS.values() for spec in kind.fields
-}
+_ALL_KIND_FIELDS: dict[str, str] = {}
+"""field name -> the first kind (in registry order) that has it, for hints."""
+for _kind in KINDS.values():
+    for _spec in _kind.fields:
+        _ALL_KIND_FIELDS.setdefault(_spec.name, f"kind '{_kind.name}'")
 
 
 def _cards(node: Node | None, sources: Mapping[str, Source], out: _Collector) -> list[Card] | None:

@@ -99,6 +99,22 @@ class Node:
             return "float"
         return "str"
 
+    @property
+    def description(self) -> str:
+        """What the node is, for messages: "a list", "text", "a number", ..."""
+        return _DESCRIPTIONS[self.kind]
+
+
+_DESCRIPTIONS = {
+    "map": "a mapping",
+    "seq": "a list",
+    "str": "text",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean (quote it if you mean the text)",
+    "null": "empty",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class YamlProblem:

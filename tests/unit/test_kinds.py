@@ -45,12 +45,14 @@ def faces(c: Card) -> dict[str, tuple[str, str]]:
 # ------------------------------------------------------------------ registry
 
 
-def test_registry_lists_the_three_kinds() -> None:
-    assert list(KINDS) == ["basic", "reversible", "cloze"]
+def test_registry_lists_flip_kinds_first_then_the_rest_by_name() -> None:
+    names = list(KINDS)
+    assert names[:3] == ["basic", "reversible", "cloze"]
+    assert names[3:] == sorted(names[3:])
     for name, kind in KINDS.items():
         assert kind.name == name
         assert kind.doc
-        assert all(spec.type is FieldType.TEXT for spec in kind.fields)
+        assert all(isinstance(spec.type, FieldType) for spec in kind.fields)
         assert get_kind(name) is kind
     with pytest.raises(KeyError):
         get_kind("nope")
@@ -58,7 +60,7 @@ def test_registry_lists_the_three_kinds() -> None:
 
 def test_required_fields_per_kind() -> None:
     required = {name: [s.name for s in k.fields if s.required] for name, k in KINDS.items()}
-    assert required == {
+    assert {k: v for k, v in required.items() if k in ("basic", "reversible", "cloze")} == {
         "basic": ["question", "answer"],
         "reversible": ["front", "back"],
         "cloze": ["text"],

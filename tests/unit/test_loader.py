@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp.core import loader
+from studyapp.core.kinds import KINDS
 from studyapp.core.loader import LoadResult, load_deck_bytes, load_deck_file
 from studyapp.core.model import Severity
 
@@ -448,7 +449,7 @@ def test_unknown_kind_with_suggestion_and_without() -> None:
     )
     assert lines(result) == [
         "d.yaml:4:19: error: unknown card kind 'clozee'; did you mean 'cloze'? [unknown-kind]",
-        "d.yaml:5:19: error: unknown card kind 'flashcard' (known: basic, reversible, cloze) "
+        f"d.yaml:5:19: error: unknown card kind 'flashcard' (known: {', '.join(KINDS)}) "
         "[unknown-kind]",
         "d.yaml:6:19: error: 'kind' must be text, not a number [wrong-type]",
     ]

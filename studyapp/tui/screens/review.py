@@ -154,7 +154,7 @@ class ReviewScreen(Screen[None]):
         if question.hint:
             front.append(f"\n{question.hint}", style="italic dim")
         self.query_one("#front", Static).update(front)
-        widget = ANSWER_WIDGETS[interaction](question, id="answer")
+        widget = ANSWER_WIDGETS[interaction](question)
         self.query_one("#card", VerticalScroll).mount(widget, after="#front")
         widget.focus()
         self.query_one("#answer-bar", Static).update(
@@ -194,9 +194,9 @@ class ReviewScreen(Screen[None]):
         self.revealed = True
         self.query_one("#divider").display = True
         self.query_one("#back").display = True
-        self.query_one("#explain").display = bool(
-            self.session.current and self.session.current.card.explain
-        )
+        explain = self.session.current.card.explain if self.session.current else None
+        already_shown = self.grade is not None and explain in self.grade.feedback
+        self.query_one("#explain").display = bool(explain) and not already_shown
         proposed = self._proposed()
         bar = Text()
         for rating, interval in self.session.intervals().items():

@@ -41,4 +41,6 @@ def grade_text(grade: Grade) -> Text:
         text.append("Solution\n", style="bold")
         for line in grade.solution:
             text.append(f"  {line}\n")
+    for line in grade.drawing:
+        text.append(f"{line}\n", style="cyan")
     return text
