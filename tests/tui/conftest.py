@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from random import Random
 
 import pytest
 
@@ -122,6 +123,7 @@ def make_app(deck_dir: Path, store: Store, clock: FakeClock) -> Callable[..., St
             settings=settings,
             policy=Policy(SchedulerConfig(enable_fuzz=False)),
             clock=clock,
+            rng=Random(7),  # shuffles and generated numbers are the same every run
         )
 
     return make

@@ -171,3 +171,35 @@ async def test_numeric_reconstitution_shows_the_syringe(
         assert "100" in back and "^ 10 units" in back  # the syringe drawing
         await pilot.press("enter")
         assert logged(store, "recon")[0][:3] == (1, "numeric", "100 mcg")
+
+
+async def test_typed_near_miss_shows_a_diff_and_i_was_right_keeps_an_alias(
+    objective_app: StudyApp, store: Store
+) -> None:
+    async with objective_app.run_test(size=SIZE) as pilot:
+        screen = await open_card(pilot, objective_app, "gaba-t")
+        entry = screen.query_one(Input)
+        entry.value = "GABA transaminse"
+        await pilot.press("enter")
+        assert screen.grade is not None and not screen.grade.correct
+        back = plain(objective_app, "#back")
+        assert "Almost" in back and "Your answer:" in back
+        assert "I was right" in plain(objective_app, "#answer-bar")
+        await pilot.press("r")
+        assert screen.grade.correct
+        assert store.aliases("objective") == {"gaba-t": ("GABA transaminse",)}
+        assert "Good*" in plain(objective_app, "#answer-bar")
+        await pilot.press("enter")
+        assert logged(store, "gaba-t") == [(3, "typed", "GABA transaminse", None)]
+
+
+async def test_typed_other_cards_term_is_wrong(objective_app: StudyApp, store: Store) -> None:
+    async with objective_app.run_test(size=SIZE) as pilot:
+        screen = await open_card(pilot, objective_app, "trkb")
+        screen.query_one(Input).value = "TrkA"
+        await pilot.press("enter")
+        assert screen.grade is not None and not screen.grade.correct
+        assert "Wrong" in plain(objective_app, "#back")
+        screen.query_one(Input).value = "ignored once graded"
+        await pilot.press("enter")  # accepts the proposed Again
+        assert logged(store, "trkb") == [(1, "typed", "TrkA", None)]

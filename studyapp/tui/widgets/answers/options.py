@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.events import Key
 
-from studyapp.core.grading import Interaction, Question, option_letters
+from studyapp.core.grading import Interaction, ItemResult, Question, option_letters
 from studyapp.tui.widgets.answers.base import AnswerWidget, mark
 
 __all__ = ["OptionsAnswer"]
@@ -48,7 +48,9 @@ class OptionsAnswer(AnswerWidget):
             line.append(option, style="bold" if selected else "")
             item = items[index] if index < len(items) else None
             if item is not None:
-                line = Text.assemble(mark(item.ok), line)
+                line = Text.assemble(self._result_mark(item), line)
+                if item.expected == "correct":
+                    line.append("  correct", style="green")
                 if item.note:
                     line.append(f"\n      {item.note}", style="italic dim")
             text.append_text(line)
@@ -57,6 +59,15 @@ class OptionsAnswer(AnswerWidget):
         if not self.locked:
             text.append(hint, style="dim")
         return text
+
+    def _result_mark(self, item: ItemResult) -> Text:
+        """Select-all marks every option right or wrong; a single choice marks
+        only the chosen option (✓ or ✗), the correct one being labelled."""
+        if self.multi:
+            return mark(item.ok)
+        if item.given is not None:
+            return mark(item.ok)
+        return Text("  ")
 
     def on_key(self, event: Key) -> None:
         if self.locked or event.character is None or not event.character.isalpha():
