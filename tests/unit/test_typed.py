@@ -133,7 +133,7 @@ def test_a_valid_card_loads_with_its_synonyms() -> None:
     assert dict(card.data) == {
         "question": "Which **receptor** does BDNF activate?",
         "answer": "TrkB",
-        "accept": ("tropomyosin receptor kinase B", "NTRK2"),
+        "accept": ["tropomyosin receptor kinase B", "NTRK2"],
     }
     assert TYPED.siblings(card) == ("main",)
     assert TYPED.render(card, "main") == Face(
@@ -152,8 +152,8 @@ def test_accept_may_be_a_single_string_or_a_number_as_written() -> None:
         - {id: b, kind: typed, topic: t, question: Q?, answer: one point five, accept: [1.50]}
         """
     )
-    assert deck.cards[0].data["accept"] == ("NTRK2",)
-    assert deck.cards[1].data["accept"] == ("1.50",)
+    assert deck.cards[0].data["accept"] == ["NTRK2"]
+    assert deck.cards[1].data["accept"] == ["1.50"]
 
 
 def test_empty_question_and_answer_are_reported_where_they_are() -> None:
@@ -198,7 +198,7 @@ def test_accept_duplicates_are_warned_at_the_entry_and_dropped() -> None:
     first, second = (d.message for d in result.diagnostics)
     assert first == "'accept' entry 'trk-b' is the same as the answer once normalised"
     assert second == "'accept' entry 'ntrk 2' is the same as entry 'NTRK2' once normalised"
-    assert result.deck.cards[0].data["accept"] == ("NTRK2",)
+    assert result.deck.cards[0].data["accept"] == ["NTRK2"]
 
 
 def test_accept_entries_that_normalise_to_nothing_are_errors() -> None:

@@ -66,7 +66,8 @@ def check(ctx: CheckContext) -> dict[str, Any] | None:
     accept = _check_accept(ctx, answer)
     if question is None or answer is None or accept is None:
         return None
-    return {"question": question, "answer": answer, "accept": accept}
+    # Lists, not tuples: card data must survive the JSON deck cache unchanged.
+    return {"question": question, "answer": answer, "accept": list(accept)}
 
 
 def _check_accept(ctx: CheckContext, answer: str | None) -> tuple[str, ...] | None:
