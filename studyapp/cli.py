@@ -1,7 +1,8 @@
 """Command line entry point.
 
-``studyapp`` with no command starts the TUI. The other commands (``check``,
-``due``, ``rebuild``) never import Textual, so they start fast.
+``studyapp`` with no command starts the TUI, and ``studyapp exam`` starts it in
+an exam. The other commands (``check``, ``due``, ``rebuild``, ``exam --history``)
+never import Textual, so they start fast.
 """
 
 from __future__ import annotations
@@ -11,11 +12,18 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studyapp import __version__
 from studyapp.config import ConfigError, Paths, Settings, load_settings, resolve_paths
 
+if TYPE_CHECKING:
+    from datetime import timedelta
+
 __all__ = ["main"]
+
+POOLS = ("all", "unseen", "missed", "flagged", "leeches")
+"""The exam pools (:class:`studyapp.core.exam.Pool`; a test checks they match)."""
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -72,7 +80,67 @@ def _parser() -> argparse.ArgumentParser:
     unsuspend.add_argument("deck", help="deck id")
     unsuspend.add_argument("cards", nargs="*", metavar="CARD", help="card ids")
     unsuspend.add_argument("--all", action="store_true", help="unsuspend every suspended card")
+
+    exam = sub.add_parser(
+        "exam",
+        help="self-test in the study app (exam answers do not change your review schedule)",
+        description="Start the study app in an exam. Exam answers do not change your "
+        "review schedule.",
+    )
+    _common(exam, suppress=True)
+    exam.add_argument(
+        "--deck",
+        dest="exam_decks",
+        action="append",
+        default=[],
+        metavar="DECK",
+        help="a deck id (repeatable; default: every deck)",
+    )
+    exam.add_argument(
+        "--topic",
+        dest="topics",
+        action="append",
+        default=[],
+        metavar="TOPIC",
+        help="a topic (repeatable; any case)",
+    )
+    exam.add_argument(
+        "--tag",
+        dest="tags",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="a card tag (repeatable; a card with any of them matches)",
+    )
+    exam.add_argument("--pool", choices=POOLS, default="all", help="which cards (default: all)")
+    exam.add_argument(
+        "-n", "--count", type=_positive, default=20, help="number of questions (default: 20)"
+    )
+    exam.add_argument(
+        "--time",
+        type=_duration,
+        default=None,
+        metavar="DURATION",
+        help="time limit, e.g. 15m, 90s, 1h (default: none)",
+    )
+    exam.add_argument("--tutor", action="store_true", help="grade and explain each answer at once")
+    exam.add_argument("--history", action="store_true", help="print past exams and exit")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1")
+    return int(text)
+
+
+def _duration(text: str) -> timedelta:
+    from studyapp.core.exam import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rebuild(paths, settings)
         if args.command in ("suspend", "unsuspend"):
             return cmd_suspend(paths, settings, args)
+        if args.command == "exam":
+            return cmd_exam(paths, settings, args)
         return cmd_tui(paths, settings)
     except (StoreError, sqlite3.Error) as exc:
         # StoreError (a database from a newer studyapp), a file that is not a
@@ -197,6 +267,68 @@ def cmd_suspend(paths: Paths, settings: Settings, args: argparse.Namespace) -> i
             return 1
     verb = "suspended" if suspend else "unsuspended"
     print(f"{verb} {len(changed)} prompt{'s' * (len(changed) != 1)} of {len(cards)} card(s)")
+    return 0
+
+
+def cmd_exam(paths: Paths, settings: Settings, args: argparse.Namespace) -> int:
+    """Start the TUI in an exam, after checking it has questions; or print the history."""
+    if args.history:
+        return cmd_exam_history(paths)
+    from random import Random
+
+    from studyapp.core.exam import ExamMode, ExamSpec, Pool, select_prompts
+    from studyapp.services import load_decks
+    from studyapp.store import Store
+
+    spec = ExamSpec(
+        deck_ids=tuple(args.exam_decks),
+        topics=tuple(args.topics),
+        tags=tuple(args.tags),
+        pool=Pool(args.pool),
+        count=args.count,
+        time_limit=args.time,
+        mode=ExamMode.TUTOR if args.tutor else ExamMode.TIMED,
+    )
+    library = load_decks(paths, settings)
+    known = [deck.id for deck in library.decks]
+    unknown = [deck_id for deck_id in spec.deck_ids if deck_id not in known]
+    if unknown:
+        print(
+            f"studyapp: no deck {', '.join(unknown)} (decks: {', '.join(known) or 'none'})",
+            file=sys.stderr,
+        )
+        return 1
+    decks = [deck for deck in library.decks if not spec.deck_ids or deck.id in spec.deck_ids]
+    with Store.open(paths.database) as store:
+        facts = store.pool_facts([deck.id for deck in decks])
+    if not select_prompts(decks, spec, facts, Random(0)):
+        print(f"studyapp: no question matches this exam ({spec.describe()})", file=sys.stderr)
+        return 1
+    from studyapp.tui.app import run
+
+    exit_code: int = run(paths, settings, exam=spec)
+    return exit_code
+
+
+def cmd_exam_history(paths: Paths) -> int:
+    """Print past exams, newest first (no Textual)."""
+    exams = []
+    if paths.database.exists():
+        from studyapp.store import Store
+
+        with Store.open(paths.database) as store:
+            exams = store.exam_history()
+    if not exams:
+        print("no exams yet: `studyapp exam` starts one")
+        return 0
+    print(f"{'id':>4}  {'finished':<16}  {'mode':<5}  {'questions':>9}  {'score':>12}  on")
+    for exam in exams:
+        score = f"{exam.score:g}/{exam.total} ({exam.score / exam.total if exam.total else 0:.0%})"
+        print(
+            f"{exam.id:>4}  {exam.finished_at.astimezone():%Y-%m-%d %H:%M}  "
+            f"{exam.mode.value:<5}  {exam.total:>9}  {score:>12}  {exam.spec.describe()}"
+        )
+    print("Exam answers do not change your review schedule.")
     return 0
 
 

@@ -45,8 +45,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
-
 from studyapp.core.grading import Verdict
 from studyapp.core.text import parse_inline, plain, sanitize
 
@@ -431,6 +429,9 @@ def _closer_rival(response: Term, best: Term, rivals: Iterable[Term]) -> Term | 
 
 def _distance(a: str, b: str, cutoff: int | None) -> int:
     """Optimal string alignment distance (``cutoff + 1`` when above ``cutoff``)."""
+    # Imported on first use: start-up (and ``studyapp due``) never grades.
+    from rapidfuzz.distance import OSA
+
     return int(OSA.distance(a, b, score_cutoff=cutoff))
 
 

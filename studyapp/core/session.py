@@ -15,6 +15,11 @@ Queue rules (see ``docs/scheduling.md``):
 * a prompt whose sibling (same deck and card id) was studied today is
   buried until the next day, unless it is in (re)learning;
 * suspended prompts never show.
+
+A *focus* session (``focus=[keys]``, "review my misses" after an exam) asks
+exactly the given prompts, in that order, once each, whatever their due
+dates and the daily limits (suspended ones excepted); answers are scheduled
+and logged as usual.
 """
 
 from __future__ import annotations
@@ -25,7 +30,6 @@ from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
-from studyapp.core.kinds import KINDS
 from studyapp.core.model import Card, Deck, Face, PromptKey
 from studyapp.core.scheduling import CardState, Policy, Rating, State, day_bounds
 
@@ -65,11 +69,15 @@ class Prompt:
         return f"Prompt{self.key!r}"
 
     def face(self) -> Face:
+        from studyapp.core.kinds import KINDS  # counting queues never needs the kinds
+
         return KINDS[self.card.kind].render(self.card, self.sibling)
 
 
 def prompts_of(deck: Deck) -> list[Prompt]:
     """Every prompt of ``deck``, in deck order."""
+    from studyapp.core.kinds import KINDS  # only for cards built without the loader
+
     return [
         Prompt(deck, card, sibling)
         for card in deck.cards
@@ -122,6 +130,10 @@ class ReviewRepository(Protocol):
         ...
 
     def day_counts(self, deck_ids: Sequence[str], since: datetime) -> dict[str, DayCounts]: ...
+
+    def card_states(self, deck_ids: Sequence[str]) -> dict[PromptKey, CardState]:
+        """The state of every studied prompt of these decks (focus sessions)."""
+        ...
 
     def record_review(self, record: ReviewRecord) -> int:
         """Append the review and store the new state in one transaction; return the log id."""
@@ -283,7 +295,10 @@ class _Answered:
 
 
 class StudySession:
-    """Studies the due prompts of some decks, committing every answer at once."""
+    """Studies the due prompts of some decks, committing every answer at once.
+
+    With ``focus``, studies exactly those prompts instead (see the module doc).
+    """
 
     def __init__(
         self,
@@ -296,6 +311,7 @@ class StudySession:
         rollover_hour: int = 4,
         tz: tzinfo | None = None,
         learn_ahead: timedelta = timedelta(minutes=20),
+        focus: Sequence[PromptKey] | None = None,
     ) -> None:
         self.decks = list(decks)
         self.repository = repository
@@ -308,6 +324,16 @@ class StudySession:
         self._summary = SessionSummary()
         self._answered_once = False
         self._prompts = [p for deck in self.decks for p in prompts_of(deck)]
+        self.focus: tuple[PromptKey, ...] | None = None
+        self._focus_done: set[PromptKey] = set()
+        self._focus_left: list[Prompt] = []
+        if focus is not None:
+            # Exactly these prompts, in this order (each once; unknown keys skipped).
+            order = {key: index for index, key in enumerate(dict.fromkeys(focus))}
+            self.focus = tuple(order)
+            self._prompts = sorted(
+                (p for p in self._prompts if p.key in order), key=lambda p: order[p.key]
+            )
         self._undo: list[_Answered] = []
         # New and review prompts answered so far this study day, to spread
         # the new ones evenly through the reviews.
@@ -321,7 +347,10 @@ class StudySession:
         deck_ids = [d.id for d in self.decks]
         now = self.clock()
         self._day_start, self._day_end = day_bounds(now, self.rollover_hour, self.tz)
-        self.states, self._settled = self.repository.queue_states(deck_ids, self._day_end)
+        if self.focus is None:
+            self.states, self._settled = self.repository.queue_states(deck_ids, self._day_end)
+        else:  # any prompt may be asked, due or not: every state is needed
+            self.states, self._settled = self.repository.card_states(deck_ids), set()
         self.today = self.repository.day_counts(deck_ids, self._day_start)
         self._rebuild()
 
@@ -330,12 +359,36 @@ class StudySession:
         self._reload()
 
     def _rebuild(self) -> None:
-        self.queue = build_queue(
-            self._prompts, self.states, self.today, self.limits, self._day_end, self._settled
-        )
+        if self.focus is not None:
+            self.queue = self._focus_queue()
+        else:
+            self.queue = build_queue(
+                self._prompts, self.states, self.today, self.limits, self._day_end, self._settled
+            )
         self.current = self._pick()
 
+    def _focus_queue(self) -> _Queue[Prompt]:
+        """The focus prompts not answered yet, counted by state (order kept apart)."""
+        self._focus_left = []
+        learning: list[Prompt] = []
+        review: list[Prompt] = []
+        new: list[Prompt] = []
+        for prompt in self._prompts:
+            state = self.states.get(prompt.key)
+            if prompt.key in self._focus_done or (state is not None and state.suspended):
+                continue
+            self._focus_left.append(prompt)
+            if state is None or state.state is State.NEW:
+                new.append(prompt)
+            elif state.state in _IN_LEARNING:
+                learning.append(prompt)
+            else:
+                review.append(prompt)
+        return _Queue(learning, review, new, len(learning))
+
     def _pick(self) -> Prompt | None:
+        if self.focus is not None:
+            return self._focus_left[0] if self._focus_left else None
         now = self.clock()
         queue = self.queue
         if queue.learning and queue.learning[0].key in self.states:
@@ -368,7 +421,7 @@ class StudySession:
 
     @cached_property
     def _keys(self) -> frozenset[PromptKey]:
-        return frozenset(p.key for p in self._prompts)
+        return frozenset(p.key for deck in self.decks for p in prompts_of(deck))
 
     def state_of(self, prompt: Prompt) -> CardState:
         return self.states.get(prompt.key, CardState())
@@ -440,6 +493,8 @@ class StudySession:
             counts.reviews += 1
             self._reviews_shown += 1
         counts.touched_cards.add(prompt.card.id)
+        if self.focus is not None:
+            self._focus_done.add(prompt.key)
         self._undo.append(_Answered(log_id, prompt, before, rating, duration_ms))
         self._answered_once = True
         self._summary.studied += 1
@@ -457,6 +512,7 @@ class StudySession:
             return None
         last = self._undo.pop()
         self.repository.undo_review(last.log_id, last.prompt.key, last.before)
+        self._focus_done.discard(last.prompt.key)
         self._summary.studied -= 1
         self._summary.again -= last.rating == Rating.AGAIN
         self._summary.time_ms -= last.duration_ms

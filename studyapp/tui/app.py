@@ -10,8 +10,9 @@ from textual.app import App
 from textual.binding import Binding
 
 from studyapp.config import Paths, Settings
+from studyapp.core.exam import ExamRun, ExamSpec, build_cram, build_exam
 from studyapp.core.library import Library
-from studyapp.core.model import Deck
+from studyapp.core.model import Deck, PromptKey
 from studyapp.core.quiz import Quizzer
 from studyapp.core.scheduling import Policy
 from studyapp.core.session import StudySession
@@ -43,6 +44,7 @@ class StudyApp(App[int]):
         policy: Policy | None = None,
         clock: Callable[[], datetime] = _utc_now,
         rng: Random | None = None,
+        exam: ExamSpec | None = None,
     ) -> None:
         super().__init__()
         self._load_library = load_library
@@ -50,13 +52,24 @@ class StudyApp(App[int]):
         self.settings = settings
         self.policy = policy or Policy(settings.scheduler)
         self.clock = clock
-        self.quizzer = Quizzer(store, clock, rng=rng)
+        self.rng = rng if rng is not None else Random()
+        self.quizzer = Quizzer(store, clock, rng=self.rng)
         self.library = load_library()
+        self.start_exam = exam
+        """``studyapp exam``: start in an exam on this spec (home is under it)."""
 
     def on_mount(self) -> None:
         from studyapp.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.start_exam is not None:
+            from studyapp.tui.screens.exam import ExamScreen
+
+            exam = self.new_exam(self.start_exam)
+            if exam is None:
+                self.notify("No question matches this exam.", severity="warning")
+            else:
+                self.push_screen(ExamScreen(exam))
 
     def reload_library(self) -> None:
         self.library = self._load_library()
@@ -64,7 +77,9 @@ class StudyApp(App[int]):
     def deck_rows(self) -> list[DeckRow]:
         return deck_rows(self.library, self.store, self.settings, self.clock)
 
-    def new_session(self, decks: Sequence[Deck]) -> StudySession:
+    def new_session(
+        self, decks: Sequence[Deck], *, focus: Sequence[PromptKey] | None = None
+    ) -> StudySession:
         return StudySession(
             decks,
             self.store,
@@ -72,15 +87,30 @@ class StudyApp(App[int]):
             self.clock,
             limits=self.settings.limits_for,
             rollover_hour=self.settings.rollover_hour,
+            focus=focus,
         )
 
+    def new_exam(self, spec: ExamSpec) -> ExamRun | None:
+        """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""
+        decks = [d for d in self.library.decks if not spec.deck_ids or d.id in spec.deck_ids]
+        facts = self.store.pool_facts([deck.id for deck in decks])
+        return build_exam(decks, spec, facts, self.rng, self.quizzer, self.clock)
 
-def run(paths: Paths, settings: Settings) -> int:
-    """Start the TUI on the configured decks and database."""
+    def new_cram(self, deck: Deck, topics: Sequence[str]) -> ExamRun | None:
+        """Every unsuspended prompt of ``deck`` on ``topics`` (all when empty); never saved."""
+        facts = self.store.pool_facts([deck.id])
+        return build_cram([deck], topics, facts, self.rng, self.quizzer, self.clock)
+
+
+def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> int:
+    """Start the TUI on the configured decks and database (in an exam on ``exam``)."""
     store = Store.open(paths.database)
     try:
         app = StudyApp(
-            load_library=lambda: load_decks(paths, settings), store=store, settings=settings
+            load_library=lambda: load_decks(paths, settings),
+            store=store,
+            settings=settings,
+            exam=exam,
         )
         result = app.run()
     finally:

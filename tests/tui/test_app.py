@@ -146,7 +146,7 @@ async def test_home_lists_every_deck_with_its_counts_or_error(app: StudyApp) -> 
         shown = screen_text(app)
         for header in ("Deck", "New", "Learn", "Due", "Leeches"):
             assert header in shown
-        assert "Study deck" in shown.splitlines()[-1]  # enter is in the footer
+        assert "enter  Study" in shown.splitlines()[-1]  # enter is in the footer
 
         # The broken deck: its detail is the first error, and enter only notifies.
         await pilot.press("down")

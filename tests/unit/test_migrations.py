@@ -350,3 +350,62 @@ def test_migration_0002_adds_picked_and_answer_aliases(tmp_path: Path) -> None:
     conn.execute("INSERT INTO answer_alias VALUES ('d', 'c', 'x', 't')")
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("INSERT INTO answer_alias VALUES ('d', 'c', 'x', 't2')")
+
+
+def test_migration_0003_adds_the_exam_tables_apart_from_the_log(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    assert migrate(conn, target=2) == 2
+    conn.execute(
+        "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating) "
+        "VALUES ('d', 'c', 'main', 'review', '2026-01-01T00:00:00.000000+00:00', 3)"
+    )
+    log_before = conn.execute("SELECT * FROM review_log").fetchall()
+    assert migrate(conn, target=3) == 3
+    assert {"exam", "exam_answer"} <= tables(conn)
+    assert {"exam_started", "exam_answer_card"} <= indexes(conn)
+    assert columns(conn, "exam") == [
+        "id",
+        "started_at",
+        "finished_at",
+        "spec",
+        "mode",
+        "score",
+        "total",
+    ]
+    assert columns(conn, "exam_answer") == [
+        "exam_id",
+        "position",
+        "deck_id",
+        "card_id",
+        "sibling",
+        "kind",
+        "topic",
+        "answer",
+        "correct",
+        "score",
+        "time_ms",
+        "flagged",
+    ]
+    # The log and the card states are left as they were.
+    assert conn.execute("SELECT * FROM review_log").fetchall() == log_before
+    assert columns(conn, "review_log")[-1] == "picked"
+    assert columns(conn, "card_state") == CARD_STATE_COLUMNS
+    exam = (
+        "INSERT INTO exam (started_at, finished_at, spec, mode, score, total) "
+        "VALUES ('s', 'f', '{}', ?, 1.5, 2)"
+    )
+    conn.execute(exam, ("timed",))
+    conn.execute(exam, ("tutor",))
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(exam, ("cram",))
+    answer = (
+        "INSERT INTO exam_answer (exam_id, position, deck_id, card_id, sibling, kind, topic, "
+        "answer, correct, score, time_ms) "
+        "VALUES (1, ?, 'd', 'c', 'main', 'basic', 't', NULL, ?, ?, 0)"
+    )
+    conn.execute(answer, (0, 0, 0.0))
+    assert conn.execute("SELECT flagged FROM exam_answer").fetchone() == (0,)
+    for position, correct, score in ((0, 1, 1.0), (1, 2, 1.0), (1, 1, 1.5)):
+        with pytest.raises(sqlite3.IntegrityError):  # one row per position; 0/1; 0..1
+            conn.execute(answer, (position, correct, score))
+    conn.close()

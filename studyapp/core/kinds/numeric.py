@@ -28,14 +28,16 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyapp.core import safe_eval, units
 from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
 from studyapp.core.model import Card, Face
 from studyapp.core.text import Span, parse_inline, sanitize
-from studyapp.core.yamlsafe import Node
+
+if TYPE_CHECKING:
+    from studyapp.core.yamlsafe import Node
 
 __all__ = [
     "DISCLAIMER",

@@ -18,6 +18,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("up / down", "select a deck"),
             ("enter", "study the selected deck"),
             ("a", "study everything due, across decks"),
+            ("x / c", "exam / cram the deck (schedule unchanged)"),
             ("r", "reload deck files"),
         ),
     ),

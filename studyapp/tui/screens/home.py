@@ -27,6 +27,8 @@ class HomeScreen(Screen[None]):
         # otherwise shadow this one and "Study deck" would not be in the footer.
         Binding("enter", "study_selected", "Study deck", priority=True),
         Binding("a", "study_all", "Study all due"),
+        Binding("x", "exam", "Exam"),
+        Binding("c", "cram", "Cram"),
         Binding("r", "reload", "Reload decks"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -43,8 +45,10 @@ class HomeScreen(Screen[None]):
             yield Static(id="deck-detail")
         yield KeyBar(
             [
-                ("enter", "Study deck"),
-                ("a", "Study all due"),
+                ("enter", "Study"),
+                ("a", "All due"),
+                ("x", "Exam"),
+                ("c", "Cram"),
                 ("r", "Reload"),
                 ("?", "Keys"),
                 ("q", "Quit"),
@@ -152,6 +156,23 @@ class HomeScreen(Screen[None]):
         decks = self.study_app.library.decks
         if decks:
             self._study(decks, "any deck")
+
+    def action_exam(self) -> None:
+        from studyapp.tui.screens.exam_setup import ExamSetupScreen
+
+        row = self._selected_row()
+        deck_id = row.deck if row is not None and not row.error else None
+        self.app.push_screen(ExamSetupScreen(deck_id=deck_id))
+
+    def action_cram(self) -> None:
+        from studyapp.tui.screens.cram_setup import CramTopicScreen
+
+        row = self._selected_row()
+        deck = self.study_app.library.deck(row.deck) if row and not row.error else None
+        if deck is None:
+            self.notify("Choose a deck that loaded to cram it.", markup=False)
+            return
+        self.app.push_screen(CramTopicScreen(deck))
 
     def action_reload(self) -> None:
         self.study_app.reload_library()

@@ -15,9 +15,15 @@ __all__ = ["AnswerWidget", "Submitted", "mark"]
 class Submitted(Message):
     """The student submitted ``response``."""
 
-    def __init__(self, response: Response) -> None:
+    def __init__(self, response: Response, widget: AnswerWidget | None = None) -> None:
         super().__init__()
         self.response = response
+        self.widget = widget
+
+    @property
+    def control(self) -> AnswerWidget | None:
+        """The answer widget that submitted (screens showing several use it)."""
+        return self.widget
 
 
 class AnswerWidget(Widget, can_focus=True):
@@ -45,7 +51,7 @@ class AnswerWidget(Widget, can_focus=True):
 
     def submit(self, response: Response) -> None:
         if not self.locked:
-            self.post_message(Submitted(response))
+            self.post_message(Submitted(response, self))
 
     def show_result(self, grade: Grade) -> None:
         """Lock the widget and show the grade (subclasses mark their items)."""

@@ -1,0 +1,653 @@
+"""Self-test (exam) mode and cram: choose questions, run them, score them.
+
+Nothing here changes a review schedule. An exam never calls
+:meth:`StudySession.answer <studyapp.core.session.StudySession.answer>` and
+never writes the review log: a finished exam is stored on its own (tables
+``exam`` and ``exam_answer``), and cram is not stored at all.
+
+* :func:`select_prompts` picks prompts from the loaded decks with an injected
+  ``Random``, filtered by deck, topic, tag and *pool*, using facts read from
+  the store (:class:`PoolFacts`): card states, the prompts whose last review
+  was Again, and what past exams said.
+* :class:`ExamRun` is one exam in progress: its items (an objective prompt
+  with its :class:`~studyapp.core.grading.Question`, or a flip prompt the
+  student reveals and marks right or wrong), navigation, flags, answers that
+  can change until submitted (timed mode) or are graded and locked at once
+  (tutor mode), time per question and the time left (from the injected
+  clock), and :meth:`ExamRun.submit`, which gives an :class:`ExamResult`.
+* At zero the exam submits itself (:meth:`ExamRun.check_time`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from random import Random
+from typing import TYPE_CHECKING, Any
+
+from studyapp.core.grading import Grade, Interaction, Question, Response, Verdict
+from studyapp.core.model import Deck, PromptKey
+from studyapp.core.scheduling import CardState, State
+from studyapp.core.session import Prompt, prompts_of
+from studyapp.core.text import Span, plain
+
+if TYPE_CHECKING:
+    from studyapp.core.quiz import Quizzer
+
+__all__ = [
+    "ExamAnswerRow",
+    "ExamClosed",
+    "ExamItem",
+    "ExamMode",
+    "ExamResult",
+    "ExamRun",
+    "ExamSpec",
+    "ExamSummary",
+    "ItemOutcome",
+    "Pool",
+    "PoolFacts",
+    "TopicScore",
+    "build_cram",
+    "build_exam",
+    "format_clock",
+    "in_pool",
+    "parse_duration",
+    "select_prompts",
+]
+
+
+class Pool(StrEnum):
+    """Which prompts an exam draws from."""
+
+    ALL = "all"
+    UNSEEN = "unseen"
+    """Never reviewed (no review state)."""
+    MISSED = "missed"
+    """Last review rated Again, or wrong the last time it was in an exam."""
+    FLAGGED = "flagged"
+    """Flagged the last time it was in an exam."""
+    LEECHES = "leeches"
+    """Leeches (suspended by the scheduler after too many lapses)."""
+
+
+class ExamMode(StrEnum):
+    TIMED = "timed"
+    """Exam conditions: no feedback until submitted; submits itself at zero."""
+    TUTOR = "tutor"
+    """Each answer is graded and explained at once, then locked."""
+
+
+_DURATION_RE = re.compile(r"(\d+)\s*([hms])")
+_UNITS = {"h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``15m``, ``90s``, ``1h``, ``1h30m``: a positive duration (``ValueError`` otherwise)."""
+    compact = text.strip().lower().replace(" ", "")
+    parts = _DURATION_RE.findall(compact)
+    if not compact or "".join(n + u for n, u in parts) != compact:
+        raise ValueError(f"{text!r} is not a duration like 15m, 90s or 1h")
+    seconds = sum(int(number) * _UNITS[unit] for number, unit in parts)
+    if seconds <= 0:
+        raise ValueError(f"{text!r} is not a positive duration")
+    return timedelta(seconds=seconds)
+
+
+def format_clock(delta: timedelta) -> str:
+    """``mm:ss`` (``h:mm:ss`` from an hour), rounded down to the second."""
+    seconds = max(0, int(delta.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ExamSpec:
+    """What an exam asks: where from, how many, how long, which mode.
+
+    Empty ``deck_ids``, ``topics`` or ``tags`` mean no filter. Topics and tags
+    match case-insensitively; a card matches ``tags`` when it has any of them.
+    ``count`` ``None`` means every matching prompt (cram).
+    """
+
+    deck_ids: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    pool: Pool = Pool.ALL
+    count: int | None = 20
+    time_limit: timedelta | None = None
+    mode: ExamMode = ExamMode.TIMED
+
+    def __post_init__(self) -> None:
+        if self.count is not None and self.count < 1:
+            raise ValueError(f"an exam needs at least one question, not {self.count}")
+        if self.time_limit is not None and self.time_limit <= timedelta(0):
+            raise ValueError("the time limit must be positive")
+
+    def to_json(self) -> dict[str, Any]:
+        limit = self.time_limit
+        return {
+            "decks": list(self.deck_ids),
+            "topics": list(self.topics),
+            "tags": list(self.tags),
+            "pool": self.pool.value,
+            "count": self.count,
+            "time_limit_s": None if limit is None else int(limit.total_seconds()),
+            "mode": self.mode.value,
+        }
+
+    def describe(self) -> str:
+        """What the exam is on, in one line: decks, topics, tags, pool."""
+        parts = [", ".join(self.deck_ids) or "all decks"]
+        if self.topics:
+            parts.append("topics: " + ", ".join(self.topics))
+        if self.tags:
+            parts.append("tags: " + ", ".join(self.tags))
+        if self.pool is not Pool.ALL:
+            parts.append(f"pool: {self.pool.value}")
+        return "; ".join(parts)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExamSpec:
+        seconds = data.get("time_limit_s")
+        return cls(
+            deck_ids=tuple(data.get("decks", ())),
+            topics=tuple(data.get("topics", ())),
+            tags=tuple(data.get("tags", ())),
+            pool=Pool(data.get("pool", Pool.ALL.value)),
+            count=data.get("count"),
+            time_limit=None if seconds is None else timedelta(seconds=seconds),
+            mode=ExamMode(data.get("mode", ExamMode.TIMED.value)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PoolFacts:
+    """What pool selection needs from the store (read once, before the exam)."""
+
+    states: Mapping[PromptKey, CardState] = field(default_factory=dict)
+    last_again: frozenset[PromptKey] = frozenset()
+    """Prompts whose latest (not undone) review was rated Again."""
+    exam_missed: frozenset[PromptKey] = frozenset()
+    """Prompts answered wrong (or left unanswered) the last time they were in an exam."""
+    exam_flagged: frozenset[PromptKey] = frozenset()
+    """Prompts flagged the last time they were in an exam."""
+
+
+def in_pool(key: PromptKey, pool: Pool, facts: PoolFacts) -> bool:
+    """Whether ``key`` belongs to ``pool``. Suspended prompts are only in ``leeches``."""
+    state = facts.states.get(key)
+    if pool is Pool.LEECHES:
+        return state is not None and state.leech
+    if state is not None and state.suspended:
+        return False
+    if pool is Pool.ALL:
+        return True
+    if pool is Pool.UNSEEN:
+        return state is None or (state.state is State.NEW and state.reps == 0)
+    if pool is Pool.MISSED:
+        return key in facts.last_again or key in facts.exam_missed
+    return key in facts.exam_flagged
+
+
+def _matches(wanted: Sequence[str], values: Sequence[str]) -> bool:
+    if not wanted:
+        return True
+    folded = {w.casefold() for w in wanted}
+    return any(v.casefold() in folded for v in values)
+
+
+def select_prompts(
+    decks: Sequence[Deck],
+    spec: ExamSpec,
+    facts: PoolFacts,
+    rng: Random,
+    *,
+    one_per_card: bool = True,
+) -> list[Prompt]:
+    """The prompts an exam asks, in the order asked (shuffled with ``rng``).
+
+    With ``one_per_card`` (exams), one random sibling per card: an exam does
+    not ask both sides of a reversible card. Cram asks every prompt.
+    """
+    candidates: list[Prompt] = []
+    for deck in decks:
+        if spec.deck_ids and deck.id not in spec.deck_ids:
+            continue
+        for prompt in prompts_of(deck):
+            card = prompt.card
+            if not _matches(spec.topics, (card.topic,)) or not _matches(spec.tags, card.tags):
+                continue
+            if in_pool(prompt.key, spec.pool, facts):
+                candidates.append(prompt)
+    rng.shuffle(candidates)
+    if one_per_card:
+        seen: set[tuple[str, str]] = set()
+        unique: list[Prompt] = []
+        for prompt in candidates:
+            ident = (prompt.key[0], prompt.key[1])
+            if ident not in seen:
+                seen.add(ident)
+                unique.append(prompt)
+        candidates = unique
+    return candidates if spec.count is None else candidates[: spec.count]
+
+
+class ExamClosed(RuntimeError):
+    """The exam was submitted (or its time ran out): answers can no longer change."""
+
+
+class ExamItem:
+    """One question of an exam, with what the student did with it."""
+
+    __slots__ = (
+        "flagged",
+        "grade",
+        "interaction",
+        "marked",
+        "position",
+        "prompt",
+        "question",
+        "response",
+        "revealed",
+        "time_ms",
+    )
+
+    def __init__(
+        self, position: int, prompt: Prompt, interaction: Interaction, question: Question | None
+    ) -> None:
+        self.position = position
+        self.prompt = prompt
+        self.interaction = interaction
+        self.question = question
+        """The question as shown (objective kinds); ``None`` for flip kinds."""
+        self.response: Response | None = None
+        self.marked: bool | None = None
+        """Flip kinds: the student's own verdict after revealing."""
+        self.revealed = False
+        self.grade: Grade | None = None
+        """Set when graded: at once in tutor mode, at submission in timed mode."""
+        self.flagged = False
+        self.time_ms = 0
+
+    @property
+    def is_flip(self) -> bool:
+        return self.question is None
+
+    @property
+    def answered(self) -> bool:
+        return self.response is not None or self.marked is not None
+
+    def __repr__(self) -> str:
+        return f"ExamItem({self.position}, {self.prompt.key!r}, answered={self.answered})"
+
+
+def _flip_grade(prompt: Prompt, marked: bool) -> Grade:
+    face = prompt.face()
+    return Grade(
+        Verdict.CORRECT if marked else Verdict.WRONG,
+        1.0 if marked else 0.0,
+        "marked right" if marked else "marked wrong",
+        plain(list(face.back)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """One question of a finished exam: what was asked, given and expected."""
+
+    position: int
+    key: PromptKey
+    kind: str
+    topic: str
+    question: tuple[Span, ...]
+    answer: str | None
+    """What the student gave (``None``: not answered)."""
+    expected: str
+    explanation: str | None
+    correct: bool
+    score: float
+    time_ms: int
+    flagged: bool
+    feedback: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    topic: str
+    questions: int
+    correct: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ExamResult:
+    """A submitted exam. ``score`` sums partial credit; ``correct`` counts full marks."""
+
+    spec: ExamSpec
+    started_at: datetime
+    finished_at: datetime
+    items: tuple[ItemOutcome, ...]
+    timed_out: bool = False
+
+    @property
+    def mode(self) -> ExamMode:
+        return self.spec.mode
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def score(self) -> float:
+        return sum(item.score for item in self.items)
+
+    @property
+    def correct(self) -> int:
+        return sum(item.correct for item in self.items)
+
+    @property
+    def percent(self) -> float:
+        return self.score / self.total if self.total else 0.0
+
+    @property
+    def missed(self) -> list[PromptKey]:
+        """Prompts not fully right (unanswered ones included), in exam order."""
+        return [item.key for item in self.items if not item.correct]
+
+    def by_topic(self) -> list[TopicScore]:
+        topics: dict[str, list[ItemOutcome]] = {}
+        for item in self.items:
+            topics.setdefault(item.topic, []).append(item)
+        return [
+            TopicScore(
+                topic,
+                len(items),
+                sum(i.correct for i in items),
+                sum(i.score for i in items),
+            )
+            for topic, items in sorted(topics.items())
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class ExamSummary:
+    """One past exam, as the history lists it."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime
+    spec: ExamSpec
+    mode: ExamMode
+    score: float
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExamAnswerRow:
+    """One stored answer of a past exam."""
+
+    position: int
+    key: PromptKey
+    kind: str
+    topic: str
+    answer: str | None
+    correct: bool
+    score: float
+    time_ms: int
+    flagged: bool
+
+
+class ExamRun:
+    """One exam in progress. Time comes from ``clock``; questions from ``quizzer``."""
+
+    def __init__(
+        self,
+        spec: ExamSpec,
+        prompts: Sequence[Prompt],
+        quizzer: Quizzer,
+        clock: Callable[[], datetime],
+    ) -> None:
+        if not prompts:
+            raise ValueError("an exam needs at least one question")
+        self.spec = spec
+        self.quizzer = quizzer
+        self.clock = clock
+        items: list[ExamItem] = []
+        for position, prompt in enumerate(prompts):
+            interaction = quizzer.interaction(prompt)
+            question = None if interaction is Interaction.FLIP else quizzer.ask(prompt)
+            items.append(ExamItem(position, prompt, interaction, question))
+        self.items: tuple[ExamItem, ...] = tuple(items)
+        self.index = 0
+        self.started_at = clock()
+        self._entered = self.started_at
+        self.result: ExamResult | None = None
+
+    # -- reading ----------------------------------------------------------
+    @property
+    def tutor(self) -> bool:
+        return self.spec.mode is ExamMode.TUTOR
+
+    @property
+    def current(self) -> ExamItem:
+        return self.items[self.index]
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None
+
+    @property
+    def deadline(self) -> datetime | None:
+        limit = self.spec.time_limit
+        return None if limit is None else self.started_at + limit
+
+    def remaining(self) -> timedelta | None:
+        """Time left (never negative), or ``None`` without a time limit."""
+        deadline = self.deadline
+        if deadline is None:
+            return None
+        return max(timedelta(0), deadline - self.clock())
+
+    def expired(self) -> bool:
+        deadline = self.deadline
+        return deadline is not None and self.clock() >= deadline
+
+    def locked(self, item: ExamItem | None = None) -> bool:
+        """Whether ``item``'s answer can no longer change (tutor mode once answered)."""
+        item = item or self.current
+        return self.finished or (self.tutor and item.answered)
+
+    def unanswered(self) -> int:
+        return sum(not item.answered for item in self.items)
+
+    def time_on(self, item: ExamItem) -> int:
+        """Milliseconds spent on ``item`` so far (the current one included)."""
+        if item is self.current and not self.finished:
+            return item.time_ms + self._since_entered(self._now())
+        return item.time_ms
+
+    # -- navigation -------------------------------------------------------
+    def go_to(self, index: int) -> ExamItem:
+        if not 0 <= index < len(self.items):
+            raise IndexError(f"no question {index + 1} in an exam of {len(self.items)}")
+        if index != self.index and not self.finished:
+            now = self._now()
+            self.current.time_ms += self._since_entered(now)
+            self._entered = now
+        self.index = index
+        return self.current
+
+    def next(self) -> bool:
+        """Go to the next question; ``False`` on the last one."""
+        if self.index + 1 >= len(self.items):
+            return False
+        self.go_to(self.index + 1)
+        return True
+
+    def previous(self) -> bool:
+        if self.index == 0:
+            return False
+        self.go_to(self.index - 1)
+        return True
+
+    def toggle_flag(self, item: ExamItem | None = None) -> bool:
+        """Flag or unflag ``item`` (default: the current one); return the new flag."""
+        self._open()
+        item = item or self.current
+        item.flagged = not item.flagged
+        return item.flagged
+
+    # -- answering --------------------------------------------------------
+    def answer(self, response: Response) -> Grade | None:
+        """Answer the current (objective) question; tutor mode grades and locks it."""
+        self._open()
+        item = self.current
+        if item.question is None:
+            raise ValueError(f"{item.prompt.card.kind} questions are revealed and marked")
+        if self.locked(item):
+            raise ExamClosed(f"question {item.position + 1} is already graded")
+        item.response = response
+        if self.tutor:
+            item.grade = self.quizzer.grade(item.prompt, item.question, response)
+        return item.grade
+
+    def reveal(self) -> None:
+        """Show a flip question's answer (the student then marks it right or wrong)."""
+        self._open()
+        if not self.current.is_flip:
+            raise ValueError("only flip questions are revealed")
+        self.current.revealed = True
+
+    def mark(self, correct: bool) -> Grade | None:
+        """The student's own verdict on a revealed flip question."""
+        self._open()
+        item = self.current
+        if not item.is_flip or not item.revealed:
+            raise ValueError("reveal a flip question before marking it")
+        if self.locked(item):
+            raise ExamClosed(f"question {item.position + 1} is already marked")
+        item.marked = correct
+        if self.tutor:
+            item.grade = _flip_grade(item.prompt, correct)
+        return item.grade
+
+    # -- time and submission ----------------------------------------------
+    def check_time(self) -> bool:
+        """Submit the exam if its time is up; ``True`` if this call submitted it."""
+        if self.finished or not self.expired():
+            return False
+        self.submit()
+        return True
+
+    def submit(self) -> ExamResult:
+        """Grade everything (unanswered questions are wrong) and close the exam."""
+        if self.result is not None:
+            return self.result
+        now = self._now()
+        timed_out = self.deadline is not None and now >= self.deadline
+        self.current.time_ms += self._since_entered(now)
+        self._entered = now
+        outcomes = [self._outcome(item) for item in self.items]
+        self.result = ExamResult(self.spec, self.started_at, now, tuple(outcomes), timed_out)
+        return self.result
+
+    def _outcome(self, item: ExamItem) -> ItemOutcome:
+        prompt = item.prompt
+        if item.grade is None and item.answered:
+            if item.question is not None and item.response is not None:
+                item.grade = self.quizzer.grade(prompt, item.question, item.response)
+            elif item.marked is not None:
+                item.grade = _flip_grade(prompt, item.marked)
+        grade = item.grade
+        question = item.question.prompt if item.question is not None else prompt.face().front
+        feedback: tuple[str, ...] = ()
+        if grade is None:  # not answered
+            expected, answer, correct, score = self._expected(item), None, False, 0.0
+        else:
+            expected, answer, correct = grade.expected, grade.answer, grade.correct
+            score, feedback = grade.score, grade.feedback
+        return ItemOutcome(
+            position=item.position,
+            key=prompt.key,
+            kind=prompt.card.kind,
+            topic=prompt.card.topic,
+            question=tuple(question),
+            answer=answer,
+            expected=expected,
+            explanation=prompt.card.explain,
+            correct=correct,
+            score=score,
+            time_ms=item.time_ms,
+            flagged=item.flagged,
+            feedback=feedback,
+        )
+
+    def _expected(self, item: ExamItem) -> str:
+        """The correct answer of an unanswered question.
+
+        Graded as a blank response (the first option for single choices, whose
+        expected answer does not depend on the pick); only ``expected`` is used.
+        """
+        if item.question is None:
+            return plain(list(item.prompt.face().back))
+        empty: Response
+        if item.interaction in (Interaction.TYPED, Interaction.NUMERIC):
+            empty = ""
+        elif item.interaction is Interaction.MULTI:
+            empty = frozenset()
+        elif item.interaction is Interaction.ORDERING:
+            empty = tuple(range(len(item.question.options)))
+        elif item.interaction is Interaction.MATCHING:
+            empty = tuple(-1 for _ in item.question.options)
+        else:
+            empty = 0
+        return self.quizzer.grade(item.prompt, item.question, empty).expected
+
+    def _now(self) -> datetime:
+        """The clock, never past the deadline (time after it does not count)."""
+        now = self.clock()
+        deadline = self.deadline
+        return min(now, deadline) if deadline is not None else now
+
+    def _since_entered(self, now: datetime) -> int:
+        return max(0, int((now - self._entered).total_seconds() * 1000))
+
+    def _open(self) -> None:
+        if self.check_time() or self.finished:
+            raise ExamClosed("the exam is over")
+
+
+def build_exam(
+    decks: Sequence[Deck],
+    spec: ExamSpec,
+    facts: PoolFacts,
+    rng: Random,
+    quizzer: Quizzer,
+    clock: Callable[[], datetime],
+) -> ExamRun | None:
+    """An exam on ``spec``, or ``None`` when no prompt matches."""
+    prompts = select_prompts(decks, spec, facts, rng)
+    return ExamRun(spec, prompts, quizzer, clock) if prompts else None
+
+
+def build_cram(
+    decks: Sequence[Deck],
+    topics: Sequence[str],
+    facts: PoolFacts,
+    rng: Random,
+    quizzer: Quizzer,
+    clock: Callable[[], datetime],
+) -> ExamRun | None:
+    """Every (unsuspended) prompt of ``decks`` on ``topics``, shuffled, in tutor mode.
+
+    The run is never saved: cram studies ahead of schedule without touching it.
+    """
+    spec = ExamSpec(
+        deck_ids=tuple(d.id for d in decks), topics=tuple(topics), count=None, mode=ExamMode.TUTOR
+    )
+    prompts = select_prompts(decks, spec, facts, rng, one_per_card=False)
+    return ExamRun(spec, prompts, quizzer, clock) if prompts else None

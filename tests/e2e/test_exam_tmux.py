@@ -1,0 +1,81 @@
+"""End to end: a short tutor-mode exam in the *installed* ``studyapp``, in tmux.
+
+``studyapp exam --deck selank -n 2 --tutor`` on the bundled deck: both
+questions are answered with real key presses (whatever kinds were drawn), the
+exam is submitted, the score shown, the app quit; the exam is in the database
+and the review log is still empty (exams never change a schedule).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_tmux import STUDYAPP, tmux, wait_for
+
+__all__ = ["tmux"]  # the fixture, shared with test_tmux.py
+
+pytestmark = pytest.mark.e2e
+
+KIND_RE = re.compile(
+    r"\b(basic|reversible|cloze|choice|select|truefalse|typed|ordering|matching|numeric)"
+    r"\s+·\s+Selank"
+)
+
+KEYS_BY_KIND = {
+    "basic": ["Space", "r"],  # reveal, then "I was right"
+    "reversible": ["Space", "r"],
+    "cloze": ["Space", "r"],
+    "choice": ["a"],
+    "truefalse": ["a"],
+    "select": ["a", "Enter"],
+    "typed": ["x", "Enter"],
+    "numeric": ["x", "Enter"],
+    "ordering": ["Enter"],
+    "matching": ["Enter"],
+}
+
+
+def test_a_short_exam_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    command = (
+        f"env STUDYAPP_HOME={home} TEXTUAL_ANIMATIONS=none TERM=xterm-256color "
+        f"{STUDYAPP} exam --deck selank -n 2 --tutor; echo EXITED:$?; sleep 30"
+    )
+    tmux("new-session", "-d", "-s", "exam", "-x", "100", "-y", "30", command)
+
+    def capture() -> str:
+        return tmux("capture-pane", "-p", "-t", "exam")
+
+    for number in (1, 2):
+        screen = wait_for(capture, f"Question {number} of 2")
+        match = KIND_RE.search(screen)
+        assert match, screen
+        for key in KEYS_BY_KIND[match.group(1)]:
+            tmux("send-keys", "-t", "exam", key)
+        # Tutor mode: graded (or marked) at once.
+        screen = wait_for(capture, f"{number} answered")
+        assert "Exam answers do not change your review schedule." in screen
+        if number == 1:
+            tmux("send-keys", "-t", "exam", "C-n")
+    tmux("send-keys", "-t", "exam", "C-s")
+    wait_for(capture, "Submit the exam now?")
+    tmux("send-keys", "-t", "exam", "y")
+    screen = wait_for(capture, "Exam results")
+    assert re.search(r"Score \d+(\.\d)? / 2", screen), screen
+    tmux("send-keys", "-t", "exam", "C-q")
+    wait_for(capture, "EXITED:0")
+
+    with sqlite3.connect(home / "studyapp.db") as conn:
+        exams = conn.execute("SELECT mode, total, spec FROM exam").fetchall()
+        answers = conn.execute("SELECT position, deck_id FROM exam_answer ORDER BY 1").fetchall()
+        logged = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+        states = conn.execute("SELECT count(*) FROM card_state").fetchone()[0]
+    assert [(mode, total) for mode, total, _ in exams] == [("tutor", 2)]
+    assert '"decks": ["selank"]' in exams[0][2]
+    assert answers == [(0, "selank"), (1, "selank")]
+    assert logged == 0 and states == 0
