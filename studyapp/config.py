@@ -19,8 +19,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from studyapp.core.queue import DailyLimits
 from studyapp.core.scheduling import SchedulerConfig
-from studyapp.core.session import DailyLimits
 
 __all__ = [
     "ConfigError",

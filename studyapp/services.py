@@ -15,7 +15,8 @@ from studyapp.core.scheduling import day_bounds
 
 if TYPE_CHECKING:
     from studyapp.store import Store
-from studyapp.core.session import PromptRef, build_queue, prompts_of
+from studyapp.core.queue import PromptRef, build_queue
+from studyapp.core.session import prompts_of
 
 __all__ = [
     "DeckRow",

@@ -25,8 +25,9 @@ from typing import Any
 
 from studyapp.core.exam import ExamAnswerRow, ExamMode, ExamResult, ExamSpec, ExamSummary, PoolFacts
 from studyapp.core.model import PromptKey
+from studyapp.core.queue import DayCounts
 from studyapp.core.scheduling import CardState, LogEvent, Policy, State
-from studyapp.core.session import DayCounts, ReviewRecord
+from studyapp.core.session import ReviewRecord
 from studyapp.store.db import connect
 
 __all__ = ["Store", "from_iso", "to_iso"]
