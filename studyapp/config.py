@@ -91,6 +91,8 @@ class Settings:
     limits: DailyLimits = field(default_factory=DailyLimits)
     deck_limits: Mapping[str, DailyLimits] = field(default_factory=dict)
     include_bundled: bool = True
+    hard_after_ms: int = 20_000
+    """A right answer to a graded question slower than this proposes Hard, not Good."""
 
     def limits_for(self, deck_id: str) -> DailyLimits:
         return self.deck_limits.get(deck_id, self.limits)
@@ -141,6 +143,7 @@ _SCHEDULING_KEYS = (
     "day_rollover_hour",
     "new_per_day",
     "reviews_per_day",
+    "hard_after_seconds",
 )
 _DECK_KEYS = ("new_per_day", "reviews_per_day")
 
@@ -220,6 +223,7 @@ def _settings(
             enable_fuzz=_flag(sched, "fuzz", True),
         )
         rollover = _integer(sched, "day_rollover_hour", 4, 0, 23)
+        hard_after_ms = 1000 * _integer(sched, "hard_after_seconds", 20, 1, 3600)
         limits = DailyLimits(
             new=_integer(sched, "new_per_day", 20, 0, 100000),
             reviews=_integer(sched, "reviews_per_day", 200, 0, 1000000),
@@ -241,4 +245,6 @@ def _settings(
             )
         except ConfigError as exc:
             raise ConfigError(f"[deck.{deck_id}] {exc}") from None
-    return Settings(tuple(dirs), scheduler, rollover, limits, deck_limits, include_bundled)
+    return Settings(
+        tuple(dirs), scheduler, rollover, limits, deck_limits, include_bundled, hard_after_ms
+    )

@@ -53,7 +53,7 @@ class StudyApp(App[int]):
         self.policy = policy or Policy(settings.scheduler)
         self.clock = clock
         self.rng = rng if rng is not None else Random()
-        self.quizzer = Quizzer(store, clock, rng=self.rng)
+        self.quizzer = Quizzer(store, clock, rng=self.rng, hard_after_ms=settings.hard_after_ms)
         self.library = load_library()
         self.start_exam = exam
         """``studyapp exam``: start in an exam on this spec (home is under it)."""

@@ -304,3 +304,12 @@ def test_config_file_that_is_not_utf8(tmp_path: Path) -> None:
     paths.config_file.write_bytes(b"decks = ['caf\xe9']\n")
     with pytest.raises(ConfigError, match=r"config\.toml: .*utf-8"):
         load_settings(paths, env={})
+
+
+def test_hard_after_seconds_sets_when_a_slow_right_answer_proposes_hard(tmp_path: Path) -> None:
+    paths = Paths(tmp_path, tmp_path)
+    paths.config_file.write_text("[scheduling]\nhard_after_seconds = 45\n", encoding="utf-8")
+    assert load_settings(paths, env={}).hard_after_ms == 45_000
+    paths.config_file.write_text("[scheduling]\nhard_after_seconds = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="hard_after_seconds"):
+        load_settings(paths, env={})
