@@ -21,14 +21,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studyapp.core.exam import ExamAnswerRow, ExamMode, ExamResult, ExamSpec, ExamSummary, PoolFacts
 from studyapp.core.model import PromptKey
 from studyapp.core.queue import DayCounts
 from studyapp.core.scheduling import CardState, LogEvent, Policy, State
 from studyapp.core.session import ReviewRecord
 from studyapp.store.db import connect
+
+if TYPE_CHECKING:
+    # Exams are imported where they are used: reviews and `studyapp due` never need them.
+    from studyapp.core.exam import ExamAnswerRow, ExamResult, ExamSummary, PoolFacts
 
 __all__ = ["Store", "from_iso", "to_iso"]
 
@@ -375,6 +378,8 @@ class Store:
 
     def exam_history(self, limit: int | None = None) -> list[ExamSummary]:
         """Past exams, newest first."""
+        from studyapp.core.exam import ExamMode, ExamSpec, ExamSummary
+
         rows = self.conn.execute(
             "SELECT id, started_at, finished_at, spec, mode, score, total FROM exam "
             "ORDER BY started_at DESC, id DESC LIMIT ?",
@@ -395,6 +400,8 @@ class Store:
 
     def exam_answers(self, exam_id: int) -> list[ExamAnswerRow]:
         """The answers of one exam, in the order asked."""
+        from studyapp.core.exam import ExamAnswerRow
+
         rows = self.conn.execute(
             "SELECT position, deck_id, card_id, sibling, kind, topic, answer, correct, score, "
             "time_ms, flagged FROM exam_answer WHERE exam_id = ? ORDER BY position",
@@ -456,6 +463,8 @@ class Store:
 
     def pool_facts(self, deck_ids: Sequence[str]) -> PoolFacts:
         """What choosing an exam's questions needs to know about these decks."""
+        from studyapp.core.exam import PoolFacts
+
         missed, flagged = self.exam_marks(deck_ids)
         return PoolFacts(
             states=self.card_states(deck_ids),

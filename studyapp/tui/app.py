@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from random import Random
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from studyapp.config import Paths, Settings
-from studyapp.core.exam import ExamRun, ExamSpec, build_cram, build_exam
 from studyapp.core.library import Library
 from studyapp.core.model import Deck, PromptKey
 from studyapp.core.quiz import Quizzer
@@ -18,6 +18,9 @@ from studyapp.core.scheduling import Policy
 from studyapp.core.session import StudySession
 from studyapp.services import DeckRow, deck_rows, load_decks
 from studyapp.store import Store
+
+if TYPE_CHECKING:
+    from studyapp.core.exam import ExamRun, ExamSpec
 
 __all__ = ["StudyApp", "run"]
 
@@ -94,11 +97,15 @@ class StudyApp(App[int]):
         """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""
         decks = [d for d in self.library.decks if not spec.deck_ids or d.id in spec.deck_ids]
         facts = self.store.pool_facts([deck.id for deck in decks])
+        from studyapp.core.exam import build_exam  # off the start-up path
+
         return build_exam(decks, spec, facts, self.rng, self.quizzer, self.clock)
 
     def new_cram(self, deck: Deck, topics: Sequence[str]) -> ExamRun | None:
         """Every unsuspended prompt of ``deck`` on ``topics`` (all when empty); never saved."""
         facts = self.store.pool_facts([deck.id])
+        from studyapp.core.exam import build_cram
+
         return build_cram([deck], topics, facts, self.rng, self.quizzer, self.clock)
 
 

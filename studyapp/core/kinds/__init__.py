@@ -1,17 +1,22 @@
 """The registry of card kinds.
 
-Every module in this package (other than ``base``) that defines ``name`` is
-a kind: adding a kind means adding one module, nothing else. A kind exposes
-``name``, ``doc``, ``fields``, ``check``, ``siblings``, ``render`` and
-``answer_text`` (see :class:`studyapp.core.kinds.base.CardKind`); an
-objective kind also exposes ``interaction``, ``ask`` and ``grade`` (see
+Every module in this package (other than ``base`` and private ``_`` modules)
+is a kind named after its module: adding a kind means adding one module,
+nothing else. A kind exposes ``name``, ``doc``, ``fields``, ``check``,
+``siblings``, ``render`` and ``answer_text`` (see
+:class:`studyapp.core.kinds.base.CardKind`); an objective kind also exposes
+``interaction``, ``ask`` and ``grade`` (see
 :class:`studyapp.core.grading.ObjectiveKind`).
+
+Kind modules are imported on first use, so showing a basic card never loads
+the numeric kind's formula evaluator or the typed kind's fuzzy matcher.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterator, Mapping
 from typing import cast
 
 from studyapp.core.kinds.base import CardKind
@@ -22,20 +27,42 @@ _FIRST = ("basic", "reversible", "cloze")
 """Listed first (in docs, the scaffold, the schema); the rest follow by name."""
 
 
-def _discover() -> dict[str, CardKind]:
-    found: dict[str, CardKind] = {}
-    for info in pkgutil.iter_modules(__path__):
-        if info.name == "base" or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        name = getattr(module, "name", None)
-        if isinstance(name, str):
-            found[name] = cast(CardKind, module)
-    order = [n for n in _FIRST if n in found] + sorted(n for n in found if n not in _FIRST)
-    return {n: found[n] for n in order}
+class _Registry(Mapping[str, CardKind]):
+    """Kind name -> kind module, imported when first looked up."""
+
+    def __init__(self) -> None:
+        names = [
+            info.name
+            for info in pkgutil.iter_modules(__path__)
+            if info.name != "base" and not info.name.startswith("_")
+        ]
+        self._names = [n for n in _FIRST if n in names] + sorted(
+            n for n in names if n not in _FIRST
+        )
+        self._loaded: dict[str, CardKind] = {}
+
+    def __getitem__(self, name: str) -> CardKind:
+        kind = self._loaded.get(name)
+        if kind is None:
+            if name not in self._names:
+                raise KeyError(name)
+            module = importlib.import_module(f"{__name__}.{name}")
+            if getattr(module, "name", None) != name:
+                raise RuntimeError(f"kind module {name!r} must define name = {name!r}")
+            kind = self._loaded[name] = cast(CardKind, module)
+        return kind
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
-KINDS: dict[str, CardKind] = _discover()
+KINDS: Mapping[str, CardKind] = _Registry()
 """Every registered kind by its ``kind:`` name."""
 
 
