@@ -23,7 +23,7 @@ from studyapp.tui.screens.exam_dialogs import ChoiceDialog, GoToDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
 from studyapp.tui.widgets.card_text import spans_to_text
-from studyapp.tui.widgets.grade_view import grade_text
+from studyapp.tui.widgets.grade_view import explain_text, grade_text
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -206,21 +206,17 @@ class ExamScreen(Screen[None]):
     def _show_feedback(self, item: ExamItem) -> None:
         exam = self.exam
         back = self.query_one("#exam-back", Static)
-        explain_text = item.prompt.card.explain
+        explained = item.prompt.card.explain
         show_back = show_explain = False
         if item.is_flip and item.revealed:
             back.update(spans_to_text(item.prompt.face().back))
             show_back = True
-            show_explain = exam.tutor and item.marked is not None and bool(explain_text)
+            show_explain = exam.tutor and item.marked is not None and bool(explained)
         elif item.grade is not None and exam.tutor:
             back.update(grade_text(item.grade))
             show_back = True
-            show_explain = bool(explain_text) and explain_text not in item.grade.feedback
-        explain = Text()
-        if explain_text:
-            explain.append("Why: ", style="bold")
-            explain.append(explain_text)
-        self.query_one("#exam-explain", Static).update(explain)
+            show_explain = bool(explained) and explained not in item.grade.feedback
+        self.query_one("#exam-explain", Static).update(explain_text(explained))
         self.query_one("#exam-divider").display = show_back
         back.display = show_back
         self.query_one("#exam-explain").display = show_explain

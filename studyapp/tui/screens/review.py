@@ -17,7 +17,7 @@ from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.card_text import spans_to_text
-from studyapp.tui.widgets.grade_view import grade_text
+from studyapp.tui.widgets.grade_view import explain_text, grade_text
 from studyapp.tui.widgets.key_bar import KeyBar
 
 __all__ = ["ReviewScreen"]
@@ -117,11 +117,7 @@ class ReviewScreen(Screen[None]):
             meta.append("  ·  ")
             meta.append(card.source.label(prompt.deck), style="italic")
         self.query_one("#card-meta", Static).update(meta)
-        explain = Text()
-        if card.explain:
-            explain.append("Why: ", style="bold")
-            explain.append(card.explain)
-        self.query_one("#explain", Static).update(explain)
+        self.query_one("#explain", Static).update(explain_text(card.explain))
         for widget_id in ("#divider", "#back", "#explain"):
             self.query_one(widget_id).display = False
         for old in self.query(AnswerWidget):

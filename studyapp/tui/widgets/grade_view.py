@@ -7,7 +7,7 @@ from rich.text import Text
 
 from studyapp.core.grading import Grade, Verdict
 
-__all__ = ["grade_text"]
+__all__ = ["explain_text", "grade_text"]
 
 VERDICTS = {
     Verdict.CORRECT: ("Correct", "bold green"),
@@ -43,4 +43,13 @@ def grade_text(grade: Grade) -> Text:
             text.append(f"  {line}\n")
     for line in grade.drawing:
         text.append(f"{line}\n", style="cyan")
+    return text
+
+
+def explain_text(explain: str | None) -> Text:
+    """A card's ``explain``, shown after the answer ("Why: ..."); empty if none."""
+    text = Text()
+    if explain:
+        text.append("Why: ", style="bold")
+        text.append(explain)
     return text
