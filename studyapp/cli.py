@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp import __version__
+from studyapp.commands import Command, discover
 from studyapp.config import ConfigError, Paths, Settings, load_settings, resolve_paths
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="studyapp",
         description="Study pharmacology flashcards with FSRS spaced repetition.",
@@ -125,6 +126,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     exam.add_argument("--tutor", action="store_true", help="grade and explain each answer at once")
     exam.add_argument("--history", action="store_true", help="print past exams and exit")
+    for command in commands.values():
+        command_parser = sub.add_parser(
+            command.name,
+            help=command.help,
+            description=command.description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _common(command_parser, suppress=True)
+        command.configure(command_parser)
     return parser
 
 
@@ -144,7 +154,8 @@ def _duration(text: str) -> timedelta:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    commands = discover()
+    args = _parser(commands).parse_args(argv)
     paths = resolve_paths(args.data_dir)
     try:
         settings = load_settings(paths, extra_decks=args.decks)
@@ -167,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_suspend(paths, settings, args)
         if args.command == "exam":
             return cmd_exam(paths, settings, args)
+        if args.command in commands:
+            return commands[args.command].run(args, paths, settings)
         return cmd_tui(paths, settings)
     except (StoreError, sqlite3.Error) as exc:
         # StoreError (a database from a newer studyapp), a file that is not a
