@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 __all__ = ["SCHEMA_VERSION", "StoreError", "connect", "migrate", "migrations"]
@@ -106,3 +107,16 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = NORMAL")
     migrate(conn)
     return conn
+
+
+def to_iso(moment: datetime | None) -> str | None:
+    """UTC ISO 8601 with a fixed width, so text order is time order."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError("datetimes stored must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
