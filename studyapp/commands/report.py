@@ -1,0 +1,96 @@
+"""Print a Markdown summary of decks: what each covers, its sources, and how many
+cards it has per topic and per kind. Without PATH, the bundled decks.
+
+Regenerate the bundled decks' README (a test fails when it is stale) with:
+
+  studyapp report decks --output decks/README.md --force
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyapp.config import Paths, Settings
+
+NAME = "report"
+HELP = "print a Markdown summary of decks (cards per topic and kind)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders (default: the bundled decks)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def _fail(message: str) -> int:
+    print(f"studyapp: {message}", file=sys.stderr)
+    return 1
+
+
+def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from studyapp.config import bundled_decks_dir
+    from studyapp.core.library import load_library
+    from studyapp.core.model import Severity
+    from studyapp.core.report import render_report
+
+    targets: list[Path] = list(args.paths) or [bundled_decks_dir()]
+    for target in targets:
+        if not target.exists():
+            return _fail(f"no such file or folder: {target}")
+    output: Path | None = args.output
+    if output is not None:
+        if output.is_dir():
+            return _fail(f"{output} is a folder; give a file name to --output")
+        if output.exists() and not args.force:
+            return _fail(f"{output} already exists; add --force to overwrite it")
+    library = load_library(targets)
+    if not library.results:
+        return _fail(f"no deck files (.yaml, .yml) in {', '.join(map(str, targets))}")
+    broken = [result for result in library.results if result.deck is None]
+    for result in broken:
+        first = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
+        print(first.format(), file=sys.stderr)
+    if broken:
+        return _fail(
+            f"{len(broken)} deck file{'s' * (len(broken) != 1)} with errors "
+            "(`studyapp check` lists them all); nothing written"
+        )
+    text = render_report(library.decks)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        _write(output, text)
+    except OSError as exc:
+        return _fail(f"cannot write {output}: {exc.strerror or exc}")
+    cards = sum(len(deck.cards) for deck in library.decks)
+    decks = len(library.decks)
+    print(f"wrote {output}: {decks} deck{'s' * (decks != 1)}, {cards} cards")
+    return 0
+
+
+def _write(output: Path, text: str) -> None:
+    """Write ``text`` to ``output`` atomically: a reader never sees half a file."""
+    folder = output.parent if str(output.parent) else Path(".")
+    handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temp, output)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
