@@ -328,6 +328,9 @@ def test_cloze_deletions_are_not_shown_elsewhere_on_the_card() -> None:
 
 def test_no_correct_option_is_also_a_wrong_one() -> None:
     for card in DECK.cards:
+        # Drawn options (distractors: auto) would mix categories here: a structure
+        # card's siblings answer with sequences, enzymes and chain ends alike.
+        assert not card.data.get("auto"), card.id
         if card.kind in ("choice", "select"):
             right = {norm(c["text"]) for c in card.data["choices"] if c["correct"]}
             wrong = [norm(c["text"]) for c in card.data["choices"] if not c["correct"]]
