@@ -273,6 +273,7 @@ def test_no_card_copies_ten_words_of_a_monograph() -> None:
         for run in sorted(_runs(words(text)) & source_runs)
     ]
     assert copied == []
+    assert not _runs(words(DECK.description)) & source_runs
 
 
 def test_the_copy_check_catches_a_copied_run() -> None:
