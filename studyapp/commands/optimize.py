@@ -49,12 +49,16 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     with Store.open(paths.database) as store:
         adopted = store.adopted_parameters()
         rows = store.review_rows()
-        report = optimizer.optimize(
-            rows,
-            current=adopted.parameters,
-            rollover_hour=settings.rollover_hour,
-            num_relearning_steps=len(settings.scheduler.relearning_steps),
-        )
+        try:
+            report = optimizer.optimize(
+                rows,
+                current=adopted.parameters,
+                rollover_hour=settings.rollover_hour,
+                num_relearning_steps=len(settings.scheduler.relearning_steps),
+            )
+        except (ValueError, RuntimeError) as exc:  # fsrs-rs refusing the data
+            print(f"studyapp: fitting failed: {exc}", file=sys.stderr)
+            return 1
         _print_report(report)
         if report.needed:
             return 0

@@ -43,6 +43,7 @@ __all__ = [
     "ReviewRow",
     "bin_key",
     "build_items",
+    "clip_parameters",
     "default_parameters",
     "evaluate",
     "fit",
@@ -271,7 +272,20 @@ def fit(items: Sequence[Item], num_relearning_steps: int | None = None) -> tuple
         enable_short_term=True,
         num_relearning_steps=num_relearning_steps,
     )
-    return tuple(float(w) for w in fitted)
+    return clip_parameters(fitted)
+
+
+def clip_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
+    """``parameters`` within py-fsrs's bounds (fsrs-rs's, but fsrs-rs works in
+    float32: its 0.8 is 0.800000012, which py-fsrs's scheduler would refuse)."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    return tuple(
+        min(max(float(w), low), high)
+        for w, low, high in zip(
+            parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+        )
+    )
 
 
 def time_series_folds(count: int, splits: int = DEFAULT_SPLITS) -> list[tuple[int, int]]:

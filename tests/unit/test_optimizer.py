@@ -214,3 +214,14 @@ def test_josh_slice_is_fitted_and_evaluated_on_held_out_time() -> None:
     assert report.default is not None and report.fitted is not None
     assert 0.3 < report.fitted.log_loss < 0.6
     assert report.fitted.rmse_bins < report.default.rmse_bins
+
+
+def test_fitted_parameters_are_clipped_to_py_fsrs_bounds() -> None:
+    import fsrs
+
+    # fsrs-rs's float32 upper bound 0.8 of w19 and w20 is 0.800000012
+    f32_upper = [0.1] * 19 + [0.800000011920929, 0.800000011920929]
+    clipped = optimizer.clip_parameters(f32_upper)
+    assert clipped[19] == clipped[20] == 0.8
+    assert clipped[4] == 1.0  # lower bound of w4
+    fsrs.Scheduler(parameters=clipped)  # accepted
