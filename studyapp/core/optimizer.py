@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from itertools import groupby
 from typing import Any
@@ -322,7 +322,6 @@ class Report:
     evaluation_seconds: float = 0.0
     adopt: bool = False
     reason: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def baseline(self) -> Metrics | None:

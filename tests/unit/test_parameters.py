@@ -156,3 +156,31 @@ def test_rebuild_command_uses_the_adopted_parameters(capsys: pytest.CaptureFixtu
     assert main(["rebuild"]) == 0
     with Store.open(database()) as store:
         assert store.card_states(["synthetic"]) == adopted
+
+
+def test_optimize_and_import_do_not_import_textual_and_due_not_the_optimizer(
+    tmp_path: Path,
+) -> None:
+    from tests.unit.test_import_hygiene import python
+
+    csv = tmp_path / "r.csv"
+    csv.write_text(
+        "card_id,review_rating,review_time,review_duration\nx,3,2026-01-05T20:00:00+00:00,100\n",
+        encoding="utf-8",
+    )
+    result = python(
+        f"""
+        import io, json, sys
+        from contextlib import redirect_stdout
+        from studyapp.cli import main
+        with redirect_stdout(io.StringIO()):
+            due = main(["due"])
+            slow = sorted(m for m in sys.modules if m.startswith(("fsrs_rs", "studyapp.core.opt")))
+            codes = [main(["import-reviews", {str(csv)!r}, "--deck", "selank"]),
+                     main(["optimize", "--dry-run"])]
+        print(json.dumps({{"codes": [due, *codes], "slow": slow,
+                          "textual": sorted(m for m in sys.modules if m.startswith("textual"))}}))
+        """,
+        tmp_path,
+    )
+    assert result == {"codes": [0, 0, 0], "slow": [], "textual": []}
