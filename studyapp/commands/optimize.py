@@ -49,6 +49,11 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     with Store.open(paths.database) as store:
         adopted = store.adopted_parameters()
         rows = store.review_rows()
+        if adopted.parameters is None:
+            print("parameters in use: FSRS-6's defaults")
+        else:
+            assert adopted.since is not None
+            print(f"parameters in use: fitted, adopted {adopted.since:%Y-%m-%d %H:%M} UTC")
         try:
             report = optimizer.optimize(
                 rows,

@@ -89,6 +89,7 @@ def test_optimize_dry_run_adopt_and_reset(capsys: pytest.CaptureFixture[str]) ->
         before = store.card_states(["synthetic"])
     assert main(["optimize", "--dry-run"]) == 0
     out = capsys.readouterr().out
+    assert out.startswith("parameters in use: FSRS-6's defaults\n")
     assert "spaced reviews" in out and "5 time-series splits" in out
     assert "default parameters" in out and "fitted parameters" in out
     assert "dry run: would adopt; nothing recorded or changed" in out
@@ -107,7 +108,7 @@ def test_optimize_dry_run_adopt_and_reset(capsys: pytest.CaptureFixture[str]) ->
 
     assert main(["optimize"]) == 0  # again: compared with the parameters in use
     out = capsys.readouterr().out
-    assert "parameters in use" in out
+    assert out.startswith("parameters in use: fitted, adopted ")
     assert "kept the parameters in use" in out
 
     assert main(["optimize", "--reset"]) == 0
