@@ -240,14 +240,14 @@ def cmd_due(paths: Paths, settings: Settings, *, as_json: bool) -> int:
 
 
 def cmd_rebuild(paths: Paths, settings: Settings) -> int:
-    from studyapp.core.scheduling import Policy
+    from studyapp.services import rebuild_states
     from studyapp.store import Store
 
     if not paths.database.exists():
         print(f"no database at {paths.database}: nothing to rebuild")
         return 0
     with Store.open(paths.database) as store:
-        count = store.rebuild(Policy(settings.scheduler))
+        count = rebuild_states(store, settings)  # with the parameters `optimize` adopted
         reviews = store.review_count()
     print(f"rebuilt {count} card states from {reviews} reviews in {paths.database}")
     return 0

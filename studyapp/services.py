@@ -14,6 +14,7 @@ from studyapp.core.model import PromptKey
 from studyapp.core.scheduling import day_bounds
 
 if TYPE_CHECKING:
+    from studyapp.core.scheduling import Policy
     from studyapp.store import Store
 from studyapp.core.queue import PromptRef, build_queue
 from studyapp.core.session import prompts_of
@@ -24,6 +25,8 @@ __all__ = [
     "deck_rows",
     "due_counts",
     "load_decks",
+    "policy_for",
+    "rebuild_states",
     "set_suspended",
     "suspended_prompts",
 ]
@@ -162,3 +165,19 @@ def set_suspended(
     if missing:
         raise KeyError(f"no card {', '.join(missing)} in deck '{deck_id}'")
     return changed
+
+
+def policy_for(store: Store, settings: Settings) -> Policy:
+    """The scheduling policy: the settings with the parameters adopted by
+    ``studyapp optimize`` (FSRS-6's defaults until then)."""
+    from studyapp.core.scheduling import Policy
+
+    return Policy(store.scheduler_config(settings.scheduler))
+
+
+def rebuild_states(store: Store, settings: Settings) -> int:
+    """Recompute every card state from the log with the policy in use; return
+    the number of prompts. Reviews from before the adopted parameters get due
+    dates computed with them (see ``docs/optimizer.md``)."""
+    adopted = store.adopted_parameters()
+    return store.rebuild(policy_for(store, settings), reschedule_before=adopted.since)

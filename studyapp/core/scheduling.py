@@ -219,19 +219,26 @@ class Policy:
             return 0.0
         return float(self._exact.get_card_retrievability(self._to_fsrs(state), now))
 
-    def replay(self, events: Iterable[LogEvent]) -> CardState:
+    def replay(
+        self, events: Iterable[LogEvent], reschedule_before: datetime | None = None
+    ) -> CardState:
         """Recompute a card's state from its log, oldest first.
 
         The FSRS memory state (stability, difficulty, step, state) is
         recomputed from the ratings and times; the due date is the one that
-        was scheduled and logged (it includes the random fuzz).
+        was scheduled and logged (it includes the random fuzz), except for
+        reviews before ``reschedule_before`` (when the parameters in use were
+        adopted): those were scheduled with other parameters, so their due date
+        is recomputed with this policy (without fuzz).
         """
         state = CardState()
         for event in events:
             if event.action == "review":
                 assert event.rating is not None
                 state = self.review(state, event.rating, event.at, fuzz=False)
-                if event.due is not None:
+                if event.due is not None and (
+                    reschedule_before is None or event.at >= reschedule_before
+                ):
                     state = replace(state, due=event.due)
             elif event.action == "suspend":
                 state = replace(state, suspended=True)

@@ -28,6 +28,7 @@ from studyapp.core.scheduling import CardState, LogEvent, Policy, State
 from studyapp.core.session import ReviewRecord
 from studyapp.store.db import connect, from_iso, to_iso
 from studyapp.store.exams import ExamRecords
+from studyapp.store.parameters import ParameterRecords
 
 __all__ = ["Store", "from_iso", "to_iso"]
 
@@ -69,7 +70,7 @@ def _state_values(state: CardState) -> tuple[Any, ...]:
     )
 
 
-class Store(ExamRecords):
+class Store(ExamRecords, ParameterRecords):
     """The study database. Open with :meth:`open`; close when done."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -320,26 +321,41 @@ class Store(ExamRecords):
         return {card_id: tuple(values) for card_id, values in out.items()}
 
     # -- replay -----------------------------------------------------------
-    def replay_states(self, policy: Policy) -> dict[PromptKey, CardState]:
-        """Every prompt's state recomputed from the (non-undone) log."""
+    def replay_states(
+        self, policy: Policy, reschedule_before: datetime | None = None
+    ) -> dict[PromptKey, CardState]:
+        """Every prompt's state recomputed from the (non-undone) log, in time order
+        (imported reviews may be older than rows logged before them).
+        ``reschedule_before``: see :meth:`Policy.replay`."""
         rows = self.conn.execute(
             "SELECT deck_id, card_id, sibling, action, reviewed_at, rating, scheduled_due "
-            "FROM review_log WHERE undone_at IS NULL ORDER BY deck_id, card_id, sibling, id"
+            "FROM review_log WHERE undone_at IS NULL "
+            "ORDER BY deck_id, card_id, sibling, reviewed_at, id"
         )
         out: dict[PromptKey, CardState] = {}
         for key, group in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
             events = (
                 LogEvent(r[3], datetime.fromisoformat(r[4]), r[5], from_iso(r[6])) for r in group
             )
-            out[key] = policy.replay(events)
+            out[key] = (
+                policy.replay(events)
+                if reschedule_before is None
+                else policy.replay(events, reschedule_before)
+            )
         return out
 
-    def rebuild(self, policy: Policy) -> int:
+    def rebuild(self, policy: Policy, reschedule_before: datetime | None = None) -> int:
         """Recompute ``card_state`` from the log; return the number of prompts."""
         with self._transaction() as conn:
-            # Read the log under the write lock, so no answer lands in between.
-            states = self.replay_states(policy)
-            conn.execute("DELETE FROM card_state")
-            for key, state in states.items():
-                self._put_state(conn, key, state)
+            return self._rebuild_in(conn, policy, reschedule_before)
+
+    def _rebuild_in(
+        self, conn: sqlite3.Connection, policy: Policy, reschedule_before: datetime | None
+    ) -> int:
+        # Called inside a transaction: the log is read under the write lock,
+        # so no answer lands in between.
+        states = self.replay_states(policy, reschedule_before)
+        conn.execute("DELETE FROM card_state")
+        for key, state in states.items():
+            self._put_state(conn, key, state)
         return len(states)

@@ -53,7 +53,8 @@ class StudyApp(App[int]):
         self._load_library = load_library
         self.store = store
         self.settings = settings
-        self.policy = policy or Policy(settings.scheduler)
+        # With the FSRS parameters adopted by `studyapp optimize`, if any.
+        self.policy = policy or Policy(store.scheduler_config(settings.scheduler))
         self.clock = clock
         self.rng = rng if rng is not None else Random()
         self.quizzer = Quizzer(store, clock, rng=self.rng, hard_after_ms=settings.hard_after_ms)
