@@ -31,9 +31,11 @@ from studyapp.core.loader import (
     SOURCE_FIELDS,
 )
 
-__all__ = ["DRAFT", "LEFT_TO_CHECK", "deck_schema", "schema_json"]
+__all__ = ["DEFAULT_KIND", "DRAFT", "LEFT_TO_CHECK", "deck_schema", "schema_json"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DEFAULT_KIND = "basic"
+"""The kind of a card without ``kind:`` (as the loader reads it; a test checks)."""
 
 LEFT_TO_CHECK = (
     "card ids unique in the deck",
@@ -42,8 +44,8 @@ LEFT_TO_CHECK = (
     "texts compared loosely (duplicate choices, items or pairs ignoring case and spacing; "
     "a reversible card's two sides; a distractor equal to the answer)",
     "typed answers having a letter or digit",
-    "numeric formulas, {placeholders}, unit spellings, param ranges, "
-    "and 'count' against the wrong options listed",
+    "numeric formulas, {placeholders}, unit spellings, param ranges and reserved param names, "
+    "'syringe' needing a volume unit, and 'count' against the wrong options listed",
     "duplicate YAML keys, and text that is empty once control characters are removed",
     "every warning (missing source or explain, and the other lint rules)",
 )
@@ -161,13 +163,13 @@ def _card_dispatch() -> dict[str, Any]:
     kind_schema = {
         **field_schema(kind_spec),
         "enum": names,
-        "default": names[0],
+        "default": DEFAULT_KIND,
         "description": f"{kind_spec.doc} {listing}",
     }
     cases = []
     for name in names:
         condition: dict[str, Any] = {"properties": {"kind": {"const": name}}}
-        if name != names[0]:  # the default kind also applies when 'kind' is absent
+        if name != DEFAULT_KIND:  # the default kind also applies when 'kind' is absent
             condition["required"] = ["kind"]
         cases.append({"if": condition, "then": _ref(f"card-{name}")})
     # The common fields are in each kind's closed schema (not repeated here,
@@ -194,7 +196,7 @@ def deck_schema() -> dict[str, Any]:
     deck["properties"]["sources"]["additionalProperties"] = _ref("source")
     deck["properties"]["cards"].update(minItems=1, items=_ref("card"))
     unchecked = "; ".join(LEFT_TO_CHECK)
-    return {
+    schema = {
         "$schema": DRAFT,
         "title": "studyapp deck",
         "description": (
@@ -205,6 +207,9 @@ def deck_schema() -> dict[str, Any]:
         **deck,
         "$defs": defs,
     }
+    # A deep, JSON-only copy: nothing returned is shared with the FieldSpecs.
+    copied: dict[str, Any] = json.loads(json.dumps(schema))
+    return copied
 
 
 def schema_json() -> str:

@@ -23,7 +23,7 @@ from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import FieldSpec, FieldType
 from studyapp.core.loader import CARD_FIELDS, DECK_FIELDS, load_deck_bytes
 from studyapp.core.model import Severity
-from studyapp.core.schema import LEFT_TO_CHECK, deck_schema, schema_json
+from studyapp.core.schema import DEFAULT_KIND, LEFT_TO_CHECK, deck_schema, schema_json
 from studyapp.core.yamlsafe import Node, read_yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,6 +91,22 @@ def test_every_field_of_every_kind_is_in_the_schema_with_its_doc() -> None:
         for spec in specs:
             assert spec.doc, f"{name}.{spec.name} has no doc"
             assert closed["properties"][spec.name]["description"] == spec.doc
+
+
+def test_a_card_without_kind_is_of_the_default_kind_for_both() -> None:
+    assert deck_schema()["$defs"]["card"]["properties"]["kind"]["default"] == DEFAULT_KIND
+    basic = "deck: d\ntitle: T\ncards: [{id: a, topic: t, question: q, answer: a}]\n"
+    result = load_deck_bytes(basic.encode(), "d.yaml")
+    assert result.deck is not None and result.deck.cards[0].kind == DEFAULT_KIND
+    assert schema_errors(basic) == []
+    # The default kind's fields are required, and no other kind's are allowed.
+    cloze = "deck: d\ntitle: T\ncards: [{id: a, topic: t, text: '{{x}}'}]\n"
+    assert loader_errors(cloze)
+    assert sorted(schema_errors(cloze)) == [
+        "$.cards[0]: 'answer' is a required property",
+        "$.cards[0]: 'question' is a required property",
+        "$.cards[0]: Additional properties are not allowed ('text' was unexpected)",
+    ]
 
 
 def test_a_field_added_to_a_kind_appears_in_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
