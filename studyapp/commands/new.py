@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     import shlex
     import sys
 
-    from studyapp.commands._files import write_text
+    from studyapp.commands._safe_write import write_text
     from studyapp.core.loader import SLUG
 
     path: Path = args.path

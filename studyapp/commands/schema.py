@@ -29,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     import sys
 
-    from studyapp.commands._files import write_text
+    from studyapp.commands._safe_write import write_text
     from studyapp.core.schema import schema_json
 
     text = schema_json()

@@ -75,6 +75,27 @@ def test_the_committed_schema_is_the_command_output(capsys: pytest.CaptureFixtur
     assert committed == printed, "docs/deck.schema.json is stale: run studyapp schema --output"
 
 
+def test_every_ref_points_into_defs() -> None:
+    schema = deck_schema()
+    refs: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.append(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert refs
+    for ref in refs:
+        prefix, _, name = ref.rpartition("/")
+        assert prefix == "#/$defs" and name in schema["$defs"], ref
+
+
 def test_every_field_of_every_kind_is_in_the_schema_with_its_doc() -> None:
     schema = deck_schema()
     deck = schema["properties"]
