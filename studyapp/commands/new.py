@@ -1,9 +1,9 @@
 """Create a deck file to start from: one commented example card of every kind.
 
-The example cards (on beta-adrenergic blockers) pass ``studyapp check`` with no
+The example cards (on beta-adrenergic blockers) pass 'studyapp check' with no
 errors and no warnings; replace them with your own. The first line points
 editors that run yaml-language-server at the deck schema: by default a
-``deck.schema.json`` next to the deck, written when it is not there yet.
+deck.schema.json next to the deck, written when it is not there yet.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The schema is generated from the same field definitions the loader validates
 with. Point your editor's YAML language server at it for completion, hover help
-and validation while typing (docs/editor-setup.md); ``studyapp check`` also
+and validation while typing (docs/editor-setup.md); 'studyapp check' also
 verifies what a schema cannot express.
 """
 
