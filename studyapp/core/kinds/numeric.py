@@ -32,6 +32,7 @@ from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Res
 from studyapp.core.kinds._numeric_check import (
     IDENTIFIER_PATTERN,
     MAX_DECIMALS,
+    MAX_MAGNITUDE,
     PARAM_FIELDS,
     PLACEHOLDER_RE,
     RELATIVE_PATTERN,
@@ -68,7 +69,12 @@ doc = (
 interaction = Interaction.NUMERIC
 fields = (
     FieldSpec("question", FieldType.TEXT, required=True, doc="What is asked; {param}s filled in."),
-    FieldSpec("answer", FieldType.NUMBER, doc="The fixed answer, in 'unit' (or give 'formula')."),
+    FieldSpec(
+        "answer",
+        FieldType.NUMBER,
+        doc="The fixed answer, in 'unit' (or give 'formula').",
+        schema={"minimum": -float(MAX_MAGNITUDE), "maximum": float(MAX_MAGNITUDE)},
+    ),
     FieldSpec(
         "unit",
         FieldType.STRING,
