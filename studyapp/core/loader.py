@@ -24,6 +24,7 @@ from studyapp.core.yamlsafe import MAX_BYTES, Node, read_yaml
 
 __all__ = [
     "CARD_FIELDS",
+    "CITATION_FIELDS",
     "DECK_FIELDS",
     "SOURCE_FIELDS",
     "LoadResult",
@@ -46,7 +47,13 @@ DECK_FIELDS = (
 SOURCE_FIELDS = (
     FieldSpec("title", FieldType.TEXT, True, "Title of the source."),
     FieldSpec("sections", FieldType.STRING_LIST, False, "Section names cards may cite."),
-    FieldSpec("references", FieldType.MAPPING, False, "Numbered references: number -> text."),
+    FieldSpec(
+        "references",
+        FieldType.MAPPING,
+        False,
+        "Numbered references: number -> text.",
+        of=FieldType.TEXT,
+    ),
 )
 CARD_FIELDS = (
     FieldSpec("id", FieldType.STRING, True, "Stable id, unique in the deck.", CARD_ID),
@@ -56,7 +63,12 @@ CARD_FIELDS = (
     FieldSpec("source", FieldType.CITATION, False, "Citation: {key, section, refs}."),
     FieldSpec("explain", FieldType.TEXT, False, "Shown after the answer."),
 )
-CITATION_KEYS = ("key", "section", "refs")
+CITATION_FIELDS = (
+    FieldSpec("key", FieldType.STRING, True, "A key of the deck's 'sources'."),
+    FieldSpec("section", FieldType.TEXT, True, "One of that source's 'sections'."),
+    FieldSpec("refs", FieldType.STRING_LIST, False, "Numbers of that source's 'references'."),
+)
+CITATION_KEYS = tuple(spec.name for spec in CITATION_FIELDS)
 
 
 def _one_line(message: str) -> str:

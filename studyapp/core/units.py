@@ -88,6 +88,8 @@ _SPELLINGS: dict[str, Unit] = {
     "%": PERCENT,
 }
 """Every accepted spelling, lower-cased, to its unit."""
+KNOWN_UNITS = tuple(dict.fromkeys(_SPELLINGS.values()))
+"""Every unit, once."""
 
 
 class UnitError(ValueError):

@@ -32,6 +32,7 @@ def test_wheel_contains_decks_and_package_data(wheel: Path) -> None:
     assert "studyapp/decks/selank.yaml" in names
     assert "studyapp/store/migrations/0001_initial.sql" in names
     assert "studyapp/tui/app.tcss" in names
+    assert "studyapp/templates/new_deck.yaml" in names  # studyapp new
     assert not any(name.startswith("tests/") for name in names)
 
 
@@ -73,3 +74,28 @@ def test_plain_install_finds_bundled_decks(wheel: Path, tmp_path: Path) -> None:
         check=True,
     )
     assert Path(located.stdout.strip()).is_relative_to(target)
+
+
+def test_plain_install_scaffolds_a_deck_that_passes_check(wheel: Path, tmp_path: Path) -> None:
+    """``studyapp new`` reads its template from the installed package, not the source tree."""
+    target = tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "install", "--no-deps", "-q"]
+    subprocess.run(
+        [*pip, "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target), "STUDYAPP_HOME": str(tmp_path / "home")}
+    for argv in (["new", "decks/new.yaml"], ["check", "decks/new.yaml"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "studyapp", *argv],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+    assert "0 errors, 0 warnings" in result.stdout
+    assert (tmp_path / "decks" / "deck.schema.json").is_file()

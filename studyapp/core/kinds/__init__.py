@@ -6,7 +6,9 @@ nothing else. A kind exposes ``name``, ``doc``, ``fields``, ``check``,
 ``siblings``, ``render`` and ``answer_text`` (see
 :class:`studyapp.core.kinds.base.CardKind`); an objective kind also exposes
 ``interaction``, ``ask`` and ``grade`` (see
-:class:`studyapp.core.grading.ObjectiveKind`).
+:class:`studyapp.core.grading.ObjectiveKind`). A kind may expose
+``schema_rules``: JSON Schema keywords for rules across its fields (``answer``
+or ``formula``), added to its card schema by :mod:`studyapp.core.schema`.
 
 Kind modules are imported on first use, so showing a basic card never loads
 the numeric kind's formula evaluator or the typed kind's fuzzy matcher.

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from studyapp.core import safe_eval, units
-from studyapp.core.kinds.base import CheckContext
+from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
 from studyapp.core.text import sanitize
 
 if TYPE_CHECKING:
@@ -28,7 +28,13 @@ MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_GRID = 1_000_000
 """The most values one param may take."""
 MAX_DECIMALS = 10
-PARAM_KEYS = ("min", "max", "step")
+PARAM_FIELDS = (
+    FieldSpec("min", FieldType.NUMBER, required=True, doc="The smallest value drawn."),
+    FieldSpec("max", FieldType.NUMBER, required=True, doc="The largest value drawn."),
+    FieldSpec("step", FieldType.NUMBER, doc="Values are min, min+step, ... <= max (default 1)."),
+)
+"""The fields of one param of ``params``."""
+PARAM_KEYS = tuple(spec.name for spec in PARAM_FIELDS)
 SYRINGE = "u100"
 U100_UNITS_PER_ML = 100
 U100_SCALE = 100
@@ -42,9 +48,13 @@ _TYPE_NAMES = {
     "bool": "a boolean",
     "null": "empty",
 }
-_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IDENTIFIER_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
+"""A param name (Python keywords are also refused)."""
+_IDENTIFIER_RE = re.compile(IDENTIFIER_PATTERN)
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_RELATIVE_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*")
+RELATIVE_PATTERN = r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*"
+"""A relative tolerance, ``2%``."""
+_RELATIVE_RE = re.compile(RELATIVE_PATTERN)
 
 
 # =================================================================== check

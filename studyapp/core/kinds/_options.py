@@ -23,7 +23,7 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 from studyapp.core.grading import Grade, ItemResult, Verdict, option_letters
-from studyapp.core.kinds.base import CheckContext
+from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
 from studyapp.core.model import Face
 from studyapp.core.text import Span, join_spans, parse_inline, sanitize
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from studyapp.core.yamlsafe import Node
 
 __all__ = [
+    "CHOICES_SCHEMA",
+    "CHOICE_FIELDS",
     "CHOICE_KEYS",
     "MAX_OPTIONS",
     "Choice",
@@ -62,8 +64,19 @@ __all__ = [
 MAX_OPTIONS = 12
 """Most options a question shows (choices, items to order, pairs to match)."""
 
-CHOICE_KEYS = ("text", "correct", "why")
-"""The keys of one entry of ``choices``."""
+CHOICE_FIELDS = (
+    FieldSpec("text", FieldType.TEXT, required=True, doc="The option as shown."),
+    FieldSpec("correct", FieldType.BOOL, doc="true for a correct option (default: false)."),
+    FieldSpec("why", FieldType.TEXT, doc="Why it is right or wrong (shown after answering)."),
+)
+"""The fields of one entry of ``choices``."""
+CHOICE_KEYS = tuple(spec.name for spec in CHOICE_FIELDS)
+
+CHOICES_SCHEMA = {
+    "minItems": 2,
+    "contains": {"required": ["correct"], "properties": {"correct": {"const": True}}},
+}
+"""JSON Schema rules of a ``choices`` list: 2 or more, at least one correct."""
 
 
 def normalize(text: str) -> str:

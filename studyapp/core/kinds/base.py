@@ -11,7 +11,7 @@ that are studied by flipping.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -52,6 +52,15 @@ class FieldSpec:
     required: bool = False
     doc: str = ""
     pattern: str | None = None
+    of: FieldType | tuple[FieldSpec, ...] | None = None
+    """What a ``LIST`` holds or a ``MAPPING`` maps to: scalars of one type, or
+    mappings with these fields (for the JSON Schema; the owner checks them)."""
+    positional: bool = False
+    """A mapping of ``of`` may also be written as a list of its values, in
+    field order (``[left, right]`` for ``{left, right}``)."""
+    schema: Mapping[str, Any] | None = field(default=None, compare=False)
+    """Extra JSON Schema keywords for rules the kind checks (bounds, enums);
+    ``{"$ref": "#/$defs/text"}`` names a field type (see :mod:`studyapp.core.schema`)."""
 
 
 class CheckContext:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 from studyapp.core.kinds._options import (
+    CHOICE_FIELDS,
+    CHOICES_SCHEMA,
     MAX_OPTIONS,
     Choice,
     check_shown,
@@ -45,6 +47,11 @@ if TYPE_CHECKING:
 
 name = "choice"
 doc = "A question with one correct option; options are shuffled each time (single answer)."
+AUTO = "auto"
+"""The ``distractors`` value that draws wrong options from the topic."""
+AUTO_COUNT = 3
+"""Wrong options drawn for ``distractors: auto`` when ``count`` is not given."""
+
 interaction = Interaction.CHOICE
 fields = (
     FieldSpec("question", FieldType.TEXT, required=True, doc="What the student is asked."),
@@ -52,6 +59,8 @@ fields = (
         "choices",
         FieldType.LIST,
         doc="The options, each {text, correct, why}; exactly one has correct: true.",
+        of=CHOICE_FIELDS,
+        schema={**CHOICES_SCHEMA, "maxContains": 1},
     ),
     FieldSpec(
         "answer", FieldType.TEXT, doc="The correct option (with 'distractors', not 'choices')."
@@ -60,18 +69,30 @@ fields = (
         "distractors",
         FieldType.STRING_LIST,
         doc="Wrong options: a list, or auto (answers of other cards of the same topic).",
+        schema={
+            "anyOf": [
+                {"const": AUTO},
+                {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/text"}},
+            ]
+        },
     ),
     FieldSpec(
         "count",
         FieldType.NUMBER,
         doc="How many wrong options are shown (default: all of a list, 3 for auto).",
+        schema={"type": "integer", "minimum": 1, "maximum": MAX_OPTIONS - 1},
     ),
 )
-
-AUTO = "auto"
-"""The ``distractors`` value that draws wrong options from the topic."""
-AUTO_COUNT = 3
-"""Wrong options drawn for ``distractors: auto`` when ``count`` is not given."""
+schema_rules = {
+    "oneOf": [
+        {
+            "required": ["choices"],
+            "not": {"anyOf": [{"required": ["answer"]}, {"required": ["distractors"]}]},
+        },
+        {"required": ["answer", "distractors"], "not": {"required": ["choices"]}},
+    ]
+}
+"""JSON Schema rules across fields: 'choices', or 'answer' with 'distractors'."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 name = "matching"
 doc = "Pairs to match, left to right; both columns shuffled, graded per pair."
 interaction = Interaction.MATCHING
+PAIR_FIELDS = (
+    FieldSpec("left", FieldType.TEXT, required=True, doc="An item of the left column."),
+    FieldSpec("right", FieldType.TEXT, required=True, doc="The right item it matches."),
+)
 fields = (
     FieldSpec("question", FieldType.TEXT, required=True, doc="What the student is asked."),
     FieldSpec(
@@ -40,10 +44,13 @@ fields = (
         FieldType.LIST,
         required=True,
         doc=f"[left, right] lists or {{left, right}} mappings (2 to {MAX_OPTIONS}).",
+        of=PAIR_FIELDS,
+        positional=True,
+        schema={"minItems": 2, "maxItems": MAX_OPTIONS},
     ),
 )
 
-PAIR_KEYS = ("left", "right")
+PAIR_KEYS = tuple(spec.name for spec in PAIR_FIELDS)
 ARROW = " → "
 """Joins a left item to its right item (answers in the review log)."""
 

@@ -26,12 +26,16 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from random import Random
-from typing import TYPE_CHECKING
 
 from studyapp.core import safe_eval, units
 from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 from studyapp.core.kinds._numeric_check import (
+    IDENTIFIER_PATTERN,
+    MAX_DECIMALS,
+    MAX_MAGNITUDE,
+    PARAM_FIELDS,
     PLACEHOLDER_RE,
+    RELATIVE_PATTERN,
     SYRINGE,
     check,
     grid,
@@ -40,9 +44,6 @@ from studyapp.core.kinds.base import FieldSpec, FieldType
 from studyapp.core.model import Card, Face
 from studyapp.core.syringe import U100_SCALE, U100_UNITS_PER_ML, syringe_fill
 from studyapp.core.text import Span, parse_inline, sanitize
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "DISCLAIMER",
@@ -68,21 +69,60 @@ doc = (
 interaction = Interaction.NUMERIC
 fields = (
     FieldSpec("question", FieldType.TEXT, required=True, doc="What is asked; {param}s filled in."),
-    FieldSpec("answer", FieldType.NUMBER, doc="The fixed answer, in 'unit' (or give 'formula')."),
-    FieldSpec("unit", FieldType.STRING, doc="mg, mcg (µg, ug), g, mL, units (U-100) or %."),
+    FieldSpec(
+        "answer",
+        FieldType.NUMBER,
+        doc="The fixed answer, in 'unit' (or give 'formula').",
+        schema={"minimum": -float(MAX_MAGNITUDE), "maximum": float(MAX_MAGNITUDE)},
+    ),
+    FieldSpec(
+        "unit",
+        FieldType.STRING,
+        doc="mg, mcg (µg, ug), g, mL, units (U-100) or %.",
+        schema={"examples": [u.symbol for u in units.KNOWN_UNITS]},
+    ),
     FieldSpec(
         "tolerance",
         FieldType.TEXT,
         doc="Accepted error: absolute in 'unit' (0.05) or relative ('2%'); default 0.",
+        schema={
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": f"^{RELATIVE_PATTERN}$"},
+            ]
+        },
     ),
-    FieldSpec("params", FieldType.MAPPING, doc="Generated variants: name -> {min, max, step}."),
+    FieldSpec(
+        "params",
+        FieldType.MAPPING,
+        doc="Generated variants: name -> {min, max, step}.",
+        of=PARAM_FIELDS,
+        schema={
+            "propertyNames": {"pattern": f"^{IDENTIFIER_PATTERN}$", "not": {"const": "answer"}}
+        },
+    ),
     FieldSpec("formula", FieldType.TEXT, doc="Arithmetic over the params: + - * / ** ( )."),
-    FieldSpec("decimals", FieldType.NUMBER, doc="Decimal places the answer is shown with."),
+    FieldSpec(
+        "decimals",
+        FieldType.NUMBER,
+        doc="Decimal places the answer is shown with.",
+        schema={"type": "integer", "minimum": 0, "maximum": MAX_DECIMALS},
+    ),
     FieldSpec(
         "solution", FieldType.STRING_LIST, doc="Worked-solution lines; {param} and {answer}."
     ),
-    FieldSpec("syringe", FieldType.STRING, doc="'u100': show the fill on a U-100 syringe."),
+    FieldSpec(
+        "syringe",
+        FieldType.STRING,
+        doc="'u100': show the fill on a U-100 syringe.",
+        schema={"enum": [SYRINGE, SYRINGE.upper()]},
+    ),
 )
+schema_rules = {
+    "oneOf": [{"required": ["answer"]}, {"required": ["formula"]}],
+    "dependentRequired": {"params": ["formula"]},
+}
+"""JSON Schema rules across fields: 'answer' or 'formula', and 'params' need a 'formula'."""
 
 DISCLAIMER = "Arithmetic practice from research literature - not medical advice."
 """Shown with every dosing or syringe question."""

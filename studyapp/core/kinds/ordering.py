@@ -34,6 +34,8 @@ fields = (
         FieldType.LIST,
         required=True,
         doc=f"The items in the correct order, first to last (2 to {MAX_OPTIONS}).",
+        of=FieldType.TEXT,
+        schema={"minItems": 2, "maxItems": MAX_OPTIONS, "uniqueItems": True},
     ),
 )
 

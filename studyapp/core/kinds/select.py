@@ -12,6 +12,9 @@ from typing import Any
 
 from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response
 from studyapp.core.kinds._options import (
+    CHOICE_FIELDS,
+    CHOICES_SCHEMA,
+    MAX_OPTIONS,
     check_shown,
     choice_breakdown,
     choices_from_data,
@@ -39,6 +42,8 @@ fields = (
         FieldType.LIST,
         required=True,
         doc="The options, each {text, correct, why}; at least one has correct: true.",
+        of=CHOICE_FIELDS,
+        schema={**CHOICES_SCHEMA, "maxItems": MAX_OPTIONS},
     ),
 )
 
