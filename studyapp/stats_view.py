@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -38,10 +39,23 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
-def _ratio(ratio: Ratio) -> Text:
+def _ratio(ratio: Ratio, compact: bool = False) -> Text:
     if not ratio.total:
         return Text("–", style="dim")
+    if compact:
+        return Text(f"{percent(ratio.rate)} ({ratio.total})")
     return Text(f"{percent(ratio.rate)} ({ratio.hits}/{ratio.total})")
+
+
+def _table(title: str, compact: bool, caption: str | None = None) -> Table:
+    return Table(
+        title=title,
+        caption=caption,
+        box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+        title_justify="left" if compact else "center",
+        caption_justify="left" if compact else "center",
+        title_style="bold" if compact else None,
+    )
 
 
 def _minutes(seconds: int) -> str:
@@ -95,6 +109,10 @@ def heatmap(values: Sequence[DayValue], *, style: str = "green") -> Text:
     """A calendar of reviews per day: one column per week, Monday at the top."""
     weeks = heatmap_weeks(values)
     top = max((v.value for v in values), default=0)
+    # Levels 1-4 split the days with reviews into quarters (one busy day does not
+    # wash the others out).
+    busy = sorted(v.value for v in values if v.value)
+    quartiles = [busy[len(busy) * q // 4] for q in (1, 2, 3)] if busy else []
     text = Text()
     months = [" "] * len(weeks)
     free = 0  # the first column a month label may start at
@@ -111,10 +129,10 @@ def heatmap(values: Sequence[DayValue], *, style: str = "green") -> Text:
             cell = week[weekday]
             if cell is None:
                 text.append(" ")
-            elif not cell.value or not top:
+            elif not cell.value:
                 text.append(LEVELS[0], style="dim")
             else:
-                level = min(4, 1 + (4 * cell.value - 1) // top)
+                level = 1 + sum(cell.value > q for q in quartiles)
                 text.append(LEVELS[level], style=style)
         text.append("\n")
     text.append("    less ", style="dim")
@@ -124,19 +142,21 @@ def heatmap(values: Sequence[DayValue], *, style: str = "green") -> Text:
     return text
 
 
-def retention_table(report: StatsReport) -> Table:
-    table = Table(title="True retention (Review prompts, first answer of the day)")
+def retention_table(report: StatsReport, compact: bool = False) -> Table:
+    """``compact``: each cell is "rate (reviews counted)", for narrow screens."""
+    caption = "(n): first answers of Review prompts counted" if compact else None
+    table = _table("True retention (first answer of the day)", compact, caption)
     table.add_column("Group")
     for name, _ in WINDOWS:
         table.add_column(name, justify="right")
     for row in report.retention:
-        table.add_row(Text(row.label), *(_ratio(r) for r in row.windows))
+        table.add_row(Text(row.label), *(_ratio(r, compact) for r in row.windows))
     return table
 
 
 def mastery_table(report: StatsReport) -> Table:
     target = percent(report.desired_retention)
-    table = Table(title="Mastery per topic (weakest first)")
+    table = _table("Mastery per topic (weakest first)", False)
     table.add_column("Deck")
     table.add_column("Topic")
     table.add_column("Prompts", justify="right")
@@ -155,9 +175,9 @@ def mastery_table(report: StatsReport) -> Table:
     return table
 
 
-def counts_table(report: StatsReport) -> Table:
+def counts_table(report: StatsReport, compact: bool = False) -> Table:
     c = report.counts
-    table = Table(title="Prompts by state")
+    table = _table("Prompts by state", compact)
     for name in ("New", "Learning", "Review", "Relearning", "Suspended", "Leech", "Total"):
         table.add_column(name, justify="right")
     table.add_row(
@@ -167,8 +187,8 @@ def counts_table(report: StatsReport) -> Table:
     return table
 
 
-def buttons_table(report: StatsReport) -> Table:
-    table = Table(title="Answer buttons")
+def buttons_table(report: StatsReport, compact: bool = False) -> Table:
+    table = _table("Answer buttons", compact)
     table.add_column("Prompts")
     for name in ("Again", "Hard", "Good", "Easy"):
         table.add_column(name, justify="right")
@@ -179,8 +199,8 @@ def buttons_table(report: StatsReport) -> Table:
     return table
 
 
-def time_table(report: StatsReport, days: int = 14) -> Table:
-    table = Table(title=f"Time spent (last {days} days)")
+def time_table(report: StatsReport, days: int = 14, compact: bool = False) -> Table:
+    table = _table(f"Time spent (last {days} days)", compact)
     table.add_column("Day")
     table.add_column("Reviews", justify="right")
     table.add_column("Time", justify="right")
@@ -190,8 +210,8 @@ def time_table(report: StatsReport, days: int = 14) -> Table:
     return table
 
 
-def confused_table(report: StatsReport) -> Table:
-    table = Table(title="Most confused (choice questions: the wrong option picked most)")
+def confused_table(report: StatsReport, compact: bool = False) -> Table:
+    table = _table("Most confused (choice questions: the wrong option picked most)", compact)
     table.add_column("Card")
     table.add_column("Correct")
     table.add_column("Picked instead")

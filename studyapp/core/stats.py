@@ -182,12 +182,18 @@ def compute_stats(
 
     history = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
     streak, longest = _streaks(set(per_day), today)
-    order = {"all": 0, "young": 1, "mature": 2, "deck": 3, "topic": 4}
+    order = {"all": 0, "young": 1, "mature": 2, "deck": 3, "topic": 3}
     retention_rows = tuple(
         RetentionRow(group, deck_id, topic, tuple(Ratio(h, t) for h, t in cells))
         for (group, deck_id, topic), cells in sorted(
             retention.items(),
-            key=lambda item: (order[item[0][0]], item[0][1] or "", (item[0][2] or "").casefold()),
+            # Each deck's row is followed by its topics.
+            key=lambda item: (
+                order[item[0][0]],
+                item[0][1] or "",
+                item[0][0] == "topic",
+                (item[0][2] or "").casefold(),
+            ),
         )
     )
 

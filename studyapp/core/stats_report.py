@@ -87,7 +87,7 @@ class RetentionRow:
         if self.group == "deck":
             return f"deck {self.deck_id}"
         if self.group == "topic":
-            return f"{self.deck_id} · {self.topic}"
+            return f"  {self.topic}"  # listed under its deck
         return {"all": "overall", "young": "young (<21d)", "mature": "mature (≥21d)"}[self.group]
 
 
