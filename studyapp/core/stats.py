@@ -8,13 +8,14 @@ and the time. Days are *study days*: a day runs from the rollover hour
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from studyapp.core.model import Deck, PromptKey
-from studyapp.core.scheduling import CardState, Policy, State
+from studyapp.core.scheduling import CardState, Policy, State, day_bounds
 from studyapp.core.session import prompts_of
 from studyapp.core.stats_report import (
     BUTTON_GROUPS,
@@ -97,6 +98,29 @@ def _streaks(days: set[date], today: date) -> tuple[int, int]:
     return current, longest
 
 
+class _StudyDays:
+    """:func:`study_day` for many moments: the bounds of each day are computed once
+    (with :func:`day_bounds`, so DST is handled as in the study queue), then bisected."""
+
+    def __init__(self, rollover_hour: int, tz: tzinfo | None) -> None:
+        self.rollover_hour = rollover_hour
+        self.tz = tz
+        self.starts: list[datetime] = []
+        self.ends: list[datetime] = []
+        self.days: list[date] = []
+
+    def __call__(self, moment: datetime) -> date:
+        index = bisect_right(self.starts, moment) - 1
+        if index >= 0 and moment < self.ends[index]:
+            return self.days[index]
+        start, end = day_bounds(moment, self.rollover_hour, self.tz)
+        index += 1
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        self.days.insert(index, study_day(start, self.rollover_hour, self.tz))
+        return self.days[index]
+
+
 def _choice_answer(data: Mapping[str, Any]) -> str | None:
     choices = data.get("choices")
     if not isinstance(choices, list):
@@ -123,9 +147,7 @@ def compute_stats(
     cover every row given.
     """
 
-    def day_of(moment: datetime) -> date:
-        return study_day(moment, rollover_hour, tz)
-
+    day_of = _StudyDays(rollover_hour, tz)
     today = day_of(now)
     cards = {(deck.id, card.id): card for deck in decks for card in deck.cards}
 
@@ -133,19 +155,13 @@ def compute_stats(
     per_day: Counter[date] = Counter()
     seconds: Counter[date] = Counter()
     buttons = {group: [0, 0, 0, 0] for group in BUTTON_GROUPS}
-    retention: dict[tuple[str, str | None, str | None], list[list[int]]] = {
-        (group, None, None): [[0, 0] for _ in WINDOWS] for group in ("all", "young", "mature")
-    }
+    # (deck, card, mature, window index, recalled) -> first answers of Review prompts
+    samples: Counter[tuple[str, str, bool, int, bool]] = Counter()
     last_seen: dict[PromptKey, tuple[date, float | None]] = {}
     picks: dict[tuple[str, str], Counter[str]] = {}
     total_reviews = 0
-
-    def count(group: tuple[str, str | None, str | None], offset: int, hit: bool) -> None:
-        cells = retention.setdefault(group, [[0, 0] for _ in WINDOWS])
-        for cell, (_, span) in zip(cells, WINDOWS, strict=True):
-            if span is None or 0 <= offset < span:
-                cell[0] += hit
-                cell[1] += 1
+    review_state = State.REVIEW.value
+    spans = [span for _, span in WINDOWS if span is not None]
 
     for row in rows:
         total_reviews += 1
@@ -156,21 +172,18 @@ def compute_stats(
         # The interval the prompt was on: what its previous review scheduled.
         interval = previous[1] if previous is not None else None
         mature = interval is not None and interval >= MATURE_DAYS
-        review = row.state_before == State.REVIEW.value
+        review = row.state_before == review_state
         group = ("mature" if mature else "young") if review else "learning"
         if 1 <= row.rating <= 4:
             buttons[group][row.rating - 1] += 1
             buttons["all"][row.rating - 1] += 1
         if review and (previous is None or previous[0] != day):
-            hit = row.rating >= 2
             offset = (today - day).days
-            deck_id, card_id, _ = row.key
-            count(("all", None, None), offset, hit)
-            count(("mature" if mature else "young", None, None), offset, hit)
-            count(("deck", deck_id, None), offset, hit)
-            card = cards.get((deck_id, card_id))
-            if card is not None:
-                count(("topic", deck_id, card.topic), offset, hit)
+            # The first window the answer is in (the windows are nested), or "all" only.
+            window = 0
+            while window < len(spans) and not 0 <= offset < spans[window]:
+                window += 1
+            samples[(row.key[0], row.key[1], mature, window, row.rating >= 2)] += 1
         scheduled = (
             (row.scheduled_due - row.reviewed_at).total_seconds() / 86400
             if row.scheduled_due is not None
@@ -179,6 +192,26 @@ def compute_stats(
         last_seen[row.key] = (day, scheduled)
         if row.picked:
             picks.setdefault((row.key[0], row.key[1]), Counter())[row.picked] += 1
+
+    retention: dict[tuple[str, str | None, str | None], list[list[int]]] = {
+        (group, None, None): [[0, 0] for _ in WINDOWS] for group in ("all", "young", "mature")
+    }
+    for (deck_id, card_id, mature, window, hit), number in samples.items():
+        card = cards.get((deck_id, card_id))
+        groups: list[tuple[str, str | None, str | None]] = [
+            ("all", None, None),
+            ("mature" if mature else "young", None, None),
+            ("deck", deck_id, None),
+        ]
+        if card is not None:
+            groups.append(("topic", deck_id, card.topic))
+        for group_key in groups:
+            cells = retention.get(group_key)
+            if cells is None:
+                cells = retention[group_key] = [[0, 0] for _ in WINDOWS]
+            for cell in cells[window:]:  # nested windows: this one and every longer one
+                cell[0] += hit * number
+                cell[1] += number
 
     history = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
     streak, longest = _streaks(set(per_day), today)
