@@ -400,3 +400,19 @@ def test_stats_without_a_database(isolated_home: Path, capsys: pytest.CaptureFix
     data = json.loads(capsys.readouterr().out)
     assert data["total_reviews"] == 0 and data["counts"]["new"] > 0
     assert not (isolated_home / "studyapp.db").exists()
+
+
+def test_heatmap_cells_by_quarter_of_busy_days() -> None:
+    from studyapp.core.stats import DayValue
+    from studyapp.stats_view import bar_chart, heatmap
+
+    monday = date(2026, 11, 16)
+    counts = [0, 1, 2, 3, 4, 5, 7]  # busy days 1..7: quartiles 2, 4, 6
+    values = [DayValue(monday + timedelta(days=i), n) for i, n in enumerate(counts)]
+    lines = heatmap(values).plain.splitlines()
+    assert [line[4:] for line in lines[1:8]] == ["·", "░", "░", "▒", "▒", "▓", "█"]
+    assert lines[1].startswith("Mon ") and lines[7].startswith("Sun ")
+    assert lines[8].endswith("more (busiest day: 7)")
+    chart = bar_chart(values[:2] + values[-1:], height=2).plain.splitlines()
+    # 0, 1 and 7 of a top of 7 on two rows of eighths: 1 is round(16 / 7) = 2 eighths.
+    assert chart[0] == "7 ┤    ██" and chart[1] == "  │  ▂▂██"

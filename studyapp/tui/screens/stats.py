@@ -116,6 +116,7 @@ class StatsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.report: StatsReport | None = None
+        self._away = False
 
     @property
     def study_app(self) -> StudyApp:
@@ -157,8 +158,12 @@ class StatsScreen(Screen[None]):
         self.refresh_stats()
         table.focus()
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        if self.report is not None:  # back from a session: the figures changed
+        if self._away:  # back from a session: the figures changed
+            self._away = False
             self.refresh_stats()
 
     def refresh_stats(self) -> None:
