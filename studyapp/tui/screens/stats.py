@@ -75,7 +75,7 @@ class DayBars(PlotextPlot):
         self.values: tuple[DayValue, ...] = ()
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # PlotextPlot's own on_mount (run by Textual too) registers the theme's plot colours.
         self.app.theme_changed_signal.subscribe(self, lambda _: self.draw())
         self.draw()
 
