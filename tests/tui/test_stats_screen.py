@@ -21,7 +21,7 @@ from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam import ExamScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
-from studyapp.tui.screens.stats import StatsScreen
+from studyapp.tui.screens.stats import DayBars, Heatmap, StatsScreen
 from tests.conftest import FakeClock
 
 SIZE = (80, 24)
@@ -142,6 +142,27 @@ async def test_page_keys_scroll_the_screen(app: StudyApp) -> None:
         assert scroll.scroll_y > 0
         table = screen.query_one("#stats-mastery", DataTable)
         assert table.cursor_row == 0  # the table did not take the key
+
+
+async def test_plots_and_calendar_follow_the_theme(
+    app: StudyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_stats(pilot)
+        drawn: list[str] = []
+        original = DayBars.draw
+
+        def spy(self: DayBars) -> None:
+            drawn.append(self.id or "")
+            original(self)
+
+        monkeypatch.setattr(DayBars, "draw", spy)
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert sorted(drawn) == ["stats-activity", "stats-forecast"]
+        heatmap = screen.query_one("#stats-heatmap", Heatmap)
+        styles = {str(span.style) for span in heatmap.render().spans}
+        assert app.theme_variables["success"] in styles
 
 
 async def scroll_to_calendar(pilot: Pilot[int]) -> None:

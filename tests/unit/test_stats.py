@@ -358,6 +358,11 @@ def cli_home(isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
                 ReviewRecord(("pharm", "one", "main"), "basic", when, rating, 5000, before, after)
             )
             before, when = after, max(when + timedelta(minutes=1), after.due or when)
+        # A deck that is no longer loaded: its history still counts, unless --deck says otherwise.
+        ghost = policy.review(CardState(), 1, when, fuzz=False)
+        store.record_review(
+            ReviewRecord(("ghost", "x", "main"), "basic", when, 1, 1000, CardState(), ghost)
+        )
     return isolated_home
 
 
@@ -365,7 +370,7 @@ def test_stats_json(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["decks"] == ["pharm"]
-    assert data["total_reviews"] == 3
+    assert data["total_reviews"] == 4  # the ghost deck's review included
     assert data["counts"] == {
         "new": 1,
         "learning": 0,
@@ -376,9 +381,17 @@ def test_stats_json(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "total": 2,
     }
     assert data["retention"][0]["all"] == {"recalled": 1, "total": 1, "rate": 1.0}
-    assert data["buttons"]["all"] == {"again": 0, "hard": 0, "good": 3, "easy": 0}
+    assert data["buttons"]["all"] == {"again": 1, "hard": 0, "good": 3, "easy": 0}
     assert [m["topic"] for m in data["mastery"]] == ["basics", "kinetics"]
     assert data["today"] == "2026-11-23"
+
+
+def test_stats_json_of_one_deck(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--deck", "pharm", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total_reviews"] == 3
+    assert data["buttons"]["all"] == {"again": 0, "hard": 0, "good": 3, "easy": 0}
+    assert [row["deck"] for row in data["retention"] if row["group"] == "deck"] == ["pharm"]
 
 
 def test_stats_text(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
