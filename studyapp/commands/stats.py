@@ -80,15 +80,20 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
             _now(),
             rollover_hour=settings.rollover_hour,
         )
-    if args.json:
-        payload = {"decks": [deck.id for deck in decks], **report.to_json()}
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return 0
-    from rich.console import Console
+    try:
+        if args.json:
+            payload = {"decks": [deck.id for deck in decks], **report.to_json()}
+            print(json.dumps(payload, indent=2, ensure_ascii=False))
+            return 0
+        from rich.console import Console
 
-    from studyapp.stats_view import report_renderables
+        from studyapp.stats_view import report_renderables
 
-    console = Console()
-    for renderable in report_renderables(report):
-        console.print(renderable)
+        console = Console()
+        for renderable in report_renderables(report):
+            console.print(renderable)
+    except BrokenPipeError:  # `studyapp stats | head`: the reader has seen enough
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
