@@ -54,6 +54,8 @@ NO_TEXTUAL = [
     *module_names("studyapp.store"),
     "studyapp.config",
     "studyapp.services",
+    "studyapp.stats_view",
+    *module_names("studyapp.commands"),
     "studyapp.cli",
 ]
 
@@ -186,3 +188,23 @@ def test_check_command_does_not_import_textual(tmp_path: Path) -> None:
         tmp_path,
     )
     assert result == {"code": 0, "textual": False, "sqlite3": False}
+
+
+def test_stats_command_does_not_import_textual(tmp_path: Path) -> None:
+    result = python(
+        """
+        import io, json, sys
+        from contextlib import redirect_stdout
+        from studyapp.cli import main
+        out = io.StringIO()
+        with redirect_stdout(out):
+            text = main(["stats"])
+            as_json = main(["stats", "--json"])
+        print(json.dumps({"codes": [text, as_json], "out": out.getvalue(),
+                          "textual": sorted(m for m in sys.modules if m.startswith("textual"))}))
+        """,
+        tmp_path,
+    )
+    assert result["codes"] == [0, 0]
+    assert isinstance(result["out"], str) and "True retention" in result["out"]
+    assert result["textual"] == []

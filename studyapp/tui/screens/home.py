@@ -29,6 +29,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "study_all", "Study all due"),
         Binding("x", "exam", "Exam"),
         Binding("c", "cram", "Cram"),
+        Binding("t", "stats", "Statistics"),
         Binding("r", "reload", "Reload decks"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -49,6 +50,7 @@ class HomeScreen(Screen[None]):
                 ("a", "All due"),
                 ("x", "Exam"),
                 ("c", "Cram"),
+                ("t", "Stats"),
                 ("r", "Reload"),
                 ("?", "Keys"),
                 ("q", "Quit"),
@@ -173,6 +175,11 @@ class HomeScreen(Screen[None]):
             self.notify("Choose a deck that loaded to cram it.", markup=False)
             return
         self.app.push_screen(CramTopicScreen(deck))
+
+    def action_stats(self) -> None:
+        from studyapp.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     def action_reload(self) -> None:
         self.study_app.reload_library()

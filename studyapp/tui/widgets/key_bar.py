@@ -28,17 +28,30 @@ class KeyBar(Static):
     """
 
     def __init__(self, keys: Iterable[tuple[str, str]], *, id: str | None = None) -> None:
-        super().__init__(self.render_keys(keys), id=id)
+        self._keys = tuple(keys)
+        super().__init__(self.render_keys(self._keys), id=id)
 
     @staticmethod
-    def render_keys(keys: Iterable[tuple[str, str]]) -> Text:
+    def render_keys(keys: Iterable[tuple[str, str]], *, compact: bool = False) -> Text:
+        """The bar; ``compact`` drops the padding, for when the full bar does not fit."""
         text = Text(no_wrap=True, overflow="ellipsis")
         for index, (key, label) in enumerate(keys):
             if index:
-                text.append("  ")
-            text.append(f" {key} ", style="bold reverse")
+                text.append(" " if compact else "  ")
+            text.append(key if compact else f" {key} ", style="bold reverse")
             text.append(f" {label}")
         return text
 
     def show_keys(self, keys: Iterable[tuple[str, str]]) -> None:
-        self.update(self.render_keys(keys))
+        self._keys = tuple(keys)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        text = self.render_keys(self._keys)
+        width = self.content_size.width
+        if width and text.cell_len > width:
+            text = self.render_keys(self._keys, compact=True)
+        self.update(text)

@@ -1,0 +1,75 @@
+"""Statistics reads: the live reviews and card states that :mod:`studyapp.core.stats` needs.
+
+Functions taking a :class:`Store` (the repository module is full); one query
+reads the log, one the card states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+
+from studyapp.core.model import Deck
+from studyapp.core.scheduling import Policy
+from studyapp.core.stats import ReviewRow, StatsReport, compute_stats
+from studyapp.store.db import from_iso
+from studyapp.store.repository import Store
+
+__all__ = ["review_rows", "stats_report"]
+
+
+def review_rows(store: Store, deck_ids: Sequence[str] | None = None) -> list[ReviewRow]:
+    """Every live (not undone) review, in log order; only of ``deck_ids`` when given."""
+    where = "action = 'review' AND undone_at IS NULL AND rating IS NOT NULL"
+    params: tuple[str, ...] = ()
+    if deck_ids is not None:
+        if not deck_ids:
+            return []
+        where += f" AND deck_id IN ({','.join('?' * len(deck_ids))})"
+        params = tuple(deck_ids)
+    cursor = store.conn.execute(
+        "SELECT deck_id, card_id, sibling, reviewed_at, rating, state_before, duration_ms, "
+        f"scheduled_due, kind, picked FROM review_log WHERE {where} ORDER BY id",
+        params,
+    )
+    parse: Callable[[str], datetime] = datetime.fromisoformat
+    return [
+        ReviewRow(
+            key=(deck_id, card_id, sibling),
+            reviewed_at=parse(at),
+            rating=rating,
+            state_before=before or "",
+            duration_ms=duration,
+            scheduled_due=from_iso(due),
+            kind=kind,
+            picked=picked,
+        )
+        for deck_id, card_id, sibling, at, rating, before, duration, due, kind, picked in cursor
+    ]
+
+
+def stats_report(
+    store: Store,
+    decks: Sequence[Deck],
+    policy: Policy,
+    now: datetime,
+    *,
+    rollover_hour: int = 4,
+    tz: tzinfo | None = None,
+    history_of: Sequence[str] | None = None,
+) -> StatsReport:
+    """The statistics of ``decks`` at ``now``.
+
+    The history figures read the log of ``history_of`` (default: every deck
+    in the log, also ones no longer loaded).
+    """
+    ids = [deck.id for deck in decks]
+    return compute_stats(
+        review_rows(store, history_of),
+        store.card_states(ids),
+        decks,
+        policy,
+        now,
+        rollover_hour=rollover_hour,
+        tz=tz,
+    )

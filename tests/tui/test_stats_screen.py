@@ -1,0 +1,186 @@
+"""The statistics screen, driven with Pilot, and its snapshots (dark and light theme).
+
+The history is studied at fixed times before the fixed clock (no fuzz, UTC),
+so every figure on screen is the same on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from studyapp.core.model import PromptKey
+from studyapp.core.scheduling import CardState, Policy, SchedulerConfig
+from studyapp.core.session import ReviewRecord
+from studyapp.store import Store
+from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.exam import ExamScreen
+from studyapp.tui.screens.home import HomeScreen
+from studyapp.tui.screens.review import ReviewScreen
+from studyapp.tui.screens.stats import DayBars, Heatmap, StatsScreen
+from tests.conftest import FakeClock
+
+SIZE = (80, 24)
+PLAN: dict[PromptKey, tuple[str, list[int]]] = {
+    ("tiny", "agonist", "main"): ("basic", [3, 3, 3, 3]),
+    ("tiny", "half-life", "c1"): ("cloze", [3, 3, 1, 3]),
+    ("tiny", "beta-blocker", "forward"): ("reversible", [3, 3, 3]),
+    ("vitamins", "b12", "main"): ("basic", [4]),
+}
+
+
+def study_history(store: Store, now: datetime) -> None:
+    """Each planned prompt answered at its due times, from 20 days before ``now``."""
+    policy = Policy(SchedulerConfig(enable_fuzz=False))
+    for key, (kind, ratings) in PLAN.items():
+        state, when = CardState(), now - timedelta(days=20, hours=2)
+        for rating in ratings:
+            if when >= now:
+                break
+            after = policy.review(state, rating, when, fuzz=False)
+            store.record_review(ReviewRecord(key, kind, when, rating, 4000, state, after))
+            assert after.due is not None
+            state, when = after, max(when + timedelta(minutes=10), after.due)
+
+
+@pytest.fixture
+def app(make_app: Callable[..., StudyApp], store: Store, clock: FakeClock) -> StudyApp:
+    study_history(store, clock.now)
+    return make_app()
+
+
+def stats_screen(app: StudyApp) -> StatsScreen:
+    assert isinstance(app.screen, StatsScreen)
+    return app.screen
+
+
+async def open_stats(pilot: Pilot[int]) -> StatsScreen:
+    await pilot.pause()
+    await pilot.press("t")
+    await pilot.pause()
+    return stats_screen(pilot.app)  # type: ignore[arg-type]
+
+
+async def select_topic(pilot: Pilot[int], screen: StatsScreen, topic: str) -> None:
+    assert screen.report is not None
+    topics = [m.topic for m in screen.report.mastery]
+    table = screen.query_one("#stats-mastery", DataTable)
+    table.move_cursor(row=topics.index(topic))
+    await pilot.pause()
+
+
+async def test_stats_open_from_home_and_list_topics_weakest_first(app: StudyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_stats(pilot)
+        report = screen.report
+        assert report is not None
+        assert report.total_reviews == 12
+        topics = [m.topic for m in report.mastery]
+        assert topics == ["kinetics", "vitamins", "receptors", "basics", "safety"]
+        studied = [m for m in report.mastery if m.mean_r is not None]
+        assert [m.mean_r for m in studied] == sorted(m.mean_r for m in studied)  # type: ignore[misc]
+        assert report.mastery[-1].mean_r is None  # safety: nothing studied
+        table = screen.query_one("#stats-mastery", DataTable)
+        assert table.row_count == len(report.mastery) == 5
+        assert table.has_focus
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_c_crams_the_selected_topic(app: StudyApp, store: Store) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_stats(pilot)
+        await select_topic(pilot, screen, "kinetics")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamScreen) and app.screen.cram
+        keys = [item.prompt.key for item in app.screen.exam.items]
+        assert sorted(keys) == [("tiny", "half-life", "c1"), ("tiny", "half-life", "c2")]
+
+
+async def test_r_reviews_the_selected_topic_weakest_first(app: StudyApp, store: Store) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_stats(pilot)
+        await select_topic(pilot, screen, "receptors")
+        await pilot.press("r")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        # The studied prompt first, then the new one; due or not.
+        assert review.session.focus == (
+            ("tiny", "beta-blocker", "forward"),
+            ("tiny", "beta-blocker", "reverse"),
+        )
+        assert review.session.current is not None
+        assert review.session.current.key == ("tiny", "beta-blocker", "forward")
+        before = store.review_count()
+        review.action_reveal_or_good()
+        review.action_rate(3)
+        await pilot.pause()
+        assert store.review_count() == before + 1
+        await pilot.press("escape")
+        await pilot.pause()
+        while not isinstance(app.screen, StatsScreen):
+            await pilot.press("escape")
+            await pilot.pause()
+        # Back on the statistics: the new answer is counted.
+        assert stats_screen(app).report is not None
+        assert stats_screen(app).report.total_reviews == before + 1  # type: ignore[union-attr]
+
+
+async def test_page_keys_scroll_the_screen(app: StudyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_stats(pilot)
+        scroll = screen.query_one("#stats")
+        assert scroll.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+        table = screen.query_one("#stats-mastery", DataTable)
+        assert table.cursor_row == 0  # the table did not take the key
+
+
+async def test_plots_and_calendar_follow_the_theme(
+    app: StudyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_stats(pilot)
+        drawn: list[str] = []
+        original = DayBars.draw
+
+        def spy(self: DayBars) -> None:
+            drawn.append(self.id or "")
+            original(self)
+
+        monkeypatch.setattr(DayBars, "draw", spy)
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert sorted(drawn) == ["stats-activity", "stats-forecast"]
+        heatmap = screen.query_one("#stats-heatmap", Heatmap)
+        styles = {str(span.style) for span in heatmap.render().spans}
+        assert app.theme_variables["success"] in styles
+
+
+async def scroll_to_calendar(pilot: Pilot[int]) -> None:
+    await pilot.pause()
+    pilot.app.theme = "textual-light"
+    await pilot.press("t")
+    await pilot.pause()
+    screen = stats_screen(pilot.app)  # type: ignore[arg-type]
+    heatmap = screen.query_one("#stats-heatmap")
+    screen.query_one("#stats").scroll_to_widget(heatmap, animate=False, top=True)
+    await pilot.pause()
+
+
+def test_snapshot_stats_dark(app: StudyApp, snap_compare) -> None:
+    """The top of the screen at 80x24: today, streak, mastery table, forecast title."""
+    assert snap_compare(app, terminal_size=SIZE, press=["t"])
+
+
+def test_snapshot_stats_light_calendar(app: StudyApp, snap_compare) -> None:
+    """Light theme, scrolled to the year's calendar and the retention table."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=scroll_to_calendar)
