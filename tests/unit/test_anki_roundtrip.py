@@ -1,0 +1,175 @@
+"""The .apkg export imported into real Anki (the test-only, AGPL ``anki`` package).
+
+Exports the bundled deck, imports it into a fresh collection in ``tmp_path`` and
+checks note types, note and card counts per kind, fields, tags and guids; then
+edits one card, exports again and checks Anki updates that note instead of
+adding one. Skipped when ``anki`` is not installed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studyapp.core.kinds import KINDS
+from studyapp.core.loader import load_deck_file
+from studyapp.core.model import Deck
+from studyapp.interchange.apkg import MODEL_NAMES, export_apkg, note_guid, stable_id
+
+anki_collection = pytest.importorskip("anki.collection")
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "decks" / "selank.yaml"
+
+
+@pytest.fixture
+def anki_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Anki's home and temporary files inside ``tmp_path``."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    return home
+
+
+def note_by_guid(col: Any, guid: str) -> Any:
+    """The note with ``guid`` (guids use characters Anki's search would need escaped)."""
+    matches = [col.get_note(nid) for nid in col.find_notes("")]
+    return next(note for note in matches if note.guid == guid)
+
+
+def import_package(collection_path: Path, package: Path) -> Any:
+    col = anki_collection.Collection(str(collection_path))
+    request = anki_collection.ImportAnkiPackageRequest(
+        package_path=str(package),
+        options=anki_collection.ImportAnkiPackageOptions(with_scheduling=False),
+    )
+    col.import_anki_package(request)
+    return col
+
+
+def bundled() -> Deck:
+    result = load_deck_file(BUNDLED)
+    assert result.deck is not None
+    return result.deck
+
+
+def expected_cards(deck: Deck) -> Counter[str]:
+    """Cards per kind: one per sibling (a cloze card yields one per deletion number)."""
+    counts: Counter[str] = Counter()
+    for card in deck.cards:
+        counts[card.kind] += len(KINDS[card.kind].siblings(card))
+    return counts
+
+
+def test_bundled_deck_round_trips_through_anki(tmp_path: Path, anki_home: Path) -> None:
+    deck = bundled()
+    package = tmp_path / "selank.apkg"
+    report = export_apkg([deck], package, timestamp=1_700_000_000)
+    assert report.total == len(deck.cards) == 120
+    col = import_package(tmp_path / "c.anki2", package)
+    try:
+        by_guid = {note_guid(deck.id, card.id): card for card in deck.cards}
+        notes = [col.get_note(nid) for nid in col.find_notes("")]
+        assert len(notes) == len(deck.cards)
+        assert {note.guid for note in notes} == set(by_guid)
+
+        # Note type per kind, and cards per kind (one per sibling).
+        cards_per_kind: Counter[str] = Counter()
+        for note in notes:
+            card = by_guid[note.guid]
+            notetype = note.note_type()
+            assert notetype is not None
+            assert notetype["name"] == MODEL_NAMES.get(card.kind, MODEL_NAMES["basic"])
+            assert notetype["id"] == stable_id(f"model:{notetype['name']}")
+            cards_per_kind[card.kind] += len(note.card_ids())
+        assert cards_per_kind == expected_cards(deck)
+        assert cards_per_kind["reversible"] == 2 * 10
+        assert col.card_count() == sum(expected_cards(deck).values())
+
+        # The Anki deck, named after the deck's title (Anki matches decks by name
+        # on import and gives them its own ids), holding every card.
+        anki_deck = col.decks.by_name("Selank (tuftsin-derived anxiolytic peptide)")
+        assert anki_deck is not None
+        assert len(col.decks.cids(anki_deck["id"])) == col.card_count()
+
+        # Fields and tags of one card of each mapped kind.
+        notes_by_guid = {note.guid: note for note in notes}
+
+        def note_of(card_id: str) -> Any:
+            return notes_by_guid[note_guid("selank", card_id)]
+
+        first = {kind: next(c for c in deck.cards if c.kind == kind) for kind in KINDS}
+        basic = note_of(first["basic"].id)
+        assert basic["Front"] == first["basic"].data["question"].replace("'", "'")
+        assert basic["Back"] == "Tuftsin"
+        assert "Source: Selank Ultimate Guide" in basic["Extra"]
+        assert set(basic.tags) == {"selank::history", "discovery", "tuftsin"}
+        cloze = note_of(first["cloze"].id)
+        assert "{{c1::" in cloze["Text"]
+        typed = note_of(first["typed"].id)
+        assert typed["Back"] == first["typed"].data["answer"]
+        assert "{{type:Back}}" in typed.note_type()["tmpls"][0]["qfmt"]
+        choice = note_of(first["choice"].id)
+        assert '<ol class="options" type="A">' in choice["Front"]
+        assert "✓" in choice["Back"] and "✗" in choice["Back"]
+        # Every note carries its deck::topic tag.
+        assert all(f"selank::{by_guid[n.guid].topic}" in n.tags for n in notes)
+    finally:
+        col.close()
+
+
+def test_a_cloze_with_two_deletions_gives_two_anki_cards(tmp_path: Path, anki_home: Path) -> None:
+    deck = bundled()
+    card = next(c for c in deck.cards if c.kind == "cloze" and len(KINDS["cloze"].siblings(c)) == 2)
+    package = tmp_path / "x.apkg"
+    export_apkg([deck], package, timestamp=1_700_000_000)
+    col = import_package(tmp_path / "c.anki2", package)
+    try:
+        note = note_by_guid(col, note_guid(deck.id, card.id))
+        assert len(note.card_ids()) == 2
+        assert "{{c1::" in note["Text"] and "{{c2::" in note["Text"]
+    finally:
+        col.close()
+
+
+def test_reexport_after_an_edit_updates_the_note(tmp_path: Path, anki_home: Path) -> None:
+    deck_file = tmp_path / "selank.yaml"
+    text = BUNDLED.read_text(encoding="utf-8")
+    deck_file.write_text(text, encoding="utf-8")
+    first = load_deck_file(deck_file).deck
+    assert first is not None
+    export_apkg([first], tmp_path / "v1.apkg", timestamp=1_700_000_000)
+
+    old = "Which natural immune-stimulating peptide were Selank's inventors"
+    assert text.count(old) == 1
+    deck_file.write_text(text.replace(old, "Which immune peptide & <b>were</b> Selank's makers"))
+    edited = load_deck_file(deck_file).deck
+    assert edited is not None
+    export_apkg([edited], tmp_path / "v2.apkg", timestamp=1_700_000_100)
+
+    col = import_package(tmp_path / "c.anki2", tmp_path / "v1.apkg")
+    try:
+        notes_before = col.note_count()
+        cards_before = col.card_count()
+        request = anki_collection.ImportAnkiPackageRequest(
+            package_path=str(tmp_path / "v2.apkg"),
+            options=anki_collection.ImportAnkiPackageOptions(with_scheduling=False),
+        )
+        log = col.import_anki_package(request).log
+        # Anki replaces every note of the newer package in place (same guid, same
+        # note id): nothing is added, nothing is duplicated.
+        assert len(log.new) == 0 and len(log.duplicate) == 0
+        assert len(log.updated) == len(first.cards)
+        assert col.note_count() == notes_before == len(first.cards)
+        assert col.card_count() == cards_before
+        card = first.cards[0]
+        note = note_by_guid(col, note_guid("selank", card.id))
+        assert note["Front"].startswith(
+            "Which immune peptide &amp; &lt;b&gt;were&lt;/b&gt; Selank's makers originally"
+        )
+    finally:
+        col.close()
