@@ -96,8 +96,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 
 def _print_skipped(report: Report) -> None:
     if report.skipped:
-        count = report.total_skipped
-        print(f"warning: {count} card{'s' * (count != 1)} not exported:", file=sys.stderr)
+        print("warning: not exported (the format cannot express them):", file=sys.stderr)
         for line in report.skipped_lines():
             print(f"  {line}", file=sys.stderr)
 

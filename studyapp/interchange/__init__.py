@@ -66,9 +66,7 @@ class Report:
         ]
 
     def skipped_lines(self) -> list[str]:
-        """One line per (kind, reason): ``40 basic cards: why``."""
-        lines = []
-        for (kind, reason), count in sorted(self.skipped.items()):
-            cards = "card" if count == 1 else "cards"
-            lines.append(f"{count} {kind} {cards} not written: {reason}")
-        return lines
+        """One line per (kind, reason): ``40 basic: why``."""
+        return [
+            f"{count} {kind}: {reason}" for (kind, reason), count in sorted(self.skipped.items())
+        ]

@@ -158,6 +158,10 @@ def _numeric(deck: Deck, card: Card, title: str, report: Report) -> str:
     text = variant.question
     if variant.unit and variant.unit.casefold() not in text.casefold():
         text = f"{text} (answer in {variant.unit})"
+    if card.topic == "dosing" or card.data["syringe"]:
+        from studyapp.core.kinds.numeric import DISCLAIMER
+
+        text = f"{text}\n{DISCLAIMER}"
     if variant.generated:
         report.note(card.kind, "exported with one set of numbers")
     answer = f"#{variant.shown}:{_number(variant.tolerance)}"
@@ -173,7 +177,11 @@ def _cloze(card: Card, title: str, report: Report) -> list[str]:
     questions = []
     for number in sorted({d.number for d in deletions}):
         if sum(d.number == number for d in deletions) > 1:
-            report.skip(card.kind, "a deletion number used twice needs two blanks; GIFT has one")
+            report.skip(
+                "cloze deletion",
+                "a deletion number shared by several deletions needs several blanks;"
+                " a GIFT question has one (the card's other deletions are exported)",
+            )
             continue
         before: list[str] = []
         after: list[str] = []
