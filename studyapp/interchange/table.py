@@ -4,7 +4,7 @@ Export writes::
 
     #separator:Comma            (or Tab)
     #html:false
-    #columns:id,deck,kind,topic,front,back,accept,tags,source,explain
+    #columns:Id,Deck,Kind,Topic,Front,Back,Accept,Tags,Source,Explain
     #deck column:2
     #tags column:8
 
@@ -38,7 +38,9 @@ from studyapp.interchange.layout import layout, plain_lines
 
 __all__ = ["COLUMNS", "Table", "TableError", "export_table", "read_table"]
 
-COLUMNS = ("id", "deck", "kind", "topic", "front", "back", "accept", "tags", "source", "explain")
+COLUMNS = ("Id", "Deck", "Kind", "Topic", "Front", "Back", "Accept", "Tags", "Source", "Explain")
+"""The exported columns; Anki maps ``Front`` and ``Back`` to its Basic note type's fields."""
+_ROLES = tuple(name.casefold() for name in COLUMNS)
 ROUND_TRIP = ("basic", "reversible", "cloze", "typed")
 """Kinds an import of our own export gives back as they were."""
 
@@ -96,8 +98,8 @@ def export_table(decks: Sequence[Deck], separator: str) -> tuple[str, Report]:
     name = _HEADER_NAMES[separator]
     out.write(f"#separator:{name}\n#html:false\n")
     out.write(f"#columns:{separator.join(COLUMNS)}\n")
-    out.write(f"#deck column:{COLUMNS.index('deck') + 1}\n")
-    out.write(f"#tags column:{COLUMNS.index('tags') + 1}\n")
+    out.write(f"#deck column:{_ROLES.index('deck') + 1}\n")
+    out.write(f"#tags column:{_ROLES.index('tags') + 1}\n")
     writer = csv.writer(out, delimiter=separator, lineterminator="\n")
     for deck in decks:
         context = DeckContext.of(deck)
@@ -144,7 +146,7 @@ _ALIASES = {
 
 def _role(name: str) -> str | None:
     key = " ".join(name.strip().casefold().split())
-    if key in COLUMNS:
+    if key in _ROLES:
         return key
     return _ALIASES.get(key)
 

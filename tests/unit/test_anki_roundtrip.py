@@ -155,6 +155,7 @@ def test_reexport_after_an_edit_updates_the_note(tmp_path: Path, anki_home: Path
     try:
         notes_before = col.note_count()
         cards_before = col.card_count()
+        nid_before = note_by_guid(col, note_guid("selank", first.cards[0].id)).id
         request = anki_collection.ImportAnkiPackageRequest(
             package_path=str(tmp_path / "v2.apkg"),
             options=anki_collection.ImportAnkiPackageOptions(with_scheduling=False),
@@ -168,8 +169,79 @@ def test_reexport_after_an_edit_updates_the_note(tmp_path: Path, anki_home: Path
         assert col.card_count() == cards_before
         card = first.cards[0]
         note = note_by_guid(col, note_guid("selank", card.id))
+        assert note.id == nid_before  # the same note, updated in place
         assert note["Front"].startswith(
             "Which immune peptide &amp; &lt;b&gt;were&lt;/b&gt; Selank's makers originally"
         )
     finally:
         col.close()
+
+
+@pytest.mark.parametrize(("suffix", "delimiter"), [("csv", "COMMA"), ("tsv", "TAB")])
+def test_anki_reads_our_csv_headers_and_imports_the_rows(
+    tmp_path: Path, anki_home: Path, suffix: str, delimiter: str
+) -> None:
+    from studyapp.interchange.table import export_table
+
+    deck = bundled()
+    text, _ = export_table([deck], "," if suffix == "csv" else "\t")
+    table = tmp_path / f"selank.{suffix}"
+    table.write_text(text, encoding="utf-8")
+    col = anki_collection.Collection(str(tmp_path / "c.anki2"))
+    try:
+        metadata = col.get_csv_metadata(str(table), None)
+        assert anki_collection.Delimiter.Name(metadata.delimiter) == delimiter
+        assert metadata.force_delimiter and metadata.force_is_html and not metadata.is_html
+        assert list(metadata.column_labels)[4:6] == ["Front", "Back"]
+        assert metadata.deck_column == 2 and metadata.tags_column == 8
+        # Anki's Basic note type picks up Front and Back by name (columns 5 and 6).
+        assert list(metadata.global_notetype.field_columns) == [5, 6]
+        log = col.import_csv(anki_collection.ImportCsvRequest(path=str(table), metadata=metadata))
+        assert len(log.log.new) == len(deck.cards)
+        assert col.note_count() == len(deck.cards)
+        tags = {tag for nid in col.find_notes("") for tag in col.get_note(nid).tags}
+        assert {"selank::history", "selank::mechanism", "tuftsin"} <= tags
+    finally:
+        col.close()
+
+
+def test_an_anki_note_export_imports_as_a_valid_deck(tmp_path: Path, anki_home: Path) -> None:
+    from studyapp.interchange.importer import build_deck
+    from studyapp.interchange.table import read_table
+
+    deck = bundled()
+    export_apkg([deck], tmp_path / "s.apkg", timestamp=1_700_000_000)
+    col = import_package(tmp_path / "c.anki2", tmp_path / "s.apkg")
+    out = tmp_path / "notes.txt"
+    try:
+        limit = anki_collection.DeckIdLimit(col.decks.id_for_name(deck.title))
+        col.export_note_csv(
+            out_path=str(out),
+            limit=limit,
+            with_html=True,
+            with_tags=True,
+            with_deck=True,
+            with_notetype=True,
+            with_guid=True,
+        )
+    finally:
+        col.close()
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("#separator:tab\n#html:true\n")
+    result = build_deck(read_table(text), "from-anki", "From Anki")
+    assert result.load.errors == [], result.problems
+    imported = result.load.deck
+    assert imported is not None
+    kinds = Counter(card.kind for card in imported.cards)
+    original = Counter(card.kind for card in deck.cards)
+    assert kinds == {
+        "cloze": original["cloze"],
+        "reversible": original["reversible"],
+        "typed": original["typed"],
+        "basic": len(deck.cards) - original["cloze"] - original["reversible"] - original["typed"],
+    }
+    # Topics come back from the deck::topic tags; cloze cards keep their prompts.
+    assert Counter(c.topic for c in imported.cards) == Counter(c.topic for c in deck.cards)
+    clozes = [c for c in deck.cards if c.kind == "cloze"]
+    back = [c for c in imported.cards if c.kind == "cloze"]
+    assert [c.siblings for c in back] == [c.siblings for c in clozes]
