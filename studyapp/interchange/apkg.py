@@ -129,7 +129,7 @@ def anki_tag(text: str) -> str:
 
 def anki_tags(deck: Deck, card: Card) -> list[str]:
     """``deck::topic`` then the card's own tags (deduplicated, order kept)."""
-    tags = [f"{deck.id}::{card.topic}", *(anki_tag(tag) for tag in card.tags)]
+    tags = [anki_tag(f"{deck.id}::{card.topic}"), *(anki_tag(tag) for tag in card.tags)]
     return list(dict.fromkeys(tag for tag in tags if tag))
 
 
@@ -166,6 +166,7 @@ def _front_html(fixed: Layout) -> str:
     if fixed.targets:
         items = "".join(f"<li>{to_html(target)}</li>" for target in fixed.targets)
         parts.append(f'<ol class="options" type="1">{items}</ol>')
+    parts.extend(f'<div class="note"><i>{to_html(line)}</i></div>' for line in fixed.after)
     return "".join(parts)
 
 
@@ -174,17 +175,13 @@ def _back_html(lines: list[Line]) -> str:
 
 
 def extra_html(deck: Deck, card: Card) -> str:
-    """The Extra field: explanation, accepted answers, dosing disclaimer, source."""
+    """The Extra field: explanation, accepted answers, source."""
     parts = []
     if card.explain:
         parts.append(to_html(card.explain))
     if card.kind == "typed" and card.data.get("accept"):
         accepted = ", ".join(to_html(text) for text in card.data["accept"])
         parts.append(f"Also accepted: {accepted}")
-    if card.kind == "numeric" and (card.topic == "dosing" or card.data.get("syringe")):
-        from studyapp.core.kinds.numeric import DISCLAIMER
-
-        parts.append(to_html(DISCLAIMER))
     if card.source is not None:
         parts.append(f"Source: {to_html(card.source.label(deck))}")
     return "<br><br>".join(parts)

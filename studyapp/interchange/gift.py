@@ -34,8 +34,8 @@ from collections.abc import Sequence
 from studyapp.core.grading import DeckContext
 from studyapp.core.model import Card, Deck
 from studyapp.interchange import Report
-from studyapp.interchange.layout import numeric_variant, shown_choices
-from studyapp.interchange.markup import to_html, to_plain
+from studyapp.interchange.layout import is_dosing, numeric_variant, shown_choices
+from studyapp.interchange.markup import escape_markers, to_html, to_plain
 
 __all__ = ["MOODLE_GRADES", "export_gift", "gift_escape", "gift_questions"]
 
@@ -158,10 +158,10 @@ def _numeric(deck: Deck, card: Card, title: str, report: Report) -> str:
     text = variant.question
     if variant.unit and variant.unit.casefold() not in text.casefold():
         text = f"{text} (answer in {variant.unit})"
-    if card.topic == "dosing" or card.data["syringe"]:
+    if is_dosing(card):
         from studyapp.core.kinds.numeric import DISCLAIMER
 
-        text = f"{text}\n{DISCLAIMER}"
+        text = f"{text}\n{escape_markers(DISCLAIMER)}"
     if variant.generated:
         report.note(card.kind, "exported with one set of numbers")
     answer = f"#{variant.shown}:{_number(variant.tolerance)}"

@@ -22,6 +22,7 @@ from random import Random
 from studyapp.core.grading import DeckContext
 from studyapp.core.kinds._options import Choice, choices_from_data, not_identity_permutation
 from studyapp.core.model import Card, Deck
+from studyapp.interchange.markup import escape_markers
 
 __all__ = ["Layout", "NumericVariant", "Option", "layout", "numeric_variant", "shown_choices"]
 
@@ -70,11 +71,14 @@ class Layout:
     """The answer, one line per entry."""
     note: str | None = None
     """Said once per export about this card (e.g. one numeric variant)."""
+    after: list[str] = field(default_factory=list)
+    """Lines shown under the question (the dosing disclaimer)."""
 
     def front_lines(self) -> list[Line]:
         lines: list[Line] = [(self.prompt,)]
         lines += [(f"{LETTERS[n]}. ", text) for n, text in enumerate(self.options)]
         lines += [(f"{n}. ", text) for n, text in enumerate(self.targets, 1)]
+        lines += [(text,) for text in self.after]
         return lines
 
 
@@ -129,6 +133,11 @@ def numeric_variant(deck: Deck, card: Card) -> NumericVariant:
     )
 
 
+def is_dosing(card: Card) -> bool:
+    """A numeric card the app always asks with the not-medical-advice label."""
+    return card.kind == "numeric" and (card.topic == "dosing" or bool(card.data.get("syringe")))
+
+
 def _why(why: str | None) -> tuple[str, ...]:
     return (" — ", why) if why else ()
 
@@ -157,11 +166,14 @@ def layout(deck: Deck, card: Card, context: DeckContext | None = None) -> Layout
         back = [(left, ARROW, right) for left, right in pairs]
         return Layout(data["question"], [left for left, _ in pairs], rights, back=back)
     if card.kind == "numeric":
+        from studyapp.core.kinds import numeric
+
         variant = numeric_variant(deck, card)
         answer = f"{variant.shown} {variant.unit}" if variant.unit else variant.shown
         worked: list[Line] = [(answer,), *((line,) for line in variant.solution)]
         note = "exported with one set of numbers" if variant.generated else None
-        return Layout(variant.question, back=worked, note=note)
+        after = [escape_markers(numeric.DISCLAIMER)] if is_dosing(card) else []
+        return Layout(variant.question, back=worked, note=note, after=after)
     if card.kind == "typed":
         return Layout(data["question"], back=[(data["answer"],)])
     if card.kind == "basic":
