@@ -8,6 +8,7 @@ adding one. Skipped when ``anki`` is not installed.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ def anki_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # genanki's scratch database
     return home
 
 
@@ -88,7 +90,7 @@ def test_bundled_deck_round_trips_through_anki(tmp_path: Path, anki_home: Path) 
             cards_per_kind[card.kind] += len(note.card_ids())
         assert cards_per_kind == expected_cards(deck)
         assert cards_per_kind["reversible"] == 2 * 10
-        assert col.card_count() == sum(expected_cards(deck).values())
+        assert col.card_count() == sum(expected_cards(deck).values()) == 144
 
         # The Anki deck, named after the deck's title (Anki matches decks by name
         # on import and gives them its own ids), holding every card.
