@@ -1,7 +1,7 @@
 """Export decks for Anki (.apkg), Moodle and other LMSs (GIFT), or spreadsheets (CSV/TSV).
 
-The format is --format, or else the --output file's suffix (.apkg, .gift, .txt
-for GIFT, .csv, .tsv). Every configured deck is exported unless --deck names
+The format is --format, or else the --output file's suffix (.apkg, .gift, .csv,
+.tsv). Every configured deck is exported unless --deck names
 some; decks with load errors are reported and left out. Kinds a format cannot
 express are listed on stderr, never dropped silently. See docs/export.md.
 """

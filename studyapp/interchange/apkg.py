@@ -215,7 +215,8 @@ def export_apkg(decks: Sequence[Deck], output: Path, timestamp: float | None = N
     report = Report()
     anki_decks = []
     for deck in decks:
-        anki_deck = genanki.Deck(stable_id(f"deck:{deck.id}"), deck_name(deck), deck.description)
+        description = to_html(deck.description) if deck.description else ""
+        anki_deck = genanki.Deck(stable_id(f"deck:{deck.id}"), deck_name(deck), description)
         context = DeckContext.of(deck)
         for card in deck.cards:
             model = models.get(card.kind, models["basic"])

@@ -114,6 +114,9 @@ def gift_questions(
         return []
     if card.kind == "choice":
         options = shown_choices(deck, card, context)
+        if len(options) < 2:
+            report.skip(card.kind, "its topic has no other answer to draw a wrong option from")
+            return []
         lines = [f"{'=' if o.correct else '~'}{_html(o.text)}{_feedback(o.why)}" for o in options]
         return [_question(title, _html(data["question"]), [*lines, *_general(card)])]
     if card.kind == "select":
