@@ -8,7 +8,8 @@ Export writes::
     #deck column:2
     #tags column:8
 
-then one row per card. ``front`` and ``back`` are card text as written in the
+then one row per card. ``Deck`` is the Anki deck name (the deck's title, as in
+the ``.apkg`` export, so Anki files both in the same deck). ``front`` and ``back`` are card text as written in the
 deck (``**bold**`` and all): the question and answer of basic and typed cards,
 the two sides of a reversible card, the text of a cloze card (``back`` empty);
 every other kind is laid out as text (options lettered, the answer marked) for
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from studyapp.core.grading import DeckContext
 from studyapp.core.model import Card, Deck
 from studyapp.interchange import Report
-from studyapp.interchange.apkg import anki_tag
+from studyapp.interchange.apkg import anki_tag, deck_name
 from studyapp.interchange.layout import layout, plain_lines
 
 __all__ = ["COLUMNS", "Table", "TableError", "export_table", "read_table"]
@@ -79,7 +80,7 @@ def card_row(deck: Deck, card: Card, context: DeckContext) -> list[str]:
     tags = [f"{deck.id}::{card.topic}", *(anki_tag(tag) for tag in card.tags)]
     return [
         card.id,
-        deck.id,
+        deck_name(deck),
         card.kind,
         card.topic,
         front,

@@ -201,6 +201,10 @@ def test_anki_reads_our_csv_headers_and_imports_the_rows(
         log = col.import_csv(anki_collection.ImportCsvRequest(path=str(table), metadata=metadata))
         assert len(log.log.new) == len(deck.cards)
         assert col.note_count() == len(deck.cards)
+        # In the deck the .apkg export makes (the Deck column holds its name).
+        anki_deck = col.decks.by_name(deck.title)
+        assert anki_deck is not None
+        assert len(col.decks.cids(anki_deck["id"])) == col.card_count()
         tags = {tag for nid in col.find_notes("") for tag in col.get_note(nid).tags}
         assert {"selank::history", "selank::mechanism", "tuftsin"} <= tags
     finally:
