@@ -8,16 +8,16 @@ Export writes::
     #deck column:2
     #tags column:8
 
-then one row per card. ``Deck`` is the Anki deck name (the deck's title, as in
-the ``.apkg`` export, so Anki files both in the same deck). ``front`` and ``back`` are card text as written in the
-deck (``**bold**`` and all): the question and answer of basic and typed cards,
-the two sides of a reversible card, the text of a cloze card (``back`` empty);
-every other kind is laid out as text (options lettered, the answer marked) for
-reading, and comes back from an import as a basic card. ``accept`` holds a
-typed card's accepted alternatives, one per line; ``tags`` the card's tags
-separated by spaces (a space inside a tag becomes ``_``) after the
-hierarchical ``deck::topic`` tag; ``source`` the citation as shown in the app
-(``Title § Section [1, 2]``).
+then one row per card. ``Deck`` is the Anki deck name (the deck's title, as
+in the ``.apkg`` export, so Anki files both in the same deck). ``Front`` and
+``Back`` are card text as written in the deck (``**bold**`` and all): the
+question and answer of basic and typed cards, the two sides of a reversible
+card, the text of a cloze card (``Back`` empty); every other kind is laid out
+as text (options lettered, the answer marked) for reading, and comes back from
+an import as a basic card. ``Accept`` holds a typed card's accepted
+alternatives, one per line; ``Tags`` the hierarchical ``deck::topic`` tag and
+the card's tags, separated by spaces (a space inside a tag becomes ``_``);
+``Source`` the citation as shown in the app (``Title § Section [1, 2]``).
 
 :func:`read_table` reads such a file back, and also Anki's own note exports
 (``#separator:tab``, ``#html:true``, ``#guid column``, ``#notetype column``,
