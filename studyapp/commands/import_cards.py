@@ -52,6 +52,8 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     output: Path = args.output
     if not _SLUG_RE.fullmatch(args.deck_id):
         return _error(f"--deck-id {args.deck_id!r} is not a slug (a-z, 0-9, '-', '_')", 2)
+    if not re.search(r"[a-z0-9]", args.topic.casefold()):
+        return _error(f"--topic {args.topic!r} has no letter or digit to make a topic of", 2)
     topic = slug(args.topic, 60)
     if output.resolve() == source.resolve():
         return _error("the output would overwrite the file being imported")

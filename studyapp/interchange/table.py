@@ -58,6 +58,24 @@ SEPARATORS = {
 _HEADER_NAMES = {",": "Comma", "\t": "Tab"}
 
 
+HEADERS = frozenset(
+    {
+        "separator",
+        "html",
+        "columns",
+        "tags",
+        "notetype",
+        "deck",
+        "guid column",
+        "notetype column",
+        "deck column",
+        "tags column",
+        "if matches",
+    }
+)
+"""The file headers Anki reads (``#tags:`` and ``#notetype:`` apply to every row)."""
+
+
 class TableError(ValueError):
     """A file that cannot be read as a table of cards."""
 
@@ -177,11 +195,11 @@ def read_table(text: str, default_separator: str | None = None) -> Table:
     headers: dict[str, str] = {}
     start = 0
     for number, header in enumerate(lines):
-        if not header.startswith("#"):
-            break
         key, sep, value = header[1:].partition(":")
-        if sep:
-            headers[key.strip().casefold()] = value.rstrip("\r")
+        key = key.strip().casefold()
+        if not header.startswith("#") or not sep or key not in HEADERS:
+            break  # a row that starts with '#' is data, not a header
+        headers[key] = value.rstrip("\r")
         start = number + 1
     body = "\n".join(lines[start:])
     if "separator" in headers:
@@ -229,5 +247,9 @@ def read_table(text: str, default_separator: str | None = None) -> Table:
                 role = next(free, None)  # unnamed columns: front, back, extra
             if role is not None and role not in row:
                 row[role] = cell
+        if "notetype" in headers and "notetype" not in row:
+            row["notetype"] = headers["notetype"]
+        if headers.get("tags", "").strip():
+            row["tags"] = f"{headers['tags']} {row.get('tags', '')}".strip()
         table.rows.append(Row(line, row))
     return table

@@ -217,3 +217,25 @@ def test_yaml_from_an_import_loads_with_the_deck_loader() -> None:
     result = build_deck(read_table("front,back\nQ,A\n"), "x", "X")
     assert load_deck_bytes(result.yaml_text.encode(), "x.yaml").errors == []
     assert result.yaml_text.startswith("# Imported by `studyapp import`")
+
+
+def test_global_headers_and_rows_starting_with_a_hash() -> None:
+    text = "#separator:Tab\n#notetype:Cloze\n#tags:pharm::dosing week1\n#1 {{c1::rule}}: x\tBack\n"
+    table = read_table(text)
+    assert [row.cells for row in table.rows] == [
+        {
+            "front": "#1 {{c1::rule}}: x",
+            "back": "Back",
+            "notetype": "Cloze",
+            "tags": "pharm::dosing week1",
+        }
+    ]
+    result = build_deck(table, "g", "G")
+    assert result.load.deck is not None
+    (card,) = result.load.deck.cards
+    assert (card.kind, card.topic, card.tags, card.explain) == (
+        "cloze",
+        "dosing",
+        ("week1",),
+        "Back",
+    )
