@@ -98,9 +98,12 @@ def _question(title: str, text: str, answers: Sequence[str]) -> str:
 
 
 def _number(value: float) -> str:
+    """``value`` to 12 significant digits, without float noise (``0.0045``, not ``0.00450..1``)."""
+    from decimal import Decimal
+
     from studyapp.core import units
 
-    return units.format_number(value)
+    return units.format_number(Decimal(f"{value:.12g}"))
 
 
 def gift_questions(
@@ -167,7 +170,7 @@ def _numeric(deck: Deck, card: Card, title: str, report: Report) -> str:
         text = f"{text}\n{escape_markers(DISCLAIMER)}"
     if variant.generated:
         report.note(card.kind, "exported with one set of numbers")
-    answer = f"#{variant.shown}:{_number(variant.tolerance)}"
+    answer = f"#{_number(float(variant.shown))}:{_number(variant.tolerance)}"
     return _question(title, _html(text), [answer, *_general(card, variant.solution)])
 
 

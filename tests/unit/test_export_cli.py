@@ -140,3 +140,39 @@ def test_import_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     out = tmp_path / "o.yaml"
     assert main(["import", str(tmp_path / "nope.csv"), "--deck-id", "x", "-o", str(out)]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from studyapp.interchange.files import write_output
+
+    out = tmp_path / "new.txt"
+    old = os.umask(0o022)
+    try:
+        write_output(out, lambda path: path.write_text("x", encoding="utf-8"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    os.chmod(out, 0o600)
+    write_output(out, lambda path: path.write_text("y", encoding="utf-8"))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # a replaced file keeps its mode
+    assert out.read_text(encoding="utf-8") == "y"
+    assert [p.name for p in tmp_path.iterdir()] == ["new.txt"]  # no temporary left
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    from studyapp.interchange.files import write_output
+
+    out = tmp_path / "out.apkg"
+    out.write_text("old", encoding="utf-8")
+
+    def fail(path: Path) -> None:
+        path.write_text("half", encoding="utf-8")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_output(out, fail)
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.apkg"]
