@@ -251,3 +251,38 @@ def test_an_anki_note_export_imports_as_a_valid_deck(tmp_path: Path, anki_home: 
     clozes = [c for c in deck.cards if c.kind == "cloze"]
     back = [c for c in imported.cards if c.kind == "cloze"]
     assert [c.siblings for c in back] == [c.siblings for c in clozes]
+
+
+def test_anki_renders_each_note_type(tmp_path: Path, anki_home: Path) -> None:
+    deck = bundled()
+    export_apkg([deck], tmp_path / "s.apkg", timestamp=1_700_000_000)
+    col = import_package(tmp_path / "c.anki2", tmp_path / "s.apkg")
+    try:
+        by_kind: dict[str, Any] = {}
+        for nid in col.find_notes(""):
+            note = col.get_note(nid)
+            card = next(c for c in deck.cards if note_guid(deck.id, c.id) == note.guid)
+            by_kind.setdefault(card.kind, (card, note))
+
+        card, note = by_kind["reversible"]
+        forward, reverse = sorted(note.cards(), key=lambda c: c.ord)
+        assert card.data["front"] in forward.question()
+        assert card.data["back"] in reverse.question()
+        assert card.data["front"] in reverse.answer()
+
+        card, note = by_kind["typed"]
+        (typed,) = note.cards()
+        # The backend leaves the type-in box as a marker the reviewer turns into an input.
+        assert "[[type:Back]]" in typed.question()
+
+        card, note = by_kind["cloze"]
+        first = min(note.cards(), key=lambda c: c.ord)
+        assert 'class="cloze"' in first.question()
+        assert "[...]" in first.question() or "cloze-inactive" in first.question()
+
+        card, note = by_kind["choice"]
+        (choice,) = note.cards()
+        assert "<li>" in choice.question() and "✓" not in choice.question()
+        assert "✓" in choice.answer() and card.explain.split()[0] in choice.answer()
+    finally:
+        col.close()
