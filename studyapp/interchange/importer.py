@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from studyapp.core.model import LoadResult
+from studyapp.core.text import sanitize
 from studyapp.interchange import Report
 from studyapp.interchange.markup import html_to_text
 from studyapp.interchange.table import Row, Table
@@ -75,7 +77,7 @@ class ImportResult:
     """Rows left out, with their line and why."""
 
 
-def _kind(cells: dict[str, str], front: str, report: Report, line: int) -> str:
+def _kind(cells: dict[str, str], front: str, report: Report) -> str:
     written = cells.get("kind", "").strip().casefold()
     if written:
         if written in IMPORTED:
@@ -154,7 +156,18 @@ def _fields(kind: str, front: str, back: str, cells: dict[str, str]) -> dict[str
         return {"front": front, "back": back}
     fields: dict[str, Any] = {"question": front, "answer": back}
     if kind == "typed":
-        accept = [a.strip() for a in cells.get("accept", "").split("\n") if a.strip()]
+        from studyapp.core.answers import match_key
+
+        if not match_key(back):
+            return "a typed answer needs a letter or digit"
+        # Entries that could never match, or that match the answer already, are dropped.
+        seen = {match_key(back)}
+        accept = []
+        for entry in cells.get("accept", "").split("\n"):
+            key = match_key(sanitize(entry).strip())
+            if key and key not in seen:
+                seen.add(key)
+                accept.append(sanitize(entry).strip())
         if accept:
             fields["accept"] = accept
     return fields
@@ -175,7 +188,10 @@ def build_deck(
     sources = _Sources()
     cards: list[dict[str, Any]] = []
     used: set[str] = set()
-    clean = html_to_text if table.html else (lambda text: text.strip())
+
+    def clean(text: str) -> str:
+        return sanitize(html_to_text(text) if table.html else text).strip()
+
     for row in table.rows:
         card = _card(row, clean, default_topic, sources, used, report, problems)
         if card is not None:
@@ -200,7 +216,7 @@ def build_deck(
 
 def _card(
     row: Row,
-    clean: Any,
+    clean: Callable[[str], str],
     default_topic: str,
     sources: _Sources,
     used: set[str],
@@ -210,14 +226,14 @@ def _card(
     cells = row.cells
     front = clean(cells.get("front", ""))
     back = clean(cells.get("back", ""))
-    kind = _kind(cells, front, report, row.line)
+    kind = _kind(cells, front, report)
     if not front:
         problems.append(f"line {row.line}: no front (question)")
         report.skip(kind, "no front (question)")
         return None
     explain = clean(cells.get("explain", ""))
-    if kind == "cloze" and back and not explain:
-        explain, back = back, ""  # Anki's Cloze note: Text, Back Extra
+    if kind == "cloze" and back:  # Anki's Cloze note: Text, Back Extra
+        explain, back = "\n\n".join(part for part in (back, explain) if part), ""
     fields = _fields(kind, front, back, cells)
     if isinstance(fields, str):
         problems.append(f"line {row.line}: {kind}: {fields}")
@@ -235,9 +251,12 @@ def _card(
     card: dict[str, Any] = {"id": card_id, "kind": kind, "topic": topic}
     if tags:
         card["tags"] = tags
-    citation = sources.cite(cells["source"]) if cells.get("source", "").strip() else None
+    cited = clean(cells.get("source", ""))
+    citation = sources.cite(cited) if cited else None
     if citation is not None:
         card["source"] = citation
+    elif cited:  # not a "Title § Section" citation: kept, with the explanation
+        explain = f"{explain}\n\nSource: {cited}".strip()
     card.update(fields)
     if explain:
         card["explain"] = explain

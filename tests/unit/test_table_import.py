@@ -239,3 +239,26 @@ def test_global_headers_and_rows_starting_with_a_hash() -> None:
         ("week1",),
         "Back",
     )
+
+
+def test_rows_the_loader_would_reject_are_fixed_or_skipped_never_written() -> None:
+    text = (
+        "#columns:Kind,Front,Back,Accept,Source,Explain\n"
+        'typed,Receptor?,TrkB,"-\nTRKB\nNTRK2",Some website,\n'
+        "typed,Dash?,-,,,\n"
+        "basic,\x1b[2J,x,,,\n"
+        "cloze,{{c1::a}},Extra,,,Why\n"
+    )
+    result = build_deck(read_table(text), "fix", "Fix")
+    assert result.load.diagnostics == (), result.yaml_text
+    deck = result.load.deck
+    assert deck is not None
+    typed, cloze = deck.cards[0], deck.cards[-1]
+    # "-" can never match and "TRKB" is the answer once normalised: both dropped.
+    assert typed.data["accept"] == ["NTRK2"]
+    assert typed.explain == "Source: Some website"  # not a citation: kept, not lost
+    assert cloze.explain == "Extra\n\nWhy"
+    assert [p.split(": ", 1)[1] for p in result.problems] == [
+        "typed: a typed answer needs a letter or digit"
+    ]
+    assert len(deck.cards) == 3 and deck.cards[1].data["question"] == "[2J"
