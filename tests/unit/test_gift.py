@@ -281,3 +281,61 @@ def test_gift_escape(text: str, escaped: str) -> None:
 def test_moodle_grades_split_100() -> None:
     for count, grade in MOODLE_GRADES.items():
         assert float(grade) * count == pytest.approx(100, abs=0.001)
+
+
+EDGE_DECK = """\
+deck: edge
+title: Edge
+cards:
+  - id: lonely
+    kind: choice
+    topic: alone
+    question: Nothing to draw from?
+    answer: Only me
+    distractors: auto
+    explain: x
+  - id: many
+    kind: select
+    topic: t
+    question: All of them?
+    choices: [{text: o1, correct: true}, {text: o2, correct: true}, {text: o3, correct: true},
+              {text: o4, correct: true}, {text: o5, correct: true}, {text: o6, correct: true},
+              {text: o7, correct: true}, {text: o8, correct: true}, {text: o9, correct: true},
+              {text: o10, correct: true}, {text: o11, correct: true}, {text: w, correct: false}]
+    explain: x
+  - id: arrow
+    kind: matching
+    topic: t
+    question: Arrows
+    pairs: [[a, "b -> c"], [d, e]]
+  - id: generated
+    kind: numeric
+    topic: dosing
+    question: "{mg} mg in {ml} mL: mg per mL?"
+    params: {mg: {min: 1, max: 9}, ml: {min: 1, max: 3}}
+    formula: mg / ml
+    unit: mg
+    tolerance: 1%
+    decimals: 2
+"""
+
+
+def test_edge_cases_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "edge.yaml"
+    path.write_text(EDGE_DECK, encoding="utf-8")
+    result = load_deck_file(path)
+    assert result.deck is not None, result.diagnostics
+    text, report = export_gift([result.deck])
+    reasons = {kind: reason for (kind, reason) in report.skipped}
+    assert reasons == {
+        "choice": "its topic has no other answer to draw a wrong option from",
+        "select": "Moodle grades cannot split 100% among more than 10 options",
+        "matching": "an item contains '->', which GIFT reads as a pair's arrow",
+    }
+    (question,) = parse_gift(text)
+    assert question["type"] == "numerical"
+    assert report.note_lines() == ["1 numeric card: exported with one set of numbers"]
+    # One variant, always the same; the tolerance is at least half the last decimal shown.
+    assert parse_gift(export_gift([result.deck])[0]) == [question]
+    assert float(question["tolerance"]) >= 0.005
+    assert "mg / ml = " in question["general"]  # the worked solution for those numbers
