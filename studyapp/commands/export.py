@@ -1,0 +1,134 @@
+"""Export decks for Anki (.apkg), Moodle and other LMSs (GIFT), or spreadsheets (CSV/TSV).
+
+The format is --format, or else the --output file's suffix (.apkg, .gift, .csv,
+.tsv). Every configured deck is exported unless --deck names
+some; decks with load errors are reported and left out. Kinds a format cannot
+express are listed on stderr, never dropped silently. See docs/export.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyapp.config import Paths, Settings
+    from studyapp.core.model import Deck
+    from studyapp.interchange import Report
+
+NAME = "export"
+HELP = "export decks to Anki (.apkg), Moodle GIFT, CSV or TSV"
+FORMATS = ("apkg", "gift", "csv", "tsv")
+SUFFIXES = {".apkg": "apkg", ".gift": "gift", ".csv": "csv", ".tsv": "tsv"}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=FORMATS, default=None, help="default: from the --output suffix"
+    )
+    parser.add_argument(
+        "--deck",
+        dest="export_decks",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a deck id (repeatable; default: every deck)",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def _error(message: str) -> int:
+    print(f"studyapp: {message}", file=sys.stderr)
+    return 1
+
+
+def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from studyapp.interchange.files import OutputError, check_output, write_output
+    from studyapp.services import load_decks
+
+    output: Path = args.output
+    fmt = args.format or SUFFIXES.get(output.suffix.casefold())
+    if fmt is None:
+        return _error(f"cannot tell the format from '{output.name}': give --format")
+    try:
+        check_output(output, args.force)
+    except OutputError as exc:
+        return _error(str(exc))
+    library = load_decks(paths, settings)
+    for result in library.results:
+        if result.deck is None:
+            first = result.errors[0].format() if result.errors else result.path
+            count = len(result.errors)
+            print(
+                f"studyapp: not exported: {result.path} has {count} error"
+                f"{'s' * (count != 1)} (first: {first})",
+                file=sys.stderr,
+            )
+    decks: list[Deck] = library.decks
+    if args.export_decks:
+        known = {deck.id: deck for deck in decks}
+        unknown = [deck_id for deck_id in args.export_decks if deck_id not in known]
+        if unknown:
+            return _error(f"no deck {', '.join(unknown)} (decks: {', '.join(known) or 'none'})")
+        decks = [known[deck_id] for deck_id in dict.fromkeys(args.export_decks)]
+    if not decks:
+        return _error("no deck to export")
+    report, write = _prepare(fmt, decks)
+    if not report.total:
+        print(f"studyapp: nothing in these decks can be written as {fmt}", file=sys.stderr)
+        _print_skipped(report)
+        return 1
+    write_output(output, write)
+    cards = report.total
+    print(
+        f"wrote {cards} card{'s' * (cards != 1)} from {len(decks)} deck"
+        f"{'s' * (len(decks) != 1)} to {output} ({fmt}): {report.counts_line()}"
+    )
+    for line in report.note_lines():
+        print(f"  {line}")
+    _print_skipped(report)
+    return 0
+
+
+def _print_skipped(report: Report) -> None:
+    if report.skipped:
+        print("warning: not exported (the format cannot express them):", file=sys.stderr)
+        for line in report.skipped_lines():
+            print(f"  {line}", file=sys.stderr)
+
+
+def _prepare(fmt: str, decks: list[Deck]) -> tuple[Report, Callable[[Path], None]]:
+    """What the export will hold, and the function writing it to a path."""
+    if fmt == "apkg":
+        import time
+
+        from studyapp.interchange import Report
+        from studyapp.interchange.apkg import export_apkg
+
+        report = Report()
+
+        def write_apkg(path: Path) -> None:
+            report.noted.update(export_apkg(decks, path, time.time()).noted)
+
+        # Every kind has an Anki mapping: count up front, the package is built on write.
+        for deck in decks:
+            for card in deck.cards:
+                report.wrote(card.kind)
+        return report, write_apkg
+    if fmt == "gift":
+        from studyapp.interchange.gift import export_gift
+
+        text, report = export_gift(decks)
+    else:
+        from studyapp.interchange.table import export_table
+
+        text, report = export_table(decks, "," if fmt == "csv" else "\t")
+    return report, lambda path: _write_text(path, text)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="")

@@ -1,0 +1,228 @@
+"""Moodle GIFT question banks.
+
+Every question is titled ``::deck/card-id::`` (a cloze sibling
+``::deck/card-id/c2::``) and written in Moodle's ``[html]`` format: deck text
+is HTML-escaped, its spans become ``<b>``/``<i>``/``<code>``, then the GIFT
+special characters ``~ = # { } :`` and ``\\`` are escaped with a backslash.
+Short-answer answers and the right side of matching pairs are plain text in
+Moodle, so they are not HTML-escaped (markers are removed instead).
+
+Mapping (``docs/export.md`` has the details):
+
+* choice: single answer, ``=right#why ~wrong#why``;
+* select: multiple answer, ``~%50%right#why ~%-50%wrong#why``;
+* truefalse: ``{T#...#...}`` / ``{F#...#...}`` with ``explain`` as feedback;
+* typed: short answer with every accepted alternative, ``{=a =b}``;
+* numeric: ``{#value:tolerance}``, the unit stated in the question;
+* matching: ``{=left -> right ...}``;
+* cloze: one missing-word short answer per deletion number;
+* ``explain`` is the general feedback (``####``).
+
+Not expressible, so listed in the report: basic and reversible cards (a card
+recalled and self-rated has nothing Moodle can grade), ordering (GIFT has no
+ordering question), a cloze deletion number used by several deletions (a
+GIFT question has one answer blank), a select whose right or wrong options
+cannot share 100% among Moodle's allowed grades (more than 10), and a
+matching item containing ``->``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from studyapp.core.grading import DeckContext
+from studyapp.core.model import Card, Deck
+from studyapp.interchange import Report
+from studyapp.interchange.layout import is_dosing, numeric_variant, shown_choices
+from studyapp.interchange.markup import escape_markers, to_html, to_plain
+
+__all__ = ["MOODLE_GRADES", "export_gift", "gift_escape", "gift_questions"]
+
+_SPECIAL_RE = re.compile(r"([\\~=#{}:])")
+
+MOODLE_GRADES = {
+    1: "100",
+    2: "50",
+    3: "33.33333",
+    4: "25",
+    5: "20",
+    6: "16.66667",
+    7: "14.28571",
+    8: "12.5",
+    9: "11.11111",
+    10: "10",
+}
+"""100% split n ways, as Moodle's list of allowed grades writes it (none beyond 10)."""
+
+NOT_GRADABLE = {
+    "basic": "a self-rated flip card has no answer Moodle can grade (make it 'typed')",
+    "reversible": "a self-rated flip card has no answer Moodle can grade",
+    "ordering": "GIFT has no ordering question",
+}
+
+
+def gift_escape(text: str) -> str:
+    """``text`` with GIFT's special characters escaped; newlines as ``\\n``."""
+    return _SPECIAL_RE.sub(r"\\\1", text).replace("\n", "\\n")
+
+
+def _html(text: str) -> str:
+    """Card text as escaped GIFT ``[html]`` text."""
+    return gift_escape(to_html(text))
+
+
+def _short(text: str) -> str:
+    """A short-answer answer: plain text; ``*`` is escaped (a Moodle wildcard)."""
+    return gift_escape(to_plain(text)).replace("*", "\\*")
+
+
+def _plain(text: str) -> str:
+    """Plain text for Moodle (a matching answer): markers removed, not HTML-escaped."""
+    return gift_escape(to_plain(text))
+
+
+def _feedback(text: str | None) -> str:
+    return f"#{_html(text)}" if text else ""
+
+
+def _general(card: Card, more: Sequence[str] = ()) -> list[str]:
+    """The general feedback: ``explain`` (and ``more`` lines, e.g. a worked solution)."""
+    parts = [_html(text) for text in [card.explain or "", *more] if text]
+    return [f"####{'<br>'.join(parts)}"] if parts else []
+
+
+def _question(title: str, text: str, answers: Sequence[str]) -> str:
+    block = "\n".join(f"\t{line}" for line in answers)
+    return f"::{gift_escape(title)}::[html]{text}{{\n{block}\n}}"
+
+
+def _number(value: float) -> str:
+    """``value`` to 12 significant digits, without float noise (``0.0045``, not ``0.00450..1``)."""
+    from decimal import Decimal
+
+    from studyapp.core import units
+
+    return units.format_number(Decimal(f"{value:.12g}"))
+
+
+def gift_questions(
+    deck: Deck, card: Card, report: Report, context: DeckContext | None = None
+) -> list[str]:
+    """The GIFT questions for ``card`` (none when its kind cannot be expressed)."""
+    title = f"{deck.id}/{card.id}"
+    data = card.data
+    if card.kind in NOT_GRADABLE:
+        report.skip(card.kind, NOT_GRADABLE[card.kind])
+        return []
+    if card.kind == "choice":
+        options = shown_choices(deck, card, context)
+        if len(options) < 2:
+            report.skip(card.kind, "its topic has no other answer to draw a wrong option from")
+            return []
+        lines = [f"{'=' if o.correct else '~'}{_html(o.text)}{_feedback(o.why)}" for o in options]
+        return [_question(title, _html(data["question"]), [*lines, *_general(card)])]
+    if card.kind == "select":
+        options = shown_choices(deck, card, context)
+        right = sum(o.correct for o in options)
+        wrong = len(options) - right
+        if right not in MOODLE_GRADES or (wrong and wrong not in MOODLE_GRADES):
+            report.skip(card.kind, "Moodle grades cannot split 100% among more than 10 options")
+            return []
+        lines = [
+            f"~%{MOODLE_GRADES[right] if o.correct else '-' + MOODLE_GRADES[wrong]}%"
+            f"{_html(o.text)}{_feedback(o.why)}"
+            for o in options
+        ]
+        return [_question(title, _html(data["question"]), [*lines, *_general(card)])]
+    if card.kind == "truefalse":
+        # {T#feedback if answered wrong#feedback if answered right}: explain for both.
+        letter = "T" if data["answer"] else "F"
+        why = _html(card.explain) if card.explain else ""
+        answer = f"{letter}#{why}#{why}" if why else letter
+        return [_question(title, _html(data["statement"]), [answer])]
+    if card.kind == "typed":
+        answers = [f"={_short(text)}" for text in [data["answer"], *data.get("accept", ())]]
+        return [_question(title, _html(data["question"]), [*answers, *_general(card)])]
+    if card.kind == "numeric":
+        return [_numeric(deck, card, title, report)]
+    if card.kind == "matching":
+        pairs = [(left, right) for left, right in data["pairs"]]
+        if any("->" in left or "->" in right for left, right in pairs):
+            report.skip(card.kind, "an item contains '->', which GIFT reads as a pair's arrow")
+            return []
+        lines = [f"={_html(left)} -> {_plain(right)}" for left, right in pairs]
+        return [_question(title, _html(data["question"]), [*lines, *_general(card)])]
+    if card.kind == "cloze":
+        return _cloze(card, title, report)
+    report.skip(card.kind, "no GIFT mapping for this kind")
+    return []
+
+
+def _numeric(deck: Deck, card: Card, title: str, report: Report) -> str:
+    variant = numeric_variant(deck, card)
+    text = variant.question
+    if variant.unit and variant.unit.casefold() not in text.casefold():
+        text = f"{text} (answer in {variant.unit})"
+    if is_dosing(card):
+        from studyapp.core.kinds.numeric import DISCLAIMER
+
+        text = f"{text}\n{escape_markers(DISCLAIMER)}"
+    if variant.generated:
+        report.note(card.kind, "exported with one set of numbers")
+    answer = f"#{_number(float(variant.shown))}:{_number(variant.tolerance)}"
+    return _question(title, _html(text), [answer, *_general(card, variant.solution)])
+
+
+def _cloze(card: Card, title: str, report: Report) -> list[str]:
+    """One missing-word question per deletion number; the other deletions are shown."""
+    from studyapp.core.kinds.cloze import parse_deletions
+
+    text: str = card.data["text"]
+    deletions, _ = parse_deletions(text)
+    questions = []
+    for number in sorted({d.number for d in deletions}):
+        if sum(d.number == number for d in deletions) > 1:
+            report.skip(
+                "cloze deletion",
+                "a deletion number shared by several deletions needs several blanks;"
+                " a GIFT question has one (the card's other deletions are exported)",
+            )
+            continue
+        before: list[str] = []
+        after: list[str] = []
+        answer = hint = ""
+        pos = 0
+        for deletion in deletions:
+            side = after if answer else before
+            side.append(_html(text[pos : deletion.start]))
+            if deletion.number == number:
+                answer = deletion.answer
+                hint = f" [{_html(deletion.hint)}]" if deletion.hint else ""
+            else:
+                side.append(_html(deletion.answer))
+            pos = deletion.end
+        after.append(_html(text[pos:]))
+        general = _general(card)
+        block = " ".join([f"={_short(answer)}", *general])
+        questions.append(
+            f"::{gift_escape(f'{title}/c{number}')}::[html]{''.join(before)}"
+            f"{{{block}}}{hint}{''.join(after)}"
+        )
+    return questions
+
+
+def export_gift(decks: Sequence[Deck]) -> tuple[str, Report]:
+    """The GIFT text of ``decks`` and what it holds."""
+    report = Report()
+    blocks: list[str] = []
+    for deck in decks:
+        title = " ".join(deck.title.split())
+        blocks.append(f"// deck {deck.id}: {title}\n$CATEGORY: $course$/{deck.id}")
+        context = DeckContext.of(deck)
+        for card in deck.cards:
+            questions = gift_questions(deck, card, report, context)
+            if questions:
+                report.wrote(card.kind)
+                blocks.extend(f"// {card.kind}: {card.id}\n{q}" for q in questions)
+    return "\n\n".join(blocks) + "\n", report
