@@ -71,7 +71,7 @@ def test_bundled_deck_round_trips_through_anki(tmp_path: Path, anki_home: Path) 
     deck = bundled()
     package = tmp_path / "selank.apkg"
     report = export_apkg([deck], package, timestamp=1_700_000_000)
-    assert report.total == len(deck.cards) == 120
+    assert report.total == len(deck.cards) >= 150
     col = import_package(tmp_path / "c.anki2", package)
     try:
         by_guid = {note_guid(deck.id, card.id): card for card in deck.cards}
@@ -89,8 +89,10 @@ def test_bundled_deck_round_trips_through_anki(tmp_path: Path, anki_home: Path) 
             assert notetype["id"] == stable_id(f"model:{notetype['name']}")
             cards_per_kind[card.kind] += len(note.card_ids())
         assert cards_per_kind == expected_cards(deck)
-        assert cards_per_kind["reversible"] == 2 * 10
-        assert col.card_count() == sum(expected_cards(deck).values()) == 144
+        assert (
+            cards_per_kind["reversible"] == 2 * sum(c.kind == "reversible" for c in deck.cards) > 0
+        )
+        assert col.card_count() == sum(expected_cards(deck).values()) > len(deck.cards)
 
         # The Anki deck, named after the deck's title (Anki matches decks by name
         # on import and gives them its own ids), holding every card.

@@ -248,7 +248,8 @@ def test_every_bundled_question_parses(deck: Deck) -> None:
     text, report = export_gift([bundled])
     questions = parse_gift(text)
     # One question per card written, plus one per extra cloze deletion.
-    assert len(questions) >= report.total == 63
+    assert len(questions) >= report.total > 0
+    assert report.total + sum(report.skipped.values()) >= len(bundled.cards)
     assert {q["type"] for q in questions} == {
         "multichoice-single",
         "multichoice-multiple",
