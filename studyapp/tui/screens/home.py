@@ -29,6 +29,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "study_all", "Study all due"),
         Binding("x", "exam", "Exam"),
         Binding("c", "cram", "Cram"),
+        Binding("b", "browse", "Browse"),
         Binding("r", "reload", "Reload decks"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -49,6 +50,7 @@ class HomeScreen(Screen[None]):
                 ("a", "All due"),
                 ("x", "Exam"),
                 ("c", "Cram"),
+                ("b", "Browse"),
                 ("r", "Reload"),
                 ("?", "Keys"),
                 ("q", "Quit"),
@@ -68,6 +70,9 @@ class HomeScreen(Screen[None]):
         self.set_interval(60, self.refresh_rows)
 
     def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def library_reloaded(self) -> None:  # live reload (tui/live.py)
         self.refresh_rows()
 
     def refresh_rows(self) -> None:
@@ -173,6 +178,16 @@ class HomeScreen(Screen[None]):
             self.notify("Choose a deck that loaded to cram it.", markup=False)
             return
         self.app.push_screen(CramTopicScreen(deck))
+
+    def action_browse(self) -> None:
+        from studyapp.tui.screens.browse import BrowseScreen
+
+        row = self._selected_row()
+        deck = self.study_app.library.deck(row.deck) if row and not row.error else None
+        if deck is None:
+            self.notify("Choose a deck that loaded to browse it.", markup=False)
+            return
+        self.app.push_screen(BrowseScreen(deck))
 
     def action_reload(self) -> None:
         self.study_app.reload_library()
