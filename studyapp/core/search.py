@@ -42,7 +42,7 @@ FIELDS = ("tag", "topic", "kind", "is")
 STATES = ("new", "due", "learning", "review", "suspended", "leech")
 """The values of ``is:``."""
 
-_TOKEN_RE = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
+_TOKEN_RE = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S*))')
 
 
 class QueryError(ValueError):
