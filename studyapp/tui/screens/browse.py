@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["BrowseScreen"]
 
 FRONT_WIDTH = 60
-"""The front column shows at most this many characters of the first prompt."""
+"""The front column shows at most this many characters of the first prompt
+(fewer on a narrow terminal, so the table needs no horizontal scrolling)."""
 
 
 class BrowseScreen(Screen[None]):
@@ -147,8 +148,9 @@ class BrowseScreen(Screen[None]):
             due = Text(f"{first.astimezone():%d %b %H:%M}", style=style)
         faces = faces_of(card)
         front = " ".join(plain(list(faces[0][1].front)).split()) if faces else ""
-        if len(front) > FRONT_WIDTH:
-            front = front[: FRONT_WIDTH - 1] + "…"
+        width = max(16, min(FRONT_WIDTH, self.app.size.width - 72))
+        if len(front) > width:
+            front = front[: width - 1] + "…"
         return [
             Text(card.id, style="bold"),
             Text(card.kind, style="cyan"),
