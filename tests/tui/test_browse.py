@@ -44,7 +44,7 @@ async def open_browse(app: StudyApp, pilot) -> BrowseScreen:  # type: ignore[no-
 
 
 async def test_b_opens_browse_listing_every_card(app: StudyApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(140, 30)) as pilot:
         await open_browse(app, pilot)
         assert rows(app) == [
             ["agonist", "basic", "basics", "new", "-", "What is an agonist?"],
@@ -68,6 +68,17 @@ async def test_b_opens_browse_listing_every_card(app: StudyApp) -> None:
         ]
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_long_fronts_are_cut_to_fit(app: StudyApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browse(app, pilot)
+        assert [row[5] for row in rows(app)] == [
+            "What is an agon…",
+            "After [...] hal…",
+            "Propranolol",
+            "Literal [bold r…",
+        ]
 
 
 async def test_b_on_a_broken_deck_explains(app: StudyApp) -> None:
