@@ -4,7 +4,8 @@ DECK is a deck id (from the configured deck folders) or the path of a deck
 file. Each card shows its id, kind, topic, tags, line, source and explain,
 then the front and back of each prompt it generates (a reversible card has
 two, a cloze card one per deletion). Colours only on a terminal, so the
-output can be piped to a pager or a file: studyapp preview pharm | less -R
+output can be piped to a file; FORCE_COLOR=1 keeps them for a pager:
+FORCE_COLOR=1 studyapp preview pharm | less -R
 """
 
 from __future__ import annotations

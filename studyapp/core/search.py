@@ -98,10 +98,11 @@ def faces_of(card: Card) -> list[tuple[str, Face]]:
     ]
 
 
-def card_text(card: Card) -> str:
-    """Everything free text searches in, lower-cased: id, topic, tags, every face."""
+def card_text(card: Card, faces: Sequence[tuple[str, Face]] | None = None) -> str:
+    """Everything free text searches in, lower-cased: id, topic, tags, every face
+    (``faces``: the card's :func:`faces_of`, when already rendered)."""
     parts = [card.id, card.topic, *card.tags]
-    for _sibling, face in faces_of(card):
+    for _sibling, face in faces_of(card) if faces is None else faces:
         parts.append(plain(list(face.front)))
         parts.append(plain(list(face.back)))
     return "\n".join(parts).lower()

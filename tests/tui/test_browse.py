@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input, Static
 
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
-from studyapp.tui.screens.browse import BrowseScreen
+from studyapp.tui.screens.browse import MAX_ROWS, BrowseScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
 from tests.conftest import FakeClock
@@ -191,3 +191,45 @@ async def test_detail_renders_markup_literally(app: StudyApp) -> None:
         await search(app, pilot, "kind:basic topic:safety")
         assert "Front  Literal [bold red]x[/] and an escape [2J here" in detail(app)
         assert "Back   Still [bold red]x[/]" in detail(app)
+
+
+async def test_typing_in_the_search_box_does_not_trigger_keys(app: StudyApp, store: Store) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_browse(app, pilot)
+        await pilot.press("slash", "b", "e", "t", "a", "s")  # e and s: not edit, not suspend
+        await pilot.pause()
+        assert app.screen.query_one("#browse-search", Input).value == "betas"
+        assert ids(app) == []
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert ids(app) == ["beta-blocker"]
+        assert not store.card_state(("tiny", "beta-blocker", "forward")).suspended
+        assert notifications_of(app) == []
+        await pilot.press("enter")  # back to the table, where s suspends
+        assert app.screen.focused is app.screen.query_one("#browse-table", DataTable)
+        await pilot.press("s")
+        assert store.card_state(("tiny", "beta-blocker", "forward")).suspended
+        assert store.card_state(("tiny", "beta-blocker", "reverse")).suspended
+
+
+def notifications_of(app: StudyApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_a_big_deck_lists_the_first_matches(make_app, deck_dir) -> None:  # type: ignore[no-untyped-def]
+    cards = "".join(
+        f"  - id: c{i:03d}\n    topic: t{i % 3}\n    question: Q{i}\n    answer: A{i}\n"
+        for i in range(MAX_ROWS + 10)
+    )
+    (deck_dir / "vitamins.yaml").write_text(f"deck: big\ntitle: Big\ncards:\n{cards}", "utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "b")
+        await pilot.pause()
+        title = str(app.screen.query_one("#browse-title", Static).render())
+        assert f"Big  {MAX_ROWS + 10} cards  (first {MAX_ROWS} listed: search to narrow)" in title
+        assert len(ids(app)) == MAX_ROWS
+        assert len(await search(app, pilot, "topic:t1")) == (MAX_ROWS + 10 + 1) // 3
+        title = str(app.screen.query_one("#browse-title", Static).render())
+        assert "listed" not in title

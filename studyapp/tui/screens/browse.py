@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BrowseScreen"]
 
+MAX_ROWS = 250
+"""At most this many matches are listed (a table of thousands is slow to build):
+the title says when more match, and a search narrows them down."""
+
 FRONT_WIDTH = 60
 """The front column shows at most this many characters of the first prompt
 (fewer on a narrow terminal, so the table needs no horizontal scrolling)."""
@@ -55,7 +59,11 @@ class BrowseScreen(Screen[None]):
         """The cards listed (those matching the search), in deck order."""
         self._states: dict[tuple[str, str], CardState] = {}
         self._texts: dict[str, str] = {}
+        self._fronts: dict[str, str] = {}
+        self._siblings: dict[str, tuple[str, ...]] = {}
+        self._matched = 0
         self._query = Query()
+        self._loaded_deck: Deck | None = None
 
     @property
     def study_app(self) -> StudyApp:
@@ -93,10 +101,10 @@ class BrowseScreen(Screen[None]):
             ("Front", "front"),
         ):
             table.add_column(label, key=key)
-        self._load()
         table.focus()
 
     def on_screen_resume(self) -> None:
+        # Shown, first or again (back from the help or the editor): states may have changed.
         self._load()
 
     def library_reloaded(self) -> None:
@@ -107,13 +115,21 @@ class BrowseScreen(Screen[None]):
     # -- data -------------------------------------------------------------
     def _load(self) -> None:
         """Read the cards' text and the deck's states, then list the matches."""
-        self._texts = {card.id: card_text(card) for card in self.deck.cards}
+        if self._loaded_deck is not self.deck:  # render every card once per deck version
+            self._texts, self._fronts, self._siblings = {}, {}, {}
+            for card in self.deck.cards:
+                faces = faces_of(card)
+                self._texts[card.id] = card_text(card, faces)
+                self._siblings[card.id] = tuple(sibling for sibling, _ in faces)
+                first = plain(list(faces[0][1].front)) if faces else ""
+                self._fronts[card.id] = " ".join(first.split())
+            self._loaded_deck = self.deck
         states = self.study_app.store.card_states([self.deck.id])
         self._states = {(key[1], key[2]): state for key, state in states.items()}
         self._refilter()
 
     def _card_states(self, card: Card) -> dict[str, CardState]:
-        siblings = card.siblings or tuple(sibling for sibling, _ in faces_of(card))
+        siblings = self._siblings.get(card.id) or card.siblings
         return {s: self._states.get((card.id, s), CardState()) for s in siblings}
 
     def _refilter(self) -> None:
@@ -123,14 +139,19 @@ class BrowseScreen(Screen[None]):
         now = self.study_app.clock()
         _, day_end = day_bounds(now, self.study_app.settings.rollover_hour)
         self.shown = []
+        self._matched = 0
         table.clear()
         for card in self.deck.cards:
             states = self._card_states(card)
             flags = card_flags(states.values(), day_end)
             if not matches(self._query, card, self._texts[card.id], flags):
                 continue
-            self.shown.append(card)
-            table.add_row(*self._cells(card, list(states.values())), key=card.id)
+            self._matched += 1
+            if len(self.shown) < MAX_ROWS:
+                self.shown.append(card)
+        table.add_rows(
+            [self._cells(card, list(self._card_states(card).values())) for card in self.shown]
+        )
         ids = [card.id for card in self.shown]
         if selected_id in ids:
             table.move_cursor(row=ids.index(selected_id))
@@ -146,8 +167,7 @@ class BrowseScreen(Screen[None]):
             first = min(dues)
             style = "bold red" if first <= self.study_app.clock() else ""
             due = Text(f"{first.astimezone():%d %b %H:%M}", style=style)
-        faces = faces_of(card)
-        front = " ".join(plain(list(faces[0][1].front)).split()) if faces else ""
+        front = self._fronts[card.id]
         width = max(16, min(FRONT_WIDTH, self.app.size.width - 72))
         if len(front) > width:
             front = front[: width - 1] + "…"
@@ -165,9 +185,11 @@ class BrowseScreen(Screen[None]):
         title.append(self.deck.title, style="bold")
         total = len(self.deck.cards)
         if self._query:
-            title.append(f"  {len(self.shown)} of {total} cards match", style="dim")
+            title.append(f"  {self._matched} of {total} cards match", style="dim")
         else:
             title.append(f"  {total} card{'s' * (total != 1)}", style="dim")
+        if self._matched > len(self.shown):
+            title.append(f"  (first {len(self.shown)} listed: search to narrow)", style="yellow")
         title.append(f"  ·  {self.deck.path}", style="dim")
         self.query_one("#browse-title", Static).update(title)
 
