@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.browse import BrowseScreen
+from studyapp.tui.screens.help import HelpScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
 from tests.tui.test_app import advance, notifications, table_rows
@@ -69,6 +70,22 @@ async def test_saving_the_deck_updates_the_current_card_and_keeps_the_session(
         assert "Reloaded tiny.yaml" in notifications(app)
         # Nothing changed: nothing reloads.
         assert app.poll_decks() == []
+
+
+async def test_a_change_under_the_help_shows_when_it_closes(app: StudyApp, deck_dir: Path) -> None:
+    tiny = deck_dir / "tiny.yaml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        save(tiny, tiny.read_text(encoding="utf-8").replace("What is an", "Define an"))
+        app.poll_decks()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert front(app) == "Define an agonist?"
 
 
 async def test_a_deleted_card_is_skipped(app: StudyApp, deck_dir: Path) -> None:

@@ -89,6 +89,8 @@ class ReviewScreen(Screen[None]):
         self.question: Question | None = None
         self.grade: Grade | None = None
         self._shown_at = time.monotonic()
+        self._stale = False
+        """The card changed by a live reload while another screen was on top."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-bar"):
@@ -121,9 +123,17 @@ class ReviewScreen(Screen[None]):
             or after.key != before.key
             or replace(after.card, line=0) != replace(before.card, line=0)
         ):
-            self.show_current()
-        else:
+            if self.app.screen is self:
+                self.show_current()
+            else:  # under the help: show it when back (the session may have ended)
+                self._stale = True
+        elif self.is_mounted:
             self._update_counts()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.show_current()
 
     # -- rendering --------------------------------------------------------
     def show_current(self) -> None:
