@@ -7,10 +7,11 @@ from textual.widgets import DataTable, Input, Static
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.browse import MAX_ROWS, BrowseScreen
+from studyapp.tui.screens.help import HelpScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
 from tests.conftest import FakeClock
-from tests.tui.test_app import advance, seed_history
+from tests.tui.test_app import advance, screen_text, seed_history
 
 SIZE = (100, 30)
 
@@ -233,3 +234,17 @@ async def test_a_big_deck_lists_the_first_matches(make_app, deck_dir) -> None:  
         assert len(await search(app, pilot, "topic:t1")) == (MAX_ROWS + 10 + 1) // 3
         title = str(app.screen.query_one("#browse-title", Static).render())
         assert "listed" not in title
+
+
+async def test_help_from_browse_shows_the_search_syntax_at_80x24(app: StudyApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browse(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        for words in ("tag:X", "topic:X", "kind:X", "is:STATE", "suspended, leech", "-term"):
+            assert words in shown
+        assert "ctrl+q" in shown and "escape closes" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowseScreen)

@@ -51,16 +51,13 @@ BROWSE_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Browse",
         (
-            ("up / down", "select a card"),
             ("/", "search as you type; every term must match:"),
-            ("  word", "in the card's text, id, topic or tags"),
-            ('  "a phrase"', "the words together"),
+            ("  word", 'in the text, id, topic or tags; "a phrase"'),
             ("  tag:X", "the card has tag X"),
             ("  topic:X", "the topic contains X"),
             ("  kind:X", "basic, cloze, reversible, choice, ..."),
             ("  is:STATE", "new, due, learning, review, suspended, leech"),
             ("  -term", "cards NOT matching the term"),
-            ("enter", "from the search box: back to the list"),
             ("s", "suspend or unsuspend the selected card"),
             ("e", "edit the selected card in $EDITOR"),
             ("escape", "back to the decks"),
