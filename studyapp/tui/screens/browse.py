@@ -132,31 +132,35 @@ class BrowseScreen(Screen[None]):
         siblings = self._siblings.get(card.id) or card.siblings
         return {s: self._states.get((card.id, s), CardState()) for s in siblings}
 
-    def _refilter(self) -> None:
+    def _refilter(self, *, rebuild: bool = True) -> None:
+        """List the cards matching the search; without ``rebuild`` (a new search,
+        same states) the table is left alone when the same cards match."""
         table = self.query_one("#browse-table", DataTable)
         selected = self.selected_card()
         selected_id = selected.id if selected is not None else None
+        before = [card.id for card in self.shown]
         now = self.study_app.clock()
         _, day_end = day_bounds(now, self.study_app.settings.rollover_hour)
-        self.shown = []
+        shown: list[Card] = []
         self._matched = 0
-        table.clear()
         for card in self.deck.cards:
-            states = self._card_states(card)
-            flags = card_flags(states.values(), day_end)
+            flags = card_flags(self._card_states(card).values(), day_end)
             if not matches(self._query, card, self._texts[card.id], flags):
                 continue
             self._matched += 1
-            if len(self.shown) < MAX_ROWS:
-                self.shown.append(card)
-        table.add_rows(
-            [self._cells(card, list(self._card_states(card).values())) for card in self.shown]
-        )
-        ids = [card.id for card in self.shown]
-        if selected_id in ids:
-            table.move_cursor(row=ids.index(selected_id))
+            if len(shown) < MAX_ROWS:
+                shown.append(card)
+        self.shown = shown
+        ids = [card.id for card in shown]
+        if rebuild or ids != before:
+            table.clear()
+            table.add_rows(
+                [self._cells(card, list(self._card_states(card).values())) for card in shown]
+            )
+            if selected_id in ids:
+                table.move_cursor(row=ids.index(selected_id))
+            self._show_detail()
         self._show_title()
-        self._show_detail()
 
     def _cells(self, card: Card, states: list[CardState]) -> list[Text]:
         dues = [
@@ -221,7 +225,7 @@ class BrowseScreen(Screen[None]):
             self.query_one("#browse-title", Static).update(Text(str(exc), style="bold red"))
             return
         event.input.remove_class("invalid")
-        self._refilter()
+        self._refilter(rebuild=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
