@@ -498,6 +498,44 @@ def bench_session(data: Path, reps: int, log: Callable[[str], None]) -> list[Res
 # ---------------------------------------------------------------------------
 # Reporting
 # ---------------------------------------------------------------------------
+def bench_authoring(data: Path, reps: int, log: Callable[[str], None]) -> list[Result]:
+    """Live reload's poll of the deck files, and a browse search over the biggest deck."""
+    from studyapp.core.library import load_library
+    from studyapp.core.reload import stamps
+    from studyapp.core.scheduling import CardState, day_bounds
+    from studyapp.core.search import card_flags, card_text, matches, parse_query
+
+    decks = data / "decks"
+    poll_reps = max(reps * 20, 50)
+    log(f"  live reload poll (stat every deck file) x{poll_reps}")
+    stamps([decks])
+    polls = [_time_call(lambda: stamps([decks])) for _ in range(poll_reps)]
+    results = [absolute_result("6a. live reload: one poll of the 10k library's files", polls, 20)]
+    library = load_library([decks], cache_dir=data / "home" / "cache" / "decks")
+    deck = max(library.decks, key=lambda d: len(d.cards))
+    log(f"  browse: render and index {len(deck.cards)} cards, then search x{reps * 4}")
+    texts: dict[str, str] = {}
+    index = [_time_call(lambda: texts.update((c.id, card_text(c)) for c in deck.cards))]
+    results.append(
+        absolute_result(f"6b. browse: open, index the text of {len(deck.cards)} cards", index, 2000)
+    )
+    _, day_end = day_bounds(datetime.now(UTC))
+    flags = {c.id: card_flags([CardState()], day_end) for c in deck.cards}
+
+    def search() -> None:
+        for query in ("a", "ab", "kind:cloze is:new", '"the drug" -tag:x'):
+            parsed = parse_query(query)
+            [c for c in deck.cards if matches(parsed, c, texts[c.id], flags[c.id])]
+
+    searches = [_time_call(search) / 4 for _ in range(reps * 4)]
+    results.append(
+        absolute_result(
+            f"6c. browse: one search over {len(deck.cards)} cards (filter only)", searches, 50
+        )
+    )
+    return results
+
+
 def machine() -> dict[str, Any]:
     import textual
     import yaml
@@ -595,6 +633,8 @@ def main(argv: list[str] | None = None) -> int:
     results.append(bench_due(runner, args.data, sub_reps, log))
     log("session and store")
     results += bench_session(args.data, reps, log)
+    log("authoring (browse, live reload)")
+    results += bench_authoring(args.data, reps, log)
     info["load_average_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
 
     print()

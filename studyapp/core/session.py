@@ -25,7 +25,7 @@ and logged as usual.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Protocol
@@ -319,6 +319,27 @@ class StudySession:
         elif self.current is None:
             self.current = self._pick()
         return self.current
+
+    def update_decks(self, decks: Sequence[Deck]) -> None:
+        """Study reloaded versions of the session's decks (live reload).
+
+        The queue, counts and undo history are kept; cards get their new text,
+        cards deleted from a deck leave the queue, added ones join as new.
+        The current prompt stays current when its card still exists.
+        """
+        by_id = {deck.id: deck for deck in decks}
+        self.decks = [by_id.get(deck.id, deck) for deck in self.decks]
+        fresh = {p.key: p for deck in self.decks for p in prompts_of(deck)}
+        if self.focus is None:
+            self._prompts = list(fresh.values())
+        else:
+            self._prompts = [fresh[key] for key in self.focus if key in fresh]
+        self.__dict__.pop("_keys", None)  # the cached key set
+        self._undo = [replace(a, prompt=fresh.get(a.prompt.key, a.prompt)) for a in self._undo]
+        current = self.current
+        self._rebuild()
+        if current is not None and current.key in fresh:
+            self.current = fresh[current.key]
 
     # -- intents ----------------------------------------------------------
     def answer(

@@ -14,6 +14,7 @@ from studyapp.config import Paths, Settings
 from studyapp.core.library import Library
 from studyapp.core.model import Deck, PromptKey
 from studyapp.core.quiz import Quizzer
+from studyapp.core.reload import stamps
 from studyapp.core.scheduling import Policy
 from studyapp.core.session import StudySession
 from studyapp.services import DeckRow, deck_rows, load_decks
@@ -48,6 +49,7 @@ class StudyApp(App[int]):
         clock: Callable[[], datetime] = _utc_now,
         rng: Random | None = None,
         exam: ExamSpec | None = None,
+        watch_interval: float | None = 0.75,
     ) -> None:
         super().__init__()
         self._load_library = load_library
@@ -58,6 +60,9 @@ class StudyApp(App[int]):
         self.clock = clock
         self.rng = rng if rng is not None else Random()
         self.quizzer = Quizzer(store, clock, rng=self.rng, hard_after_ms=settings.hard_after_ms)
+        self.watch_interval = watch_interval
+        """Seconds between checks of the deck files for live reload (``None``: off)."""
+        self.deck_stamps = stamps(settings.deck_dirs)
         self.library = load_library()
         self.start_exam = exam
         """``studyapp exam``: start in an exam on this spec (home is under it)."""
@@ -66,6 +71,8 @@ class StudyApp(App[int]):
         from studyapp.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.poll_decks)
         if self.start_exam is not None:
             from studyapp.tui.screens.exam import ExamScreen
 
@@ -77,6 +84,12 @@ class StudyApp(App[int]):
 
     def reload_library(self) -> None:
         self.library = self._load_library()
+
+    def poll_decks(self) -> list[str]:
+        """Live reload: reload when a deck file changed (see ``tui/live.py``)."""
+        from studyapp.tui.live import poll_decks
+
+        return poll_decks(self)
 
     def deck_rows(self) -> list[DeckRow]:
         return deck_rows(self.library, self.store, self.settings, self.clock)

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-__all__ = ["KEYS", "HelpScreen"]
+__all__ = ["BROWSE_KEYS", "KEYS", "HelpScreen"]
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -20,6 +20,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("a", "study everything due, across decks"),
             ("x / c", "exam / cram the deck (schedule unchanged)"),
             ("t", "statistics (there: c crams, r reviews the selected topic)"),
+            ("b", "browse and search the deck's cards"),
             ("r", "reload deck files"),
         ),
     ),
@@ -33,6 +34,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("4", "Easy: recalled instantly"),
             ("u", "undo the last answer (repeatable)"),
             ("s", "suspend this card"),
+            ("e", "edit this card in $EDITOR"),
             ("escape / q", "end the session"),
         ),
     ),
@@ -46,14 +48,39 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+BROWSE_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Browse",
+        (
+            ("/", "search as you type; every term must match:"),
+            ("  word", 'in the text, id, topic or tags; "a phrase"'),
+            ("  tag:X", "the card has tag X"),
+            ("  topic:X", "the topic contains X"),
+            ("  kind:X", "basic, cloze, reversible, choice, ..."),
+            ("  is:STATE", "new, due, learning, review, suspended, leech"),
+            ("  -term", "cards NOT matching the term"),
+            ("s", "suspend or unsuspend the selected card"),
+            ("e", "edit the selected card in $EDITOR"),
+            ("escape", "back to the decks"),
+        ),
+    ),
+    KEYS[-1],
+)
+"""The help shown from the browse screen."""
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,enter", "dismiss", "Close")]
+
+    def __init__(self, keys: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = KEYS) -> None:
+        super().__init__()
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for index, (section, keys) in enumerate(KEYS):
+        for index, (section, keys) in enumerate(self.keys):
             if index:
                 table.add_row("", "")
             table.add_row(f"[u]{section}[/u]", "")

@@ -30,6 +30,7 @@ class HomeScreen(Screen[None]):
         Binding("x", "exam", "Exam"),
         Binding("c", "cram", "Cram"),
         Binding("t", "stats", "Statistics"),
+        Binding("b", "browse", "Browse"),
         Binding("r", "reload", "Reload decks"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -51,6 +52,7 @@ class HomeScreen(Screen[None]):
                 ("x", "Exam"),
                 ("c", "Cram"),
                 ("t", "Stats"),
+                ("b", "Browse"),
                 ("r", "Reload"),
                 ("?", "Keys"),
                 ("q", "Quit"),
@@ -70,6 +72,9 @@ class HomeScreen(Screen[None]):
         self.set_interval(60, self.refresh_rows)
 
     def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def library_reloaded(self) -> None:  # live reload (tui/live.py)
         self.refresh_rows()
 
     def refresh_rows(self) -> None:
@@ -180,6 +185,16 @@ class HomeScreen(Screen[None]):
         from studyapp.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_browse(self) -> None:
+        from studyapp.tui.screens.browse import BrowseScreen
+
+        row = self._selected_row()
+        deck = self.study_app.library.deck(row.deck) if row and not row.error else None
+        if deck is None:
+            self.notify("Choose a deck that loaded to browse it.", markup=False)
+            return
+        self.app.push_screen(BrowseScreen(deck))
 
     def action_reload(self) -> None:
         self.study_app.reload_library()

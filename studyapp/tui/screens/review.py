@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,12 +15,16 @@ from textual.widgets import Rule, Static
 
 from studyapp.core.grading import Grade, Interaction, Question
 from studyapp.core.quiz import Quizzer
+from studyapp.core.reload import merge_decks
 from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.card_text import spans_to_text
 from studyapp.tui.widgets.grade_view import explain_text, grade_text
 from studyapp.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from studyapp.tui.app import StudyApp
 
 __all__ = ["ReviewScreen"]
 
@@ -70,6 +76,7 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("r", "i_was_right", "I was right"),
+        Binding("e", "edit", "Edit card"),
         Binding("question_mark", "help", "Keys"),
         Binding("escape,q", "back", "Back"),
     ]
@@ -82,6 +89,8 @@ class ReviewScreen(Screen[None]):
         self.question: Question | None = None
         self.grade: Grade | None = None
         self._shown_at = time.monotonic()
+        self._stale = False
+        """The card changed by a live reload while another screen was on top."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-bar"):
@@ -98,6 +107,33 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_current()
+
+    @property
+    def study_app(self) -> StudyApp:
+        return cast("StudyApp", self.app)
+
+    def library_reloaded(self) -> None:
+        """Live reload: keep the session; show the current card again if it changed."""
+        before = self.session.current
+        self.session.update_decks(merge_decks(self.session.decks, self.study_app.library))
+        after = self.session.current
+        if (
+            before is None
+            or after is None
+            or after.key != before.key
+            or replace(after.card, line=0) != replace(before.card, line=0)
+        ):
+            if self.app.screen is self:
+                self.show_current()
+            else:  # under the help: show it when back (the session may have ended)
+                self._stale = True
+        elif self.is_mounted:
+            self._update_counts()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.show_current()
 
     # -- rendering --------------------------------------------------------
     def show_current(self) -> None:
@@ -281,6 +317,13 @@ class ReviewScreen(Screen[None]):
                 markup=False,
             )
             self.show_current()
+
+    def action_edit(self) -> None:
+        from studyapp.tui.live import edit_card
+
+        prompt = self.session.current
+        if prompt is not None:
+            edit_card(self.study_app, prompt.deck, prompt.card)
 
     def action_help(self) -> None:
         from studyapp.tui.screens.help import HelpScreen

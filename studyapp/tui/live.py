@@ -1,0 +1,100 @@
+"""Live reload of deck files and ``e`` to edit a card in ``$EDITOR``.
+
+The app polls the deck files' stamps (modification time and size) on a
+timer; when one changed it reloads the library, reports the files that no
+longer load, and tells every screen on the stack (a screen that holds decks
+defines ``library_reloaded()``). The diffing is pure, in :mod:`studyapp.core.reload`.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from studyapp.core.reload import changed_paths, new_errors, stamps
+
+if TYPE_CHECKING:
+    from studyapp.core.model import Card, Deck
+    from studyapp.tui.app import StudyApp
+
+__all__ = ["edit_card", "editor_command", "poll_decks", "reload_decks"]
+
+
+def poll_decks(app: StudyApp) -> list[str]:
+    """Reload if a deck file was saved, added or removed since the last poll;
+    return the changed paths."""
+    now = stamps(app.settings.deck_dirs)
+    changed = changed_paths(app.deck_stamps, now)
+    app.deck_stamps = now
+    if changed:
+        reload_decks(app, changed)
+    return changed
+
+
+def reload_decks(app: StudyApp, changed: list[str]) -> None:
+    """Reload the library, report broken files among ``changed``, update the screens."""
+    app.reload_library()
+    errors = new_errors(app.library, changed)
+    for error in errors:
+        app.notify(
+            f"{error.message()}\nThe last good version stays in use.",
+            title="Deck not reloaded",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+    if not errors:
+        names = ", ".join(os.path.basename(path) for path in changed)
+        app.notify(f"Reloaded {names}", timeout=3, markup=False)
+    for screen in list(app.screen_stack):
+        hook = getattr(screen, "library_reloaded", None)
+        if callable(hook):
+            hook()
+
+
+def editor_command(env: Mapping[str, str], path: str, line: int) -> list[str]:
+    """``$VISUAL`` or ``$EDITOR`` (default ``vi``), split like a shell would,
+    with ``+LINE PATH``. ``ValueError`` if the variable cannot be split."""
+    value = env.get("VISUAL", "").strip() or env.get("EDITOR", "").strip() or "vi"
+    words = shlex.split(value)
+    if not words:
+        raise ValueError(f"cannot run the editor {value!r}")
+    return [*words, f"+{line}", path]
+
+
+def edit_card(app: StudyApp, deck: Deck, card: Card) -> bool:
+    """Open the deck file at ``card``'s line in the editor, then reload.
+    Returns whether the editor ran; says why in a notification if not."""
+    from textual.app import SuspendNotSupported
+
+    try:
+        command = editor_command(os.environ, deck.path, card.line)
+    except ValueError as exc:
+        app.notify(f"$EDITOR: {exc}", severity="error", markup=False)
+        return False
+    failure: OSError | None = None
+    status = 0
+    try:
+        with app.suspend():
+            try:
+                status = subprocess.run(command, check=False).returncode
+            except OSError as exc:  # not found, not executable
+                failure = exc
+    except SuspendNotSupported:
+        app.notify("Cannot open an editor from this terminal.", severity="error")
+        return False
+    if failure is not None:
+        reason = failure.strerror or str(failure)
+        app.notify(
+            f"Could not start the editor '{command[0]}': {reason}. Set $EDITOR (or $VISUAL).",
+            severity="error",
+            markup=False,
+        )
+        return False
+    if status != 0:
+        app.notify(f"The editor exited with status {status}.", severity="warning", markup=False)
+    poll_decks(app)
+    return True

@@ -1,0 +1,250 @@
+"""Pilot tests of the browse screen: listing, search, detail, suspend."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from studyapp.store import Store
+from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.browse import MAX_ROWS, BrowseScreen
+from studyapp.tui.screens.help import HelpScreen
+from studyapp.tui.screens.home import HomeScreen
+from studyapp.tui.screens.review import ReviewScreen
+from tests.conftest import FakeClock
+from tests.tui.test_app import advance, screen_text, seed_history
+
+SIZE = (100, 30)
+
+
+def rows(app: StudyApp) -> list[list[str]]:
+    table = app.screen.query_one("#browse-table", DataTable)
+    return [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
+
+
+def ids(app: StudyApp) -> list[str]:
+    return [row[0] for row in rows(app)]
+
+
+def detail(app: StudyApp) -> str:
+    return str(app.screen.query_one("#browse-detail", Static).render())
+
+
+async def search(app: StudyApp, pilot, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    app.screen.query_one("#browse-search", Input).value = query
+    await pilot.pause()
+    return ids(app)
+
+
+async def open_browse(app: StudyApp, pilot) -> BrowseScreen:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.press("b")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    return screen
+
+
+async def test_b_opens_browse_listing_every_card(app: StudyApp) -> None:
+    async with app.run_test(size=(140, 30)) as pilot:
+        await open_browse(app, pilot)
+        assert rows(app) == [
+            ["agonist", "basic", "basics", "new", "-", "What is an agonist?"],
+            [
+                "half-life",
+                "cloze",
+                "kinetics",
+                "new",
+                "-",
+                "After [...] half-life, 50% of the drug is left.",
+            ],
+            ["beta-blocker", "reversible", "receptors", "new", "-", "Propranolol"],
+            [
+                "markup",
+                "basic",
+                "safety",
+                "new",
+                "-",
+                "Literal [bold red]x[/] and an escape [2J here",
+            ],
+        ]
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_long_fronts_are_cut_to_fit(app: StudyApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browse(app, pilot)
+        assert [row[5] for row in rows(app)] == [
+            "What is an agon…",
+            "After [...] hal…",
+            "Propranolol",
+            "Literal [bold r…",
+        ]
+
+
+async def test_b_on_a_broken_deck_explains(app: StudyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "b")
+        assert isinstance(app.screen, HomeScreen)
+        assert "Choose a deck that loaded" in [n.message for n in app._notifications][-1]
+
+
+async def test_search_by_text_and_each_token(app: StudyApp, store: Store, clock: FakeClock) -> None:
+    seed_history(store, clock)  # agonist learning (due in 5 min), half-life a leech
+    async with app.run_test(size=SIZE) as pilot:
+        await open_browse(app, pilot)
+        assert await search(app, pilot, "propranolol") == ["beta-blocker"]
+        assert await search(app, pilot, "beta blocker") == ["beta-blocker"]  # back text
+        assert await search(app, pilot, '"of the drug"') == ["half-life"]
+        assert await search(app, pilot, "topic:kin") == ["half-life"]
+        assert await search(app, pilot, "kind:basic") == ["agonist", "markup"]
+        assert await search(app, pilot, "kind:basic -topic:safety") == ["agonist"]
+        assert await search(app, pilot, "is:new") == ["half-life", "beta-blocker", "markup"]  # c2
+        assert await search(app, pilot, "is:learning") == ["agonist"]
+        assert await search(app, pilot, "is:review") == ["half-life"]
+        assert await search(app, pilot, "is:due") == ["agonist", "half-life"]
+        assert await search(app, pilot, "is:leech") == ["half-life"]
+        assert await search(app, pilot, "nothing-like-this") == []
+        assert "No card matches" in detail(app)
+        assert await search(app, pilot, "") == ["agonist", "half-life", "beta-blocker", "markup"]
+
+
+async def test_search_by_tag_suspended_and_leech(
+    make_app, store: Store, clock: FakeClock, deck_dir
+) -> None:  # type: ignore[no-untyped-def]
+    (deck_dir / "vitamins.yaml").write_text(
+        "deck: vitamins\ntitle: Vitamins\ncards:\n"
+        "  - id: b12\n    topic: vitamins\n    tags: [exam, Water-soluble]\n"
+        '    question: "Which vitamin needs intrinsic factor?"\n    answer: "B12"\n'
+        "  - id: k\n    topic: vitamins\n    tags: [fat-soluble]\n"
+        '    question: "Which vitamin does warfarin antagonise?"\n    answer: "K"\n',
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        assert await search(app, pilot, "tag:water-soluble") == ["b12"]
+        assert await search(app, pilot, "-tag:exam") == ["k"]
+        assert await search(app, pilot, "is:suspended") == []
+        await search(app, pilot, "")
+        await pilot.press("down", "s")  # suspend k from the browser
+        assert store.card_state(("vitamins", "k", "main")).suspended
+        assert rows(app)[1][3] == "new susp"
+        assert await search(app, pilot, "is:suspended") == ["k"]
+        await pilot.press("s")  # and back
+        assert not store.card_state(("vitamins", "k", "main")).suspended
+        assert await search(app, pilot, "is:suspended") == []
+
+
+async def test_a_bad_state_is_reported_and_keeps_the_rows(app: StudyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_browse(app, pilot)
+        await search(app, pilot, "kind:cloze")
+        assert await search(app, pilot, "is:bogus") == ["half-life"]
+        title = str(app.screen.query_one("#browse-title", Static).render())
+        assert "unknown state 'is:bogus'" in title
+        assert app.screen.query_one("#browse-search", Input).has_class("invalid")
+
+
+async def test_detail_shows_every_prompt_and_its_scheduling(
+    app: StudyApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen)
+        await advance(pilot, 3)  # agonist: Good at 12:00 (the fake clock)
+        await pilot.press("escape", "escape")  # summary, then home
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        clock.advance(minutes=5)
+        await open_browse(app, pilot)
+        assert rows(app)[0][3:5] == ["learning", "23 Nov 12:10"]
+        text = detail(app)
+        assert "agonist  basic  topic basics" in text
+        assert "decks/tiny.yaml:13" in text
+        assert "Source: Lecture notes § Basics [1]" in text
+        assert "Why: Antagonists bind without activating." in text
+        assert "Front  What is an agonist?" in text
+        assert "Back   A drug that binds a receptor and activates it" in text
+        assert "State  learning" in text
+        assert "stability 2.31 d" in text
+        assert "difficulty 2.12" in text
+        assert "retrievability now 100%" in text
+        assert "due 23 Nov 2026 12:10" in text
+        assert "reps 1" in text and "lapses 0" in text
+        assert "23 Nov 2026 12:00  Good   next in 10m" in text
+        # Reversible: two prompts, each with its faces and state.
+        await pilot.press("down", "down")
+        text = detail(app)
+        assert "── forward" in text and "── reverse" in text
+        assert text.count("State  new") == 2
+        assert "Front  Non-selective beta blocker" in text
+
+
+async def test_detail_renders_markup_literally(app: StudyApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_browse(app, pilot)
+        await search(app, pilot, "kind:basic topic:safety")
+        assert "Front  Literal [bold red]x[/] and an escape [2J here" in detail(app)
+        assert "Back   Still [bold red]x[/]" in detail(app)
+
+
+async def test_typing_in_the_search_box_does_not_trigger_keys(app: StudyApp, store: Store) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_browse(app, pilot)
+        await pilot.press("slash", "b", "e", "t", "a", "s")  # e and s: not edit, not suspend
+        await pilot.pause()
+        assert app.screen.query_one("#browse-search", Input).value == "betas"
+        assert ids(app) == []
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert ids(app) == ["beta-blocker"]
+        assert not store.card_state(("tiny", "beta-blocker", "forward")).suspended
+        assert notifications_of(app) == []
+        await pilot.press("enter")  # back to the table, where s suspends
+        assert app.screen.focused is app.screen.query_one("#browse-table", DataTable)
+        await pilot.press("s")
+        assert store.card_state(("tiny", "beta-blocker", "forward")).suspended
+        assert store.card_state(("tiny", "beta-blocker", "reverse")).suspended
+
+
+def notifications_of(app: StudyApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_a_big_deck_lists_the_first_matches(make_app, deck_dir) -> None:  # type: ignore[no-untyped-def]
+    cards = "".join(
+        f"  - id: c{i:03d}\n    topic: t{i % 3}\n    question: Q{i}\n    answer: A{i}\n"
+        for i in range(MAX_ROWS + 10)
+    )
+    (deck_dir / "vitamins.yaml").write_text(f"deck: big\ntitle: Big\ncards:\n{cards}", "utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "b")
+        await pilot.pause()
+        title = str(app.screen.query_one("#browse-title", Static).render())
+        assert f"Big  {MAX_ROWS + 10} cards  (first {MAX_ROWS} listed: search to narrow)" in title
+        assert len(ids(app)) == MAX_ROWS
+        assert len(await search(app, pilot, "topic:t1")) == (MAX_ROWS + 10 + 1) // 3
+        title = str(app.screen.query_one("#browse-title", Static).render())
+        assert "listed" not in title
+
+
+async def test_help_from_browse_shows_the_search_syntax_at_80x24(app: StudyApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browse(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        for words in ("tag:X", "topic:X", "kind:X", "is:STATE", "suspended, leech", "-term"):
+            assert words in shown
+        assert "ctrl+q" in shown and "escape closes" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowseScreen)
