@@ -53,7 +53,6 @@ class HomeScreen(Screen[None]):
                 ("c", "Cram"),
                 ("t", "Stats"),
                 ("b", "Browse"),
-                ("r", "Reload"),
                 ("?", "Keys"),
                 ("q", "Quit"),
             ]
