@@ -73,6 +73,11 @@ class Source:
     title: str
     sections: tuple[str, ...] = ()
     references: Mapping[str, str] = field(default_factory=dict)
+    line: int = 0
+    """Where the source's key is written (0: unknown), for lint positions."""
+    col: int = 0
+    section_positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """section -> ``(line, col)`` where it is declared, for lint positions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,20 @@ class Card:
     explain: str | None = None
     siblings: tuple[str, ...] = ()
     """The card's prompt names, filled in by the loader (see ``prompts_of``)."""
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Where things are written, ``(line, col)``, for lint positions: ``""`` is
+    the card itself (its first key); then the values of the text fields
+    (``question``, ``statement``, ``front``, ``back``, ``text``, ``answer``) and
+    of each option (``choices.N``: the option's text; ``distractors.N``)."""
+
+    def position(self, name: str) -> tuple[int, int]:
+        """Where field ``name`` is written; the card's own position if unknown."""
+        return self.positions.get(name) or (self.line, self.col)
+
+    @property
+    def col(self) -> int:
+        """The column where the card starts (its first key)."""
+        return self.positions.get("", (self.line, 1))[1]
 
 
 PromptKey = tuple[str, str, str]

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.loader import load_deck_file
+from studyapp.core.library import load_library
+from studyapp.core.lint import lint_library
+from studyapp.core.model import Diagnostic
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "decks" / "selank.yaml"
@@ -19,12 +21,15 @@ BUNDLED = REPO / "decks" / "selank.yaml"
 GOOD = "deck: good\ntitle: Good\ncards:\n  - {id: a, topic: t, question: q, answer: a}\n"
 WARN = (
     "deck: warn\ntitle: Warn\nsources: {g: {title: G}}\ncards:\n"
-    "  - {id: a, topic: t, question: q, answer: a}\n"
-    "  - {id: b, topic: t, question: q, answer: a}\n"
+    "  - {id: a, topic: t, question: q1, answer: a}\n"
+    "  - {id: b, topic: t, question: q2, answer: a}\n"
 )
-_bundled = load_deck_file(BUNDLED).deck
-assert _bundled is not None
-BUNDLED_CARDS = len(_bundled.cards)
+_bundled = lint_library(load_library([BUNDLED]))
+assert _bundled.decks
+BUNDLED_CARDS = len(_bundled.decks[0].cards)
+BUNDLED_LINES = [d.format() for d in _bundled.results[0].diagnostics]
+"""What the bundled deck reports (warnings only: another test requires no error)."""
+BUNDLED_WARNINGS = len(BUNDLED_LINES)
 
 BROKEN = (
     "deck: broken\ntitle: Broken\ncards:\n"
@@ -44,16 +49,28 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     return code, out, err.splitlines()
 
 
+def bundled_summary(files: int = 1, cards: int = BUNDLED_CARDS, errors: int = 0) -> str:
+    warnings = BUNDLED_WARNINGS
+    return (
+        f"checked {files} file{'s' * (files != 1)}, {cards} cards: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n"
+    )
+
+
+def test_bundled_deck_loads_without_errors() -> None:
+    assert [line for line in BUNDLED_LINES if ": error: " in line] == []
+
+
 def test_bundled_deck_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check")
-    assert (code, err) == (0, [])
-    assert out == f"checked 1 file, {BUNDLED_CARDS} cards: 0 errors, 0 warnings\n"
+    assert (code, err) == (0, BUNDLED_LINES)
+    assert out == bundled_summary()
 
 
 def test_bundled_deck_by_path(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", BUNDLED)
-    assert (code, err) == (0, [])
-    assert out == f"checked 1 file, {BUNDLED_CARDS} cards: 0 errors, 0 warnings\n"
+    assert (code, err) == (0, BUNDLED_LINES)
+    assert out == bundled_summary()
 
 
 def test_good_file_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,10 +83,11 @@ def test_warnings_alone_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "check", path)
     assert code == 0
     assert err == [
+        f"{path}:3:11: warning: source 'g' is not cited by any card [unused-source]",
         f"{path}:5:5: warning: card 'a' has no 'source' [missing-source]",
         f"{path}:6:5: warning: card 'b' has no 'source' [missing-source]",
     ]
-    assert out == "checked 1 file, 2 cards: 0 errors, 2 warnings\n"
+    assert out == "checked 1 file, 2 cards: 0 errors, 3 warnings\n"
 
 
 def test_errors_exit_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,9 +107,9 @@ def test_folder_with_several_files(tmp_path: Path, capsys: pytest.CaptureFixture
     write(tmp_path / "sub" / "c-warn.yaml", WARN)
     code, out, err = run(capsys, "check", tmp_path)
     assert code == 1
-    assert [line.split(": ", 2)[1] for line in err] == ["error", "warning", "warning"]
+    assert [line.split(": ", 2)[1] for line in err] == ["error", "warning", "warning", "warning"]
     assert err[0].startswith(f"{tmp_path / 'b-broken.yaml'}:7:13: error: ")
-    assert out == "checked 3 files, 3 cards: 1 error, 2 warnings\n"
+    assert out == "checked 3 files, 3 cards: 1 error, 3 warnings\n"
 
 
 def test_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,7 +133,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         "files": 2,
         "cards": 2,
         "errors": 2,
-        "warnings": 2,
+        "warnings": 3,
         "diagnostics": [
             {
                 "path": str(missing),
@@ -132,6 +150,14 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
                 "severity": "error",
                 "message": "'answer' must be text, not a boolean (quote it if you mean the text)",
                 "rule": "wrong-type",
+            },
+            {
+                "path": str(warn),
+                "line": 3,
+                "col": 11,
+                "severity": "warning",
+                "message": "source 'g' is not cited by any card",
+                "rule": "unused-source",
             },
             {
                 "path": str(warn),
@@ -158,13 +184,11 @@ def test_json_format_for_a_clean_deck(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, err = run(capsys, "check", "--format", "json")
     assert (code, err) == (0, [])
     payload = json.loads(out)
-    assert payload == {
-        "files": 1,
-        "cards": BUNDLED_CARDS,
-        "errors": 0,
-        "warnings": 0,
-        "diagnostics": [],
-    }
+    assert payload["files"] == 1
+    assert payload["cards"] == BUNDLED_CARDS
+    assert payload["errors"] == 0
+    assert payload["warnings"] == BUNDLED_WARNINGS
+    assert [Diagnostic.from_dict(d).format() for d in payload["diagnostics"]] == BUNDLED_LINES
 
 
 def test_default_targets_include_configured_decks(
@@ -177,9 +201,10 @@ def test_default_targets_include_configured_decks(
     monkeypatch.setenv("STUDYAPP_DECKS", str(env_decks))
     code, out, err = run(capsys, "check", "--decks", cli_decks)
     assert code == 1
-    assert len(err) == 1
-    assert err[0].startswith(str(env_decks / "b.yaml"))
-    assert out == f"checked 3 files, {BUNDLED_CARDS + 1} cards: 1 error, 0 warnings\n"
+    assert err == [*BUNDLED_LINES, *err[BUNDLED_WARNINGS:]]
+    assert len(err) == BUNDLED_WARNINGS + 1
+    assert err[-1].startswith(str(env_decks / "b.yaml"))
+    assert out == bundled_summary(files=3, cards=BUNDLED_CARDS + 1, errors=1)
 
 
 def test_explicit_paths_replace_the_configured_decks(
