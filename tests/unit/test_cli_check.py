@@ -13,7 +13,7 @@ import pytest
 from studyapp.cli import main
 from studyapp.core.library import load_library
 from studyapp.core.lint import lint_library
-from studyapp.core.model import Diagnostic
+from studyapp.core.model import Diagnostic, Severity
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "decks" / "selank.yaml"
@@ -264,3 +264,149 @@ def test_subprocess_run_on_a_broken_file_prints_no_traceback(tmp_path: Path) -> 
     assert "\x1b" not in result.stderr
     assert result.stderr.startswith(f"{broken}:2:8: error: ")
     assert result.stdout == "checked 1 file, 0 cards: 1 error, 0 warnings\n"
+
+
+# ------------------------------------------------------------------ the linter
+
+LINT = (
+    "deck: lint\ntitle: Lint\ncards:\n"
+    "  - {id: a, topic: t, question: 'Which ion, chloride?', answer: Chloride}\n"
+    "  - {id: b, topic: t, question: 'Which ion, chloride?', answer: Cl-}\n"
+)
+
+
+def test_lint_warnings_are_reported_with_the_loader_diagnostics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = write(tmp_path / "a.yaml", GOOD.replace("question: q", "question: 'Which ion?'"))
+    path = write(
+        tmp_path / "b.yaml",
+        LINT.replace("'Which ion, chloride?', answer: Cl-", "Which ion?, answer: Cl-"),
+    )
+    code, out, err = run(capsys, "check", tmp_path)
+    assert code == 0
+    assert err == [
+        f"{path}:4:33: warning: the answer 'Chloride' is written in the question "
+        "[answer-in-question]",
+        f"{path}:5:33: warning: card 'b' asks the same question as card 'a' ({other}:4) "
+        "[duplicate-question]",
+    ]
+    assert out == "checked 2 files, 3 cards: 0 errors, 2 warnings\n"
+
+
+def test_strict_makes_warnings_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "w.yaml", LINT)
+    assert run(capsys, "check", path)[0] == 0
+    code, out, err = run(capsys, "check", "--strict", path)
+    assert code == 1
+    assert [line.rsplit(" ", 1)[1] for line in err] == [
+        "[answer-in-question]",
+        "[duplicate-question]",
+    ]
+    assert out == "checked 1 file, 2 cards: 0 errors, 2 warnings (--strict: warnings fail)\n"
+
+
+def test_strict_passes_a_clean_deck_and_fails_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path / "g.yaml", GOOD)
+    broken = write(tmp_path / "b.yaml", BROKEN)
+    assert run(capsys, "check", "--strict", good) == (
+        0,
+        "checked 1 file, 1 card: 0 errors, 0 warnings\n",
+        [],
+    )
+    code, out, _ = run(capsys, "check", "--strict", broken)
+    assert (code, out) == (1, "checked 1 file, 0 cards: 1 error, 0 warnings\n")
+    assert run(capsys, "check", "--strict", "--format", "json", good)[0] == 0
+    assert (
+        run(capsys, "check", "--strict", "--format", "github", write(tmp_path / "w.yaml", LINT))[0]
+        == 1
+    )
+
+
+def test_json_format_carries_lint_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "w.yaml", LINT)
+    code, out, err = run(capsys, "check", "--format", "json", path)
+    assert (code, err) == (0, [])
+    payload = json.loads(out)
+    assert (payload["errors"], payload["warnings"]) == (0, 2)
+    assert payload["diagnostics"][1] == {
+        "path": str(path),
+        "line": 5,
+        "col": 33,
+        "severity": "warning",
+        "message": f"card 'b' asks the same question as card 'a' ({path}:4)",
+        "rule": "duplicate-question",
+    }
+
+
+def test_github_format_prints_one_annotation_per_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = write(tmp_path / "b.yaml", BROKEN)
+    lint = write(tmp_path / "w.yaml", LINT)
+    missing = tmp_path / "nope.yaml"
+    code, out, err = run(capsys, "check", "--format", "github", missing, broken, lint)
+    assert (code, err) == (1, [])
+    assert out.splitlines() == [
+        f"::error file={missing},line=1,col=1,title=io::no such file or folder",
+        f"::error file={broken},line=7,col=13,title=wrong-type::'answer' must be text, "
+        "not a boolean (quote it if you mean the text)",
+        f"::warning file={lint},line=4,col=33,title=answer-in-question::"
+        "the answer 'Chloride' is written in the question",
+        f"::warning file={lint},line=5,col=33,title=duplicate-question::"
+        f"card 'b' asks the same question as card 'a' ({lint}:4)",
+    ]
+
+
+def test_github_format_escapes_properties_and_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from studyapp.check import github_annotation
+
+    diagnostic = Diagnostic("a,b:c%.yaml", 3, 7, Severity.ERROR, "100% sure: a, b\r\nc", "x-y")
+    assert github_annotation(diagnostic) == (
+        "::error file=a%2Cb%3Ac%25.yaml,line=3,col=7,title=x-y::100%25 sure: a, b%0D%0Ac"
+    )
+    assert github_annotation(Diagnostic("d.yaml", 1, 2, Severity.WARNING, "m")) == (
+        "::warning file=d.yaml,line=1,col=2::m"
+    )
+    # a real file whose name needs escaping
+    path = write(tmp_path / "deck, v2: 100%.yaml", LINT)
+    code, out, _ = run(capsys, "check", "--format", "github", path)
+    escaped = str(path).replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        f"::warning file={escaped},line=4,col=33,title=answer-in-question::"
+        "the answer 'Chloride' is written in the question"
+    )
+
+
+def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from studyapp.core.rules import RULES
+
+    code, out, err = run(capsys, "check", "--list-rules")
+    assert (code, err) == (0, [])
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == list(RULES)
+    assert lines[list(RULES).index("duplicate-question")].split()[1] == "warning"
+    assert lines[0].split(None, 2) == ["io", "error", RULES["io"].summary]
+    code, out, _ = run(capsys, "check", "--list-rules", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    assert rows[0] == {
+        "rule": "io",
+        "severity": "error",
+        "lint": False,
+        "summary": RULES["io"].summary,
+    }
+    assert {row["rule"] for row in rows if row["lint"]} == {
+        "duplicate-question",
+        "answer-in-question",
+        "cloze-unhidden",
+        "similar-choices",
+        "unused-source",
+    }
