@@ -26,6 +26,7 @@ from studyapp.core.model import (
     Deck,
     Diagnostic,
     LoadResult,
+    Positions,
     PromptKey,
     Severity,
     Source,
@@ -272,7 +273,7 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
                     else [c.source.key, c.source.section, list(c.source.refs)],
                     c.explain,
                     list(c.siblings),
-                    {k: list(v) for k, v in c.positions.items()},
+                    c.positions.to_json(),
                 ]
                 for c in deck.cards
             ],
@@ -303,7 +304,7 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
                     source=None if c[6] is None else Citation(c[6][0], c[6][1], tuple(c[6][2])),
                     explain=c[7],
                     siblings=tuple(c[8]),
-                    positions={k: (v[0], v[1]) for k, v in c[9].items()},
+                    positions=Positions(c[9]),
                 )
                 for c in raw["cards"]
             ),

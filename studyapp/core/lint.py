@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from studyapp.core.answers import match_key, normalize
 from studyapp.core.kinds import KINDS
@@ -91,10 +92,30 @@ def _quote(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
+@lru_cache(maxsize=16384)
 def _key(text: str) -> str:
     """``text`` compared loosely: case, punctuation, formatting markers, Greek
-    letters and spacing do not matter; words stay apart."""
-    return normalize(text)
+    letters and spacing do not matter; words stay apart.
+
+    :func:`studyapp.core.answers.normalize`, with a fast path for ASCII text
+    (most deck text: the general one looks at each character in Python, and
+    linting calls it for every question of every deck).
+    """
+    if not text.isascii():
+        return normalize(text)
+    text = _NOT_WORD_RE.sub("\0", sanitize(text).lower().translate(_BREAKS))
+    text = _LOOSE_MARK_RE.sub("\0", text)
+    text = _DROPPED_BETWEEN_DIGITS_RE.sub(" ", text).replace("\0", "")
+    return " ".join(text.split())
+
+
+_BREAKS = str.maketrans("-/\\_", "    ")
+"""ASCII word breaks (hyphen, slashes, underscore) become spaces."""
+_NOT_WORD_RE = re.compile(r"[^a-z0-9\s.,]")
+"""Dropped (marked ``\\0`` first: between two digits, a dropped run is a space)."""
+_LOOSE_MARK_RE = re.compile(r"(?<![0-9])[.,]|[.,](?![0-9])")
+"""A ``.`` or ``,`` that is not a decimal mark between two digits (dropped too)."""
+_DROPPED_BETWEEN_DIGITS_RE = re.compile(r"(?<=[0-9])\0+(?=[0-9])")
 
 
 def _worth(key: str, minimum: int) -> bool:

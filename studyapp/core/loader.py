@@ -18,7 +18,16 @@ from typing import Any
 
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Citation, Deck, Diagnostic, LoadResult, Severity, Source
+from studyapp.core.model import (
+    Card,
+    Citation,
+    Deck,
+    Diagnostic,
+    LoadResult,
+    Positions,
+    Severity,
+    Source,
+)
 from studyapp.core.text import sanitize
 from studyapp.core.yamlsafe import MAX_BYTES, Node, read_yaml
 
@@ -321,7 +330,7 @@ POSITION_LISTS = ("choices", "distractors")
 """Card fields whose items' positions a card keeps (for a choice, its ``text``)."""
 
 
-def _card_positions(node: Node, fields: Mapping[str, Node]) -> dict[str, tuple[int, int]]:
+def _card_positions(node: Node, fields: Mapping[str, Node]) -> Positions:
     positions = {"": (node.line, node.col)}
     for name in POSITION_FIELDS:
         if name in fields:
@@ -331,7 +340,7 @@ def _card_positions(node: Node, fields: Mapping[str, Node]) -> dict[str, tuple[i
         for number, item in enumerate(items if isinstance(items, list) else ()):
             where = item.value.get("text", item) if isinstance(item.value, dict) else item
             positions[f"{name}.{number}"] = (where.line, where.col)
-    return positions
+    return Positions.of(positions)
 
 
 _ALL_KIND_FIELDS: dict[str, str] = {}

@@ -523,3 +523,23 @@ def test_positions_survive_the_json_cache(tmp_path: Path) -> None:
         (18, 15, "answer-in-question"),
         (20, 19, "similar-choices"),
     ]
+
+
+# ------------------------------------------------------------- the fast path
+
+
+def test_the_ascii_fast_path_normalises_exactly_like_typed_answers() -> None:
+    from random import Random
+
+    from studyapp.core.answers import normalize
+    from studyapp.core.lint import _key
+
+    rng = Random(5)
+    alphabet = "aZ09 .,-/\\_*`'\"()[]{}:;!?%+=\t\n" + "bdnfTRKB12"
+    samples = ["1..5", "1.5.6", "1.,5", ".5", "5.", "a-1,2 b", "GABA-A", "5-HT1A", "x\x1by"]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)
+    ]
+    for text in samples:
+        assert _key(text) == normalize(text), repr(text)
+    assert _key("β-arrestin 2") == normalize("β-arrestin 2") == "beta arrestin 2"
