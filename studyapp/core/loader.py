@@ -18,16 +18,8 @@ from typing import Any
 
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import (
-    Card,
-    Citation,
-    Deck,
-    Diagnostic,
-    LoadResult,
-    Positions,
-    Severity,
-    Source,
-)
+from studyapp.core.model import Card, Citation, Deck, Diagnostic, LoadResult, Severity, Source
+from studyapp.core.positions import card_positions, key_position, section_positions
 from studyapp.core.text import sanitize
 from studyapp.core.yamlsafe import MAX_BYTES, Node, read_yaml
 
@@ -298,49 +290,10 @@ def _sources(node: Node | None, out: _Collector) -> dict[str, Source]:
             title or key,
             sections,
             references,
-            *_key_position(node, key, source_node),
-            _section_positions(fields.get("sections")),
+            *key_position(node, key, source_node),
+            section_positions(fields.get("sections")),
         )
     return sources
-
-
-def _key_position(mapping: Node, key: str, value: Node) -> tuple[int, int]:
-    """Where ``key`` is written in ``mapping`` (its value's position if unknown)."""
-    key_node = (mapping.keys or {}).get(key, value)
-    return key_node.line, key_node.col
-
-
-def _section_positions(node: Node | None) -> dict[str, tuple[int, int]]:
-    """Where each section name is declared (the first time), for lint positions."""
-    if node is None:
-        return {}
-    items = node.value if isinstance(node.value, list) else [node]
-    out: dict[str, tuple[int, int]] = {}
-    for item in items:
-        if isinstance(item.value, str):
-            out.setdefault(sanitize(item.value).strip(), (item.line, item.col))
-        elif item.raw is not None:
-            out.setdefault(sanitize(item.raw).strip(), (item.line, item.col))
-    return out
-
-
-POSITION_FIELDS = ("question", "statement", "front", "back", "text", "answer")
-"""Card fields whose value positions a card keeps (see ``Card.positions``)."""
-POSITION_LISTS = ("choices", "distractors")
-"""Card fields whose items' positions a card keeps (for a choice, its ``text``)."""
-
-
-def _card_positions(node: Node, fields: Mapping[str, Node]) -> Positions:
-    positions = {"": (node.line, node.col)}
-    for name in POSITION_FIELDS:
-        if name in fields:
-            positions[name] = (fields[name].line, fields[name].col)
-    for name in POSITION_LISTS:
-        items = fields[name].value if name in fields else None
-        for number, item in enumerate(items if isinstance(items, list) else ()):
-            where = item.value.get("text", item) if isinstance(item.value, dict) else item
-            positions[f"{name}.{number}"] = (where.line, where.col)
-    return Positions.of(positions)
 
 
 _ALL_KIND_FIELDS: dict[str, str] = {}
@@ -444,7 +397,7 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
         tags=values.get("tags") or (),
         source=values.get("source"),
         explain=values.get("explain"),
-        positions=_card_positions(node, fields),
+        positions=card_positions(node, fields),
     )
     return replace(card, siblings=kind.siblings(card))
 
