@@ -54,6 +54,7 @@ NO_TEXTUAL = [
     *module_names("studyapp.store"),
     "studyapp.config",
     "studyapp.services",
+    "studyapp.check",
     "studyapp.cli",
 ]
 
