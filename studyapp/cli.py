@@ -57,10 +57,24 @@ def _parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", help="validate deck files and report errors")
+    check = sub.add_parser(
+        "check",
+        help="validate and lint deck files; report errors and warnings",
+        description="Validate and lint deck files. Exit status: 0 when there is no error "
+        "(with --strict: no error and no warning), 1 otherwise, 2 for a usage or config error.",
+    )
     _common(check, suppress=True)
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="deck files or folders")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or github (GitHub Actions annotations)",
+    )
+    check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    check.add_argument(
+        "--list-rules", action="store_true", help="list every rule id with its severity and exit"
+    )
 
     due = sub.add_parser("due", help="print what is due today per deck")
     _common(due, suppress=True)
@@ -163,7 +177,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"studyapp: config error: {exc}", file=sys.stderr)
         return 2
     if args.command == "check":
-        return cmd_check(args.paths or list(settings.deck_dirs), args.format)
+        from studyapp import check
+
+        if args.list_rules:
+            return check.list_rules(args.format)
+        targets = args.paths or list(settings.deck_dirs)
+        return check.run(targets, args.format, strict=args.strict)
     # Only the commands that open the database pay for importing sqlite3.
     import sqlite3
 
@@ -186,40 +205,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # database, a locked database: say so, without a traceback.
         print(f"studyapp: cannot use the database {paths.database}: {exc}", file=sys.stderr)
         return 1
-
-
-def cmd_check(targets: Sequence[Path], fmt: str) -> int:
-    from studyapp.core.library import load_library
-    from studyapp.core.model import Diagnostic, Severity
-
-    missing = [
-        Diagnostic(str(t), 1, 1, Severity.ERROR, "no such file or folder", "io")
-        for t in targets
-        if not t.exists()
-    ]
-    library = load_library([t for t in targets if t.exists()])
-    diagnostics = missing + [d for r in library.results for d in r.diagnostics]
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
-    files = len(library.results)
-    cards = sum(len(r.deck.cards) for r in library.results if r.deck is not None)
-    if fmt == "json":
-        payload = {
-            "files": files,
-            "cards": cards,
-            "errors": errors,
-            "warnings": warnings,
-            "diagnostics": [d.to_dict() for d in diagnostics],
-        }
-        print(json.dumps(payload, indent=2))
-    else:
-        for diagnostic in diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
-        print(
-            f"checked {files} file{'s' * (files != 1)}, {cards} card{'s' * (cards != 1)}: "
-            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        )
-    return 1 if errors else 0
 
 
 def cmd_due(paths: Paths, settings: Settings, *, as_json: bool) -> int:

@@ -26,6 +26,7 @@ from studyapp.core.model import (
     Deck,
     Diagnostic,
     LoadResult,
+    Positions,
     PromptKey,
     Severity,
     Source,
@@ -41,7 +42,7 @@ __all__ = [
     "load_library",
 ]
 
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
 """Bump when the loader's output changes, to invalidate every cache entry."""
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -249,7 +250,14 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
             "title": deck.title,
             "description": deck.description,
             "sources": [
-                [s.key, s.title, list(s.sections), dict(s.references)]
+                [
+                    s.key,
+                    s.title,
+                    list(s.sections),
+                    dict(s.references),
+                    [s.line, s.col],
+                    {k: list(v) for k, v in s.section_positions.items()},
+                ]
                 for s in deck.sources.values()
             ],
             "cards": [
@@ -265,6 +273,7 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
                     else [c.source.key, c.source.section, list(c.source.refs)],
                     c.explain,
                     list(c.siblings),
+                    c.positions.to_json(),
                 ]
                 for c in deck.cards
             ],
@@ -283,7 +292,7 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
             title=raw["title"],
             description=raw["description"],
             path=path,
-            sources={s[0]: Source(s[0], s[1], tuple(s[2]), s[3]) for s in raw["sources"]},
+            sources={s[0]: _source_from_json(s) for s in raw["sources"]},
             cards=tuple(
                 Card(
                     id=c[0],
@@ -295,8 +304,15 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
                     source=None if c[6] is None else Citation(c[6][0], c[6][1], tuple(c[6][2])),
                     explain=c[7],
                     siblings=tuple(c[8]),
+                    positions=Positions(c[9]),
                 )
                 for c in raw["cards"]
             ),
         )
     return LoadResult(path, deck, tuple(Diagnostic.from_dict(d) for d in data["diagnostics"]))
+
+
+def _source_from_json(s: list[Any]) -> Source:
+    key, title, sections, references, (line, col), section_positions = s
+    positions = {k: (v[0], v[1]) for k, v in section_positions.items()}
+    return Source(key, title, tuple(sections), references, line, col, positions)

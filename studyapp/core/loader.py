@@ -19,6 +19,7 @@ from typing import Any
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
 from studyapp.core.model import Card, Citation, Deck, Diagnostic, LoadResult, Severity, Source
+from studyapp.core.positions import card_positions, key_position, section_positions
 from studyapp.core.text import sanitize
 from studyapp.core.yamlsafe import MAX_BYTES, Node, read_yaml
 
@@ -296,7 +297,14 @@ def _sources(node: Node | None, out: _Collector) -> dict[str, Source]:
                     text = _scalar_text(ref_node, f"reference {number}", out)
                     if text is not None:
                         references[number] = sanitize(text).strip()
-        sources[key] = Source(key, title or key, sections, references)
+        sources[key] = Source(
+            key,
+            title or key,
+            sections,
+            references,
+            *key_position(node, key, source_node),
+            section_positions(fields.get("sections")),
+        )
     return sources
 
 
@@ -401,6 +409,7 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
         tags=values.get("tags") or (),
         source=values.get("source"),
         explain=values.get("explain"),
+        positions=card_positions(node, fields),
     )
     return replace(card, siblings=kind.siblings(card))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -16,6 +16,7 @@ __all__ = [
     "Diagnostic",
     "Face",
     "LoadResult",
+    "Positions",
     "PromptKey",
     "Severity",
     "Source",
@@ -73,6 +74,11 @@ class Source:
     title: str
     sections: tuple[str, ...] = ()
     references: Mapping[str, str] = field(default_factory=dict)
+    line: int = 0
+    """Where the source's key is written (0: unknown), for lint positions."""
+    col: int = 0
+    section_positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """section -> ``(line, col)`` where it is declared, for lint positions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,50 @@ class Citation:
             title = deck.sources[self.key].title
         refs = f" [{', '.join(self.refs)}]" if self.refs else ""
         return f"{title} § {self.section}{refs}"
+
+
+class Positions(Mapping[str, tuple[int, int]]):
+    """Where things are written in a deck file: name -> ``(line, col)``, read-only.
+
+    Kept as one compact string (``name:line:col;name:line:col...``) and turned
+    into a dict only when read: a warm start loads every card from the JSON
+    cache and must not pay for positions that only the linter reads.
+    """
+
+    __slots__ = ("_map", "_text")
+
+    def __init__(self, text: str = "") -> None:
+        self._text = text
+        self._map: dict[str, tuple[int, int]] | None = None
+
+    @classmethod
+    def of(cls, positions: Mapping[str, tuple[int, int]]) -> Positions:
+        """From a mapping; names may not hold ``;``."""
+        return cls(";".join(f"{name}:{line}:{col}" for name, (line, col) in positions.items()))
+
+    def _dict(self) -> dict[str, tuple[int, int]]:
+        if self._map is None:
+            self._map = {}
+            for entry in self._text.split(";") if self._text else ():
+                name, line, col = entry.rsplit(":", 2)
+                self._map[name] = (int(line), int(col))
+        return self._map
+
+    def __getitem__(self, name: str) -> tuple[int, int]:
+        return self._dict()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return f"Positions({self._dict()!r})"
+
+    def to_json(self) -> str:
+        """The compact form (what :class:`Positions` is built from)."""
+        return self._text
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +160,20 @@ class Card:
     explain: str | None = None
     siblings: tuple[str, ...] = ()
     """The card's prompt names, filled in by the loader (see ``prompts_of``)."""
+    positions: Positions = field(default_factory=Positions)
+    """Where things are written, ``(line, col)``, for lint positions: ``""`` is
+    the card itself (its first key); then the values of the text fields
+    (``question``, ``statement``, ``front``, ``back``, ``text``, ``answer``) and
+    of each option (``choices.N``: the option's text; ``distractors.N``)."""
+
+    def position(self, name: str) -> tuple[int, int]:
+        """Where field ``name`` is written; the card's own position if unknown."""
+        return self.positions.get(name) or (self.line, self.col)
+
+    @property
+    def col(self) -> int:
+        """The column where the card starts (its first key)."""
+        return self.positions.get("", (self.line, 1))[1]
 
 
 PromptKey = tuple[str, str, str]

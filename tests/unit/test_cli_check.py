@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.loader import load_deck_file
+from studyapp.core.library import load_library
+from studyapp.core.lint import lint_library
+from studyapp.core.model import Diagnostic, Severity
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "decks" / "selank.yaml"
@@ -19,12 +21,15 @@ BUNDLED = REPO / "decks" / "selank.yaml"
 GOOD = "deck: good\ntitle: Good\ncards:\n  - {id: a, topic: t, question: q, answer: a}\n"
 WARN = (
     "deck: warn\ntitle: Warn\nsources: {g: {title: G}}\ncards:\n"
-    "  - {id: a, topic: t, question: q, answer: a}\n"
-    "  - {id: b, topic: t, question: q, answer: a}\n"
+    "  - {id: a, topic: t, question: q1, answer: a}\n"
+    "  - {id: b, topic: t, question: q2, answer: a}\n"
 )
-_bundled = load_deck_file(BUNDLED).deck
-assert _bundled is not None
-BUNDLED_CARDS = len(_bundled.cards)
+_bundled = lint_library(load_library([BUNDLED]))
+assert _bundled.decks
+BUNDLED_CARDS = len(_bundled.decks[0].cards)
+BUNDLED_LINES = [d.format() for d in _bundled.results[0].diagnostics]
+"""What the bundled deck reports (warnings only: another test requires no error)."""
+BUNDLED_WARNINGS = len(BUNDLED_LINES)
 
 BROKEN = (
     "deck: broken\ntitle: Broken\ncards:\n"
@@ -44,16 +49,28 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     return code, out, err.splitlines()
 
 
+def bundled_summary(files: int = 1, cards: int = BUNDLED_CARDS, errors: int = 0) -> str:
+    warnings = BUNDLED_WARNINGS
+    return (
+        f"checked {files} file{'s' * (files != 1)}, {cards} cards: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n"
+    )
+
+
+def test_bundled_deck_loads_without_errors() -> None:
+    assert [line for line in BUNDLED_LINES if ": error: " in line] == []
+
+
 def test_bundled_deck_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check")
-    assert (code, err) == (0, [])
-    assert out == f"checked 1 file, {BUNDLED_CARDS} cards: 0 errors, 0 warnings\n"
+    assert (code, err) == (0, BUNDLED_LINES)
+    assert out == bundled_summary()
 
 
 def test_bundled_deck_by_path(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", BUNDLED)
-    assert (code, err) == (0, [])
-    assert out == f"checked 1 file, {BUNDLED_CARDS} cards: 0 errors, 0 warnings\n"
+    assert (code, err) == (0, BUNDLED_LINES)
+    assert out == bundled_summary()
 
 
 def test_good_file_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,10 +83,11 @@ def test_warnings_alone_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "check", path)
     assert code == 0
     assert err == [
+        f"{path}:3:11: warning: source 'g' is not cited by any card [unused-source]",
         f"{path}:5:5: warning: card 'a' has no 'source' [missing-source]",
         f"{path}:6:5: warning: card 'b' has no 'source' [missing-source]",
     ]
-    assert out == "checked 1 file, 2 cards: 0 errors, 2 warnings\n"
+    assert out == "checked 1 file, 2 cards: 0 errors, 3 warnings\n"
 
 
 def test_errors_exit_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,9 +107,9 @@ def test_folder_with_several_files(tmp_path: Path, capsys: pytest.CaptureFixture
     write(tmp_path / "sub" / "c-warn.yaml", WARN)
     code, out, err = run(capsys, "check", tmp_path)
     assert code == 1
-    assert [line.split(": ", 2)[1] for line in err] == ["error", "warning", "warning"]
+    assert [line.split(": ", 2)[1] for line in err] == ["error", "warning", "warning", "warning"]
     assert err[0].startswith(f"{tmp_path / 'b-broken.yaml'}:7:13: error: ")
-    assert out == "checked 3 files, 3 cards: 1 error, 2 warnings\n"
+    assert out == "checked 3 files, 3 cards: 1 error, 3 warnings\n"
 
 
 def test_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,7 +133,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         "files": 2,
         "cards": 2,
         "errors": 2,
-        "warnings": 2,
+        "warnings": 3,
         "diagnostics": [
             {
                 "path": str(missing),
@@ -132,6 +150,14 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
                 "severity": "error",
                 "message": "'answer' must be text, not a boolean (quote it if you mean the text)",
                 "rule": "wrong-type",
+            },
+            {
+                "path": str(warn),
+                "line": 3,
+                "col": 11,
+                "severity": "warning",
+                "message": "source 'g' is not cited by any card",
+                "rule": "unused-source",
             },
             {
                 "path": str(warn),
@@ -158,13 +184,11 @@ def test_json_format_for_a_clean_deck(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, err = run(capsys, "check", "--format", "json")
     assert (code, err) == (0, [])
     payload = json.loads(out)
-    assert payload == {
-        "files": 1,
-        "cards": BUNDLED_CARDS,
-        "errors": 0,
-        "warnings": 0,
-        "diagnostics": [],
-    }
+    assert payload["files"] == 1
+    assert payload["cards"] == BUNDLED_CARDS
+    assert payload["errors"] == 0
+    assert payload["warnings"] == BUNDLED_WARNINGS
+    assert [Diagnostic.from_dict(d).format() for d in payload["diagnostics"]] == BUNDLED_LINES
 
 
 def test_default_targets_include_configured_decks(
@@ -177,9 +201,10 @@ def test_default_targets_include_configured_decks(
     monkeypatch.setenv("STUDYAPP_DECKS", str(env_decks))
     code, out, err = run(capsys, "check", "--decks", cli_decks)
     assert code == 1
-    assert len(err) == 1
-    assert err[0].startswith(str(env_decks / "b.yaml"))
-    assert out == f"checked 3 files, {BUNDLED_CARDS + 1} cards: 1 error, 0 warnings\n"
+    assert err == [*BUNDLED_LINES, *err[BUNDLED_WARNINGS:]]
+    assert len(err) == BUNDLED_WARNINGS + 1
+    assert err[-1].startswith(str(env_decks / "b.yaml"))
+    assert out == bundled_summary(files=3, cards=BUNDLED_CARDS + 1, errors=1)
 
 
 def test_explicit_paths_replace_the_configured_decks(
@@ -239,3 +264,149 @@ def test_subprocess_run_on_a_broken_file_prints_no_traceback(tmp_path: Path) -> 
     assert "\x1b" not in result.stderr
     assert result.stderr.startswith(f"{broken}:2:8: error: ")
     assert result.stdout == "checked 1 file, 0 cards: 1 error, 0 warnings\n"
+
+
+# ------------------------------------------------------------------ the linter
+
+LINT = (
+    "deck: lint\ntitle: Lint\ncards:\n"
+    "  - {id: a, topic: t, question: 'Which ion, chloride?', answer: Chloride}\n"
+    "  - {id: b, topic: t, question: 'Which ion, chloride?', answer: Cl-}\n"
+)
+
+
+def test_lint_warnings_are_reported_with_the_loader_diagnostics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = write(tmp_path / "a.yaml", GOOD.replace("question: q", "question: 'Which ion?'"))
+    path = write(
+        tmp_path / "b.yaml",
+        LINT.replace("'Which ion, chloride?', answer: Cl-", "Which ion?, answer: Cl-"),
+    )
+    code, out, err = run(capsys, "check", tmp_path)
+    assert code == 0
+    assert err == [
+        f"{path}:4:33: warning: the answer 'Chloride' is written in the question "
+        "[answer-in-question]",
+        f"{path}:5:33: warning: card 'b' asks the same question as card 'a' ({other}:4) "
+        "[duplicate-question]",
+    ]
+    assert out == "checked 2 files, 3 cards: 0 errors, 2 warnings\n"
+
+
+def test_strict_makes_warnings_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "w.yaml", LINT)
+    assert run(capsys, "check", path)[0] == 0
+    code, out, err = run(capsys, "check", "--strict", path)
+    assert code == 1
+    assert [line.rsplit(" ", 1)[1] for line in err] == [
+        "[answer-in-question]",
+        "[duplicate-question]",
+    ]
+    assert out == "checked 1 file, 2 cards: 0 errors, 2 warnings (--strict: warnings fail)\n"
+
+
+def test_strict_passes_a_clean_deck_and_fails_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path / "g.yaml", GOOD)
+    broken = write(tmp_path / "b.yaml", BROKEN)
+    assert run(capsys, "check", "--strict", good) == (
+        0,
+        "checked 1 file, 1 card: 0 errors, 0 warnings\n",
+        [],
+    )
+    code, out, _ = run(capsys, "check", "--strict", broken)
+    assert (code, out) == (1, "checked 1 file, 0 cards: 1 error, 0 warnings\n")
+    assert run(capsys, "check", "--strict", "--format", "json", good)[0] == 0
+    assert (
+        run(capsys, "check", "--strict", "--format", "github", write(tmp_path / "w.yaml", LINT))[0]
+        == 1
+    )
+
+
+def test_json_format_carries_lint_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "w.yaml", LINT)
+    code, out, err = run(capsys, "check", "--format", "json", path)
+    assert (code, err) == (0, [])
+    payload = json.loads(out)
+    assert (payload["errors"], payload["warnings"]) == (0, 2)
+    assert payload["diagnostics"][1] == {
+        "path": str(path),
+        "line": 5,
+        "col": 33,
+        "severity": "warning",
+        "message": f"card 'b' asks the same question as card 'a' ({path}:4)",
+        "rule": "duplicate-question",
+    }
+
+
+def test_github_format_prints_one_annotation_per_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = write(tmp_path / "b.yaml", BROKEN)
+    lint = write(tmp_path / "w.yaml", LINT)
+    missing = tmp_path / "nope.yaml"
+    code, out, err = run(capsys, "check", "--format", "github", missing, broken, lint)
+    assert (code, err) == (1, [])
+    assert out.splitlines() == [
+        f"::error file={missing},line=1,col=1,title=io::no such file or folder",
+        f"::error file={broken},line=7,col=13,title=wrong-type::'answer' must be text, "
+        "not a boolean (quote it if you mean the text)",
+        f"::warning file={lint},line=4,col=33,title=answer-in-question::"
+        "the answer 'Chloride' is written in the question",
+        f"::warning file={lint},line=5,col=33,title=duplicate-question::"
+        f"card 'b' asks the same question as card 'a' ({lint}:4)",
+    ]
+
+
+def test_github_format_escapes_properties_and_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from studyapp.check import github_annotation
+
+    diagnostic = Diagnostic("a,b:c%.yaml", 3, 7, Severity.ERROR, "100% sure: a, b\r\nc", "x-y")
+    assert github_annotation(diagnostic) == (
+        "::error file=a%2Cb%3Ac%25.yaml,line=3,col=7,title=x-y::100%25 sure: a, b%0D%0Ac"
+    )
+    assert github_annotation(Diagnostic("d.yaml", 1, 2, Severity.WARNING, "m")) == (
+        "::warning file=d.yaml,line=1,col=2::m"
+    )
+    # a real file whose name needs escaping
+    path = write(tmp_path / "deck, v2: 100%.yaml", LINT)
+    code, out, _ = run(capsys, "check", "--format", "github", path)
+    escaped = str(path).replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        f"::warning file={escaped},line=4,col=33,title=answer-in-question::"
+        "the answer 'Chloride' is written in the question"
+    )
+
+
+def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from studyapp.core.rules import RULES
+
+    code, out, err = run(capsys, "check", "--list-rules")
+    assert (code, err) == (0, [])
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == list(RULES)
+    assert lines[list(RULES).index("duplicate-question")].split()[1] == "warning"
+    assert lines[0].split(None, 2) == ["io", "error", RULES["io"].summary]
+    code, out, _ = run(capsys, "check", "--list-rules", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    assert rows[0] == {
+        "rule": "io",
+        "severity": "error",
+        "lint": False,
+        "summary": RULES["io"].summary,
+    }
+    assert {row["rule"] for row in rows if row["lint"]} == {
+        "duplicate-question",
+        "answer-in-question",
+        "cloze-unhidden",
+        "similar-choices",
+        "unused-source",
+    }

@@ -56,6 +56,7 @@ NO_TEXTUAL = [
     "studyapp.services",
     "studyapp.stats_view",
     *module_names("studyapp.commands"),
+    "studyapp.check",
     "studyapp.cli",
 ]
 
