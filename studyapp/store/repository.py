@@ -28,6 +28,7 @@ from studyapp.core.scheduling import CardState, LogEvent, Policy, State
 from studyapp.core.session import ReviewRecord
 from studyapp.store.db import connect, from_iso, to_iso
 from studyapp.store.exams import ExamRecords
+from studyapp.store.plans import PlanRecords
 
 __all__ = ["Store", "from_iso", "to_iso"]
 
@@ -69,7 +70,7 @@ def _state_values(state: CardState) -> tuple[Any, ...]:
     )
 
 
-class Store(ExamRecords):
+class Store(ExamRecords, PlanRecords):
     """The study database. Open with :meth:`open`; close when done."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
