@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 __all__ = [
     "deck_plan_effect",
     "describe_outcome",
+    "new_plan",
     "parse_exam_date",
     "plan_outcomes",
+    "plan_summary",
     "scope_of",
     "topics_of",
 ]
@@ -157,3 +159,32 @@ def parse_exam_date(text: str, today: date) -> date:
 def topics_of(deck: Deck | None) -> dict[str, str]:
     """card id -> topic (empty when the deck could not be loaded)."""
     return {card.id: card.topic for card in deck.cards} if deck is not None else {}
+
+
+def new_plan(deck: Deck, exam: str, topics: Sequence[str], target: float, today: date) -> ExamPlan:
+    """A plan from what the student typed (``ValueError`` with a clear message)."""
+    exam_date = parse_exam_date(exam, today)
+    chosen = tuple(dict.fromkeys(topic.strip() for topic in topics if topic.strip()))
+    known = sorted({card.topic for card in deck.cards})
+    unknown = [topic for topic in chosen if topic not in known]
+    if unknown:
+        raise ValueError(
+            f"no topic {', '.join(unknown)} in deck {deck.id} (topics: {', '.join(known)})"
+        )
+    if not 0.5 <= target <= 0.99:
+        raise ValueError("the target retention must be from 0.5 to 0.99")
+    return ExamPlan(deck.id, exam_date, chosen, target)
+
+
+def plan_summary(outcome: PlanOutcome, new_limit: int) -> str:
+    """One line for the home screen: days left, recall on the day, today's extra load."""
+    plan = outcome.plan
+    scope = f" ({', '.join(plan.topics)})" if plan.topics else ""
+    days = "today" if outcome.days_left == 0 else f"in {outcome.days_left} d"
+    text = (
+        f"Exam{scope} {days} · predicted recall on the day {outcome.predicted:.0%} "
+        f"(target {plan.target:.0%})"
+    )
+    if outcome.active:
+        text += f" · extra today {outcome.extra_today(new_limit)}"
+    return text

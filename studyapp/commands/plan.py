@@ -68,8 +68,8 @@ def _fail(message: str) -> int:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from datetime import UTC, datetime
 
-    from studyapp.core.planning import ExamPlan, study_date
-    from studyapp.plan_service import describe_outcome, parse_exam_date, plan_outcomes
+    from studyapp.core.planning import study_date
+    from studyapp.plan_service import describe_outcome, new_plan, plan_outcomes
     from studyapp.services import load_decks
     from studyapp.store import Store
 
@@ -92,20 +92,13 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         if deck is None:
             known = ", ".join(d.id for d in library.decks) or "none"
             return _fail(f"no deck {args.deck} (decks: {known})")
+        target = args.retention or settings.scheduler.desired_retention
+        today = study_date(now, settings.rollover_hour)
         try:
-            exam = parse_exam_date(args.exam, study_date(now, settings.rollover_hour))
+            plan = new_plan(deck, args.exam, args.plan_topics, target, today)
         except ValueError as exc:
             return _fail(str(exc))
-        topics = tuple(dict.fromkeys(args.plan_topics))
-        known_topics = sorted({card.topic for card in deck.cards})
-        unknown = [topic for topic in topics if topic not in known_topics]
-        if unknown:
-            return _fail(
-                f"no topic {', '.join(unknown)} in deck {deck.id} "
-                f"(topics: {', '.join(known_topics)})"
-            )
-        target = args.retention or settings.scheduler.desired_retention
-        plan = store.add_plan(ExamPlan(deck.id, exam, topics, target), now)
+        plan = store.add_plan(plan, now)
         print(f"plan {plan.id}: {plan.describe()}")
         for outcome in plan_outcomes(store, [deck], settings, now):
             if outcome.plan.id == plan.id:

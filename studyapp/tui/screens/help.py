@@ -19,6 +19,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("enter", "study the selected deck"),
             ("a", "study everything due, across decks"),
             ("x / c", "exam / cram the deck (schedule unchanged)"),
+            ("p", "plan the deck toward an exam date"),
             ("r", "reload deck files"),
         ),
     ),

@@ -29,6 +29,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "study_all", "Study all due"),
         Binding("x", "exam", "Exam"),
         Binding("c", "cram", "Cram"),
+        Binding("p", "plan", "Exam plan"),
         Binding("r", "reload", "Reload decks"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -43,12 +44,14 @@ class HomeScreen(Screen[None]):
             yield Static("studyapp · decks", id="home-title")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="deck-detail")
+            yield Static(id="deck-plan")
         yield KeyBar(
             [
                 ("enter", "Study"),
                 ("a", "All due"),
                 ("x", "Exam"),
                 ("c", "Cram"),
+                ("p", "Plan"),
                 ("r", "Reload"),
                 ("?", "Keys"),
                 ("q", "Quit"),
@@ -75,6 +78,7 @@ class HomeScreen(Screen[None]):
         selected = table.cursor_row
         table.clear()
         self._rows = self.study_app.deck_rows()
+        self._plans = self.study_app.plan_outcomes()
         for index, row in enumerate(self._rows):
             if row.error:
                 table.add_row(
@@ -113,6 +117,8 @@ class HomeScreen(Screen[None]):
     def _show_detail(self) -> None:
         detail = self.query_one("#deck-detail", Static)
         row = self._selected_row()
+        if row is None or row.error:
+            self._show_plan(None)
         if row is None:
             detail.update(Text("No decks found. Add a folder with --decks DIR or STUDYAPP_DECKS."))
             return
@@ -127,6 +133,17 @@ class HomeScreen(Screen[None]):
         text.append(f"{cards} · {row.path}\n", style="dim")
         text.append(description)
         detail.update(text)
+        self._show_plan(row.deck)
+
+    def _show_plan(self, deck_id: str | None) -> None:
+        """Days left, predicted recall on the day and today's extra load of the deck's plans."""
+        from studyapp.plan_service import plan_summary
+
+        new_limit = self.study_app.settings.limits_for(deck_id or "").new
+        lines = [plan_summary(o, new_limit) for o in self._plans if o.plan.deck_id == deck_id]
+        widget = self.query_one("#deck-plan", Static)
+        widget.display = bool(lines)
+        widget.update(Text("\n".join(lines)))
 
     def _study(self, decks: list[Deck], what: str) -> None:
         from studyapp.tui.screens.review import ReviewScreen
@@ -173,6 +190,16 @@ class HomeScreen(Screen[None]):
             self.notify("Choose a deck that loaded to cram it.", markup=False)
             return
         self.app.push_screen(CramTopicScreen(deck))
+
+    def action_plan(self) -> None:
+        from studyapp.tui.screens.plan import PlanScreen
+
+        row = self._selected_row()
+        deck = self.study_app.library.deck(row.deck) if row and not row.error else None
+        if deck is None:
+            self.notify("Choose a deck that loaded to plan an exam on it.", markup=False)
+            return
+        self.app.push_screen(PlanScreen(deck), lambda _result: self.refresh_rows())
 
     def action_reload(self) -> None:
         self.study_app.reload_library()
