@@ -188,8 +188,9 @@ def plan_schedule(
         days = [today + timedelta(days=n) for n in range(days_left)]
         load = _fsrs_load(states, days, rollover_hour, tz)
         load[today] += done_today
+        starts = [day_start(day, rollover_hour, tz) for day in days]
         windows = [
-            (key, _window(state, plan, days, policy, exam_start, rollover_hour, tz))
+            (key, _window(state, plan, days, starts, policy, exam_start, rollover_hour, tz))
             for key, state in candidates
         ]
         plan_due = _spread(windows, load)
@@ -227,6 +228,7 @@ def _window(
     state: CardState,
     plan: ExamPlan,
     days: list[date],
+    starts: list[datetime],
     policy: Policy,
     exam_start: datetime,
     rollover_hour: int,
@@ -249,14 +251,15 @@ def _window(
         return last, last
 
     def enough(index: int) -> bool:
-        at = day_start(days[index], rollover_hour, tz)
+        at = starts[index]
         if state.last_review is not None and at < state.last_review:
             at = state.last_review
-        after = policy.review(state, Rating.GOOD, at, fuzz=False)
-        return policy.retrievability(after, exam_start) >= plan.target
+        return policy.recall_after(state, Rating.GOOD, at, exam_start) >= plan.target
 
     if not enough(last):
         return last, last
+    if enough(low):  # often: any day will do
+        return low, last
     high = last
     while low < high:
         middle = (low + high) // 2

@@ -315,3 +315,46 @@ def test_plans_are_stored_listed_and_removed(tmp_path: Path) -> None:
         assert not store.remove_plan(second.id or 0)
         assert store.exam_plans(TODAY) == [first]
         assert store.review_count() == 0  # plans never write the log
+
+
+# -- the fast paths planning uses agree with py-fsrs ------------------------------------
+
+
+@pytest.mark.parametrize("fuzz", [False, True])
+def test_recall_after_and_retrievability_match_a_full_py_fsrs_review(fuzz: bool) -> None:
+    import random
+
+    import fsrs
+
+    policy = Policy(SchedulerConfig(enable_fuzz=fuzz), rng=random.Random(3))
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(300):
+        last = NOW - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 23))
+        state = CardState(
+            state=rng.choice([State.REVIEW, State.REVIEW, State.LEARNING, State.RELEARNING]),
+            step=0,
+            stability=rng.uniform(0.1, 300.0),
+            difficulty=rng.uniform(1.0, 10.0),
+            due=last + timedelta(days=3),
+            last_review=last,
+        )
+        at = NOW + timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 23))
+        then = at + timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
+        rating = rng.choice(list(Rating))
+        expected = policy.retrievability(policy.review(state, rating, at, fuzz=False), then)
+        assert policy.recall_after(state, rating, at, then) == pytest.approx(expected, abs=1e-12)
+        card = fsrs.Card(
+            card_id=1,
+            state=fsrs.State(2),
+            stability=state.stability,
+            difficulty=state.difficulty,
+            due=state.due,
+            last_review=state.last_review,
+        )
+        assert policy.retrievability(state, then) == pytest.approx(
+            scheduler.get_card_retrievability(card, then), abs=1e-12
+        )
+        checked += 1
+    assert checked == 300
