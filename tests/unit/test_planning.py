@@ -358,3 +358,36 @@ def test_recall_after_and_retrievability_match_a_full_py_fsrs_review(fuzz: bool)
         )
         checked += 1
     assert checked == 300
+
+
+def test_a_topic_plan_introduces_its_new_cards_first_and_raises_the_limit(
+    tmp_path: Path,
+) -> None:
+    cards = tuple(
+        Card(
+            f"c{i:03d}", "basic", "later" if i < 30 else "exam", 1, {"question": "Q", "answer": "A"}
+        )
+        for i in range(40)
+    )
+    topical = Deck("d", "D", "", "d.yaml", cards)
+    clock = FakeClock(NOW)
+    plan = ExamPlan("d", TODAY + timedelta(days=5), topics=("exam",))
+    with Store.open(tmp_path / "s.db") as store:
+        session = StudySession(
+            [topical],
+            store,
+            POLICY,
+            clock,
+            tz=UTC,
+            plans=[plan],
+            limits=lambda _d: DailyLimits(new=1, reviews=100),
+        )
+        # 10 new prompts on the topic, 4 of the 5 days to introduce them: 3 a day.
+        assert session.plan_effect is not None
+        assert session.plan_effect.outcomes[0].new_per_day == 3
+        assert session.limits("d") == DailyLimits(new=3, reviews=100)
+        assert [p.card.topic for p in session.queue.new] == ["exam"] * 3
+        plain = StudySession(
+            [topical], store, POLICY, clock, tz=UTC, limits=lambda _d: DailyLimits(new=1)
+        )
+        assert [p.card.topic for p in plain.queue.new] == ["later"]
