@@ -14,7 +14,8 @@ which prompts of the plan must be seen earlier than FSRS would show them:
   before the exam: no planned interval jumps past the exam;
 * the pulled reviews are spread: most constrained first (shortest window), each
   goes to the least-loaded day of its window, counting the reviews FSRS
-  already has due on each day; its *plan due date* is that day;
+  already has due on each day (a later day at least the mean of those); its
+  *plan due date* is that day;
 * prompts never studied must be introduced before the last fifth of the
   remaining days: the plan asks for enough new prompts per day for that.
 
@@ -188,6 +189,11 @@ def plan_schedule(
         days = [today + timedelta(days=n) for n in range(days_left)]
         load = _fsrs_load(states, days, rollover_hour, tz)
         load[today] += done_today
+        # Days ahead will get reviews FSRS has not scheduled yet: count each
+        # at least at the mean load known now, so they do not look empty.
+        floor = sum(load.values()) // len(load)
+        for day in days[1:]:
+            load[day] = max(load[day], floor)
         starts = [day_start(day, rollover_hour, tz) for day in days]
         windows = [
             (key, _window(state, plan, days, starts, policy, exam_start, rollover_hour, tz))
