@@ -101,7 +101,7 @@ def index_rows(
                 now,
             )
             pulled = frozenset(effect.pulled)
-            states.update((key, repository.card_state(key)) for key in pulled)
+            states.update(effect.pulled)
             settled.difference_update(pulled)
             limits = effect.limits(settings.limits_for)
         queue = build_queue(refs, states, today, limits, end, settled, pulled)

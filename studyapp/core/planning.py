@@ -301,7 +301,8 @@ class PlanEffect:
     the pulled prompts due today, and each deck's raised limits."""
 
     outcomes: list[PlanOutcome] = field(default_factory=list)
-    pulled: set[PromptKey] = field(default_factory=set)
+    pulled: dict[PromptKey, CardState] = field(default_factory=dict)
+    """The prompts pulled in today, with their states."""
     new_needed: dict[str, int] = field(default_factory=dict)
     pulled_per_deck: dict[str, int] = field(default_factory=dict)
 
@@ -370,10 +371,11 @@ def apply_plans(
             continue
         deck_id = plan.deck_id
         counts = today_counts.get(deck_id)
+        states = states_of(deck_id)
         outcome = plan_schedule(
             plan,
             scope_of(deck_id),
-            states_of(deck_id),
+            states,
             policy,
             now,
             rollover_hour=rollover_hour,
@@ -382,8 +384,8 @@ def apply_plans(
             new_today=counts.new if counts is not None and not plan.topics else 0,
         )
         effect.outcomes.append(outcome)
-        due = outcome.due_today() - effect.pulled
-        effect.pulled |= due
+        due = outcome.due_today() - effect.pulled.keys()
+        effect.pulled.update((key, states[key]) for key in due)
         effect.pulled_per_deck[deck_id] = effect.pulled_per_deck.get(deck_id, 0) + len(due)
         needed = effect.new_needed.get(deck_id, 0)
         effect.new_needed[deck_id] = max(needed, outcome.new_per_day)

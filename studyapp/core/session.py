@@ -236,17 +236,10 @@ class StudySession:
         def scope(deck_id: str) -> list[tuple[PromptKey, str]]:
             return [(p.key, p.card.topic) for p in self._prompts if p.key[0] == deck_id]
 
-        loaded: dict[str, dict[PromptKey, CardState]] = {}
-
-        def states(deck_id: str) -> dict[PromptKey, CardState]:
-            if deck_id not in loaded:
-                loaded[deck_id] = self.repository.card_states([deck_id])
-            return loaded[deck_id]
-
         effect = apply_plans(
             self.plans,
             scope,
-            states,
+            lambda deck_id: self.repository.card_states([deck_id]),
             self.today,
             self.policy,
             now,
@@ -255,9 +248,8 @@ class StudySession:
         )
         self.plan_effect = effect
         self._pulled = set(effect.pulled)
-        for key in effect.pulled:
-            self.states[key] = states(key[0])[key]
-            self._settled.discard(key)
+        self.states.update(effect.pulled)
+        self._settled.difference_update(effect.pulled)
         self.limits = effect.limits(self.base_limits)
         if any(outcome.plan.topics for outcome in effect.outcomes):
             # New prompts of a planned topic come before the deck's others.
@@ -350,22 +342,22 @@ class StudySession:
         )
 
     def intervals(self) -> dict[Rating, timedelta]:
-        """The interval each rating would give the current prompt.
-
-        Where an exam plan will ask for the prompt again before its exam (the
-        FSRS interval jumps past the exam day and leaves it below the plan's
-        target), the interval shown is capped at the exam day; the review is
-        still scheduled and logged with FSRS's own due date.
-        """
-        assert self.current is not None
+        """The interval each rating would give the current prompt (capped at the
+        exam day where an exam plan will ask for it before; see ``cap_intervals``)."""
         prompt = self.current
-        state = self.state_of(prompt)
-        now = self.clock()
+        assert prompt is not None
+        state, now = self.state_of(prompt), self.clock()
         out = self.policy.preview(state, now)
         if self.plan_effect is not None:
-            key, topic = prompt.key, prompt.card.topic
             self.plan_effect.cap_intervals(
-                out, key, topic, state, self.policy, now, self.rollover_hour, self.tz
+                out,
+                prompt.key,
+                prompt.card.topic,
+                state,
+                self.policy,
+                now,
+                self.rollover_hour,
+                self.tz,
             )
         return out
 

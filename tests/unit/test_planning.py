@@ -216,7 +216,7 @@ def test_on_and_after_the_exam_day_the_plan_asks_for_nothing() -> None:
             now,
             tz=UTC,
         )
-        assert effect.outcomes == [] and effect.pulled == set()
+        assert effect.outcomes == [] and effect.pulled == {}
 
 
 # -- the queue, the buttons and the log ------------------------------------------------
