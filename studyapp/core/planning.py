@@ -195,10 +195,11 @@ def plan_schedule(
         for day in days[1:]:
             load[day] = max(load[day], floor)
         starts = [day_start(day, rollover_hour, tz) for day in days]
-        windows = [
-            (key, _window(state, plan, days, starts, policy, exam_start, rollover_hour, tz))
-            for key, state in candidates
-        ]
+        windows = []
+        for key, state in candidates:
+            window = _window(state, plan, days, starts, policy, exam_start, rollover_hour, tz)
+            if window is not None:
+                windows.append((key, window))
         plan_due = _spread(windows, load)
         intro_days = max(1, math.floor(days_left * INTRO_SHARE))
         new_per_day = math.ceil((new + new_today) / intro_days) if new + new_today else 0
@@ -239,8 +240,9 @@ def _window(
     exam_start: datetime,
     rollover_hour: int,
     tz: tzinfo | None,
-) -> tuple[int, int]:
-    """Indexes into ``days`` of the first and last day a final review can be planned.
+) -> tuple[int, int] | None:
+    """Indexes into ``days`` of the first and last day a final review can be planned
+    (``None`` when no day is left after the last review).
 
     The first is the earliest day (not before the day after the last review)
     on which a Good review leaves the retrievability on the exam day at or
@@ -254,7 +256,7 @@ def _window(
         reviewed = study_date(state.last_review, rollover_hour, tz)
         low = max(0, (reviewed - days[0]).days + 1)
     if low > last:
-        return last, last
+        return None  # reviewed today, and the exam is tomorrow: nothing more to plan
 
     def enough(index: int) -> bool:
         at = starts[index]

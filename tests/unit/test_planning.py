@@ -391,3 +391,10 @@ def test_a_topic_plan_introduces_its_new_cards_first_and_raises_the_limit(
             [topical], store, POLICY, clock, tz=UTC, limits=lambda _d: DailyLimits(new=1)
         )
         assert [p.card.topic for p in plain.queue.new] == ["later"]
+
+
+def test_a_card_reviewed_today_with_the_exam_tomorrow_is_not_planned_again() -> None:
+    state = learnt(25.0, NOW - timedelta(hours=1), due=NOW + timedelta(days=60))
+    plan = ExamPlan("d", TODAY + timedelta(days=1), target=0.999)
+    outcome = schedule({key(1): state}, plan)
+    assert outcome.days_left == 1 and outcome.plan_due == {}

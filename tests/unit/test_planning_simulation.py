@@ -12,6 +12,8 @@ from datetime import UTC, date, timedelta
 from pathlib import Path
 from random import Random
 
+import pytest
+
 from studyapp.core.model import Card, Deck
 from studyapp.core.planning import ExamPlan, day_start
 from studyapp.core.queue import DailyLimits
@@ -128,9 +130,10 @@ def test_a_fresh_deck_reaches_a_target_above_the_desired_retention(tmp_path: Pat
     assert run.share_at(0.95) - unplanned.share_at(0.95) >= 0.2
 
 
-def test_a_known_deck_is_brought_to_the_target_without_piling_up(tmp_path: Path) -> None:
-    """The deck was studied for 30 days before the plan; the plan pulls reviews in."""
-    run = simulate(tmp_path, target=0.95, history_days=30)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_known_deck_is_brought_to_the_target_without_piling_up(tmp_path: Path, seed: int) -> None:
+    """200 prompts studied for 30 days before the plan; the plan pulls reviews in."""
+    run = simulate(tmp_path, target=0.95, history_days=30, size=200, seed=seed)
     assert run.share_at(0.95) >= 0.95
     assert max(run.answers) <= 2 * run.mean
     assert min(run.answers) > 0  # the extra load is spread, every day has some
@@ -150,8 +153,8 @@ if __name__ == "__main__":  # the figures in docs/scheduling.md
         for kwargs in (
             {"target": 0.95, "new_per_day": 10},
             {"target": 0.95, "new_per_day": 10, "planned": False},
-            {"target": 0.95, "history_days": 30},
-            {"target": 0.95, "history_days": 30, "planned": False},
+            {"target": 0.95, "history_days": 30, "size": 200},
+            {"target": 0.95, "history_days": 30, "size": 200, "planned": False},
             {"target": 0.9, "new_per_day": 10},
             {"target": 0.9, "new_per_day": 20},
         ):
