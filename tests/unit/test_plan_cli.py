@@ -158,3 +158,26 @@ def test_due_counts_the_reviews_a_plan_pulls_in(
     )
     capsys.readouterr()
     assert due() == {"new": 2, "review": 0}
+
+
+def test_the_plan_command_does_not_import_textual(tmp_path: Path) -> None:
+    from tests.unit.test_import_hygiene import python
+
+    exam = in_days(10)
+    result = python(
+        f"""
+        import io, json, sys
+        from contextlib import redirect_stdout
+        from studyapp.cli import main
+        out = io.StringIO()
+        with redirect_stdout(out):
+            codes = [main(["plan", "--deck", "selank", "--exam", "{exam}"]),
+                     main(["plan", "--list"]), main(["due"])]
+        print(json.dumps({{"codes": codes, "out": out.getvalue(),
+                          "textual": sorted(m for m in sys.modules if m.startswith("textual"))}}))
+        """,
+        tmp_path,
+    )
+    assert result["codes"] == [0, 0, 0]
+    assert f"plan 1: selank on {exam}" in str(result["out"])
+    assert result["textual"] == []
