@@ -212,7 +212,9 @@ def cmd_due(paths: Paths, settings: Settings, *, as_json: bool) -> int:
 
     rows = due_counts(paths, settings)
     if as_json:
-        print(json.dumps([row.__dict__ for row in rows], indent=2))
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(row) for row in rows], indent=2))
         return 0
     width = max([len(r.deck) for r in rows] + [4])
     print(f"{'deck':<{width}}  {'new':>5}  {'learn':>5}  {'due':>5}")

@@ -6,17 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from studyapp.config import Paths, Settings
 from studyapp.core.library import DeckIndex, Library, index_of, load_index, load_library
-from studyapp.core.model import PromptKey
+from studyapp.core.model import Deck, PromptKey
+from studyapp.core.planning import study_date
 from studyapp.core.scheduling import day_bounds
 
 if TYPE_CHECKING:
     from studyapp.core.scheduling import Policy
     from studyapp.store import Store
-from studyapp.core.queue import PromptRef, build_queue
+from studyapp.core.queue import DailyLimits, PromptRef, build_queue
 from studyapp.core.session import prompts_of
 
 __all__ = [
@@ -59,7 +61,8 @@ def deck_rows(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[DeckRow]:
     """Today's counts for every deck in ``library`` (broken decks carry their error)."""
-    return index_rows([index_of(r) for r in library.results], repository, settings, clock)
+    indexes = [index_of(r) for r in library.results]
+    return index_rows(indexes, repository, settings, clock, lambda deck_id: library.deck(deck_id))
 
 
 def index_rows(
@@ -67,20 +70,44 @@ def index_rows(
     repository: Store | None,
     settings: Settings,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    load_deck: Callable[[str], Deck | None] | None = None,
 ) -> list[DeckRow]:
-    """Today's counts from deck indexes: card ids and siblings are all it needs."""
-    start, end = day_bounds(clock(), settings.rollover_hour)
+    """Today's counts from deck indexes: card ids and siblings are all it needs
+    (and, for an exam plan on some topics, the deck itself: ``load_deck``)."""
+    now = clock()
+    start, end = day_bounds(now, settings.rollover_hour)
     ids = [index.deck_id for index in indexes if index.deck_id is not None]
     states, settled = repository.queue_states(ids, end) if repository else ({}, set())
     today = repository.day_counts(ids, start) if repository else {}
     leeches = repository.leech_counts(ids) if repository else {}
+    plans = repository.exam_plans(study_date(now, settings.rollover_hour)) if repository else []
     rows: list[DeckRow] = []
     for index in indexes:
         if index.deck_id is None:
             rows.append(DeckRow(index.path, index.path, index.path, error=index.error))
             continue
         refs = [PromptRef(key) for key in index.prompt_keys()]
-        queue = build_queue(refs, states, today, settings.limits_for, end, settled)
+        limits: Callable[[str], DailyLimits] = settings.limits_for
+        pulled = frozenset[PromptKey]()
+        deck_plans = [plan for plan in plans if plan.deck_id == index.deck_id]
+        if deck_plans and repository is not None:  # a plan pulls reviews in
+            from studyapp.plan_service import deck_plan_effect
+
+            deck_id = index.deck_id
+            effect = deck_plan_effect(
+                deck_plans,
+                deck_id,
+                index.prompt_keys(),
+                partial(_topics, load_deck, deck_id),
+                repository,
+                settings,
+                now,
+            )
+            pulled = frozenset(effect.pulled)
+            states.update(effect.pulled)
+            settled.difference_update(pulled)
+            limits = effect.limits(settings.limits_for)
+        queue = build_queue(refs, states, today, limits, end, settled, pulled)
         rows.append(
             DeckRow(
                 deck=index.deck_id,
@@ -96,6 +123,12 @@ def index_rows(
     return rows
 
 
+def _topics(load_deck: Callable[[str], Deck | None] | None, deck_id: str) -> dict[str, str]:
+    from studyapp.plan_service import topics_of
+
+    return topics_of(load_deck(deck_id) if load_deck else None)
+
+
 def due_counts(paths: Paths, settings: Settings) -> list[DeckRow]:
     """Today's counts for the configured decks, from the cache's deck indexes
     (no card text is loaded when the deck files are unchanged)."""
@@ -104,8 +137,11 @@ def due_counts(paths: Paths, settings: Settings) -> list[DeckRow]:
         return index_rows(indexes, None, settings)
     from studyapp.store import Store
 
+    def load_deck(deck_id: str) -> Deck | None:  # only for a plan on some topics
+        return load_decks(paths, settings).deck(deck_id)
+
     with Store.open(paths.database) as store:
-        return index_rows(indexes, store, settings)
+        return index_rows(indexes, store, settings, load_deck=load_deck)
 
 
 @dataclass(frozen=True, slots=True)

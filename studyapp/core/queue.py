@@ -88,11 +88,14 @@ def build_queue(
     limits: Callable[[str], DailyLimits],
     day_end: datetime,
     settled: Collection[PromptKey] = frozenset(),
+    pulled: Collection[PromptKey] = frozenset(),
 ) -> _Queue[P]:
     """Sort prompts into learning, review and new queues for the day ending at ``day_end``.
 
     ``states`` needs only the prompts that may be studied today; ``settled``
     holds the keys of the other studied prompts (not new, not due).
+    ``pulled`` holds review prompts an exam plan wants today although FSRS
+    has them due later (their states must be in ``states``).
     """
     learning: list[tuple[datetime, P]] = []
     reviews: list[tuple[datetime, P]] = []
@@ -121,7 +124,7 @@ def build_queue(
             continue  # buried: a sibling was studied today
         if state is None or state.state is State.NEW:
             candidates.append(prompt)
-        elif state.due is not None and state.due < day_end:
+        elif state.due is not None and (state.due < day_end or key in pulled):
             reviews.append((state.due, prompt))
     reviews.sort(key=lambda item: item[0])
     # One prompt per card per day: siblings of a due review or new prompt wait.

@@ -217,7 +217,41 @@ class Policy:
         now = _as_utc(now)
         if state.state is State.NEW or state.stability is None:
             return 0.0
+        if state.last_review is not None:  # py-fsrs's formula, without building a Card
+            return self._curve(state.stability, max(0, (now - state.last_review).days))
         return float(self._exact.get_card_retrievability(self._to_fsrs(state), now))
+
+    def recall_after(self, state: CardState, rating: int, at: datetime, then: datetime) -> float:
+        """Predicted recall at ``then`` if ``state`` is answered ``rating`` at ``at``.
+
+        Exactly ``retrievability(review(state, rating, at, fuzz=False), then)``;
+        for a review card last seen a day or more before ``at`` (what exam
+        planning asks thousands of times) it calls py-fsrs's stability update
+        directly instead of a whole review (a test checks the two agree).
+        """
+        at, then = _as_utc(at), _as_utc(then)
+        if (
+            state.state is not State.REVIEW
+            or state.stability is None
+            or state.difficulty is None
+            or state.last_review is None
+            or (at - state.last_review).days < 1
+        ):
+            return self.retrievability(self.review(state, rating, at, fuzz=False), then)
+        exact = self._exact
+        before = self._curve(state.stability, (at - state.last_review).days)
+        stability = exact._next_stability(
+            difficulty=state.difficulty,
+            stability=state.stability,
+            retrievability=before,
+            rating=self._fsrs.Rating(rating),
+        )
+        return self._curve(stability, max(0, (then - at).days))
+
+    def _curve(self, stability: float, elapsed_days: int) -> float:
+        """FSRS's forgetting curve, as py-fsrs computes retrievability."""
+        exact = self._exact
+        return float((1 + exact._FACTOR * elapsed_days / stability) ** exact._DECAY)
 
     def replay(
         self, events: Iterable[LogEvent], reschedule_before: datetime | None = None

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from studyapp.core.model import Card, Deck, Face, PromptKey
 from studyapp.core.queue import (
@@ -40,6 +40,9 @@ from studyapp.core.queue import (
     build_queue,
 )
 from studyapp.core.scheduling import CardState, Policy, Rating, State, day_bounds
+
+if TYPE_CHECKING:
+    from studyapp.core.planning import ExamPlan, PlanEffect
 
 __all__ = [
     "DailyLimits",
@@ -174,12 +177,19 @@ class StudySession:
         tz: tzinfo | None = None,
         learn_ahead: timedelta = timedelta(minutes=20),
         focus: Sequence[PromptKey] | None = None,
+        plans: Sequence[ExamPlan] = (),
     ) -> None:
         self.decks = list(decks)
         self.repository = repository
         self.policy = policy
         self.clock = clock
-        self.limits = limits or (lambda _deck_id: DailyLimits())
+        self.base_limits = limits or (lambda _deck_id: DailyLimits())
+        self.limits = self.base_limits
+        deck_ids = {deck.id for deck in self.decks}
+        self.plans = [plan for plan in plans if plan.deck_id in deck_ids]
+        """Exam plans on these decks (see :mod:`studyapp.core.planning`)."""
+        self.plan_effect: PlanEffect | None = None
+        self._pulled: set[PromptKey] = set()
         self.rollover_hour = rollover_hour
         self.tz = tz
         self.learn_ahead = learn_ahead
@@ -214,7 +224,38 @@ class StudySession:
         else:  # any prompt may be asked, due or not: every state is needed
             self.states, self._settled = self.repository.card_states(deck_ids), set()
         self.today = self.repository.day_counts(deck_ids, self._day_start)
+        self._queue_prompts = self._prompts
+        if self.plans and self.focus is None:
+            self._apply_plans(now)
         self._rebuild()
+
+    def _apply_plans(self, now: datetime) -> None:
+        """Let today's exam plans pull prompts in and raise the deck limits."""
+        from studyapp.core.planning import apply_plans
+
+        def scope(deck_id: str) -> list[tuple[PromptKey, str]]:
+            return [(p.key, p.card.topic) for p in self._prompts if p.key[0] == deck_id]
+
+        effect = apply_plans(
+            self.plans,
+            scope,
+            lambda deck_id: self.repository.card_states([deck_id]),
+            self.today,
+            self.policy,
+            now,
+            rollover_hour=self.rollover_hour,
+            tz=self.tz,
+        )
+        self.plan_effect = effect
+        self._pulled = set(effect.pulled)
+        self.states.update(effect.pulled)
+        self._settled.difference_update(effect.pulled)
+        self.limits = effect.limits(self.base_limits)
+        if any(outcome.plan.topics for outcome in effect.outcomes):
+            # New prompts of a planned topic come before the deck's others.
+            self._queue_prompts = sorted(
+                self._prompts, key=lambda p: not effect.in_scope(p.key[0], p.card.topic)
+            )
 
     def _new_day(self) -> None:
         self._new_shown = self._reviews_shown = 0
@@ -225,7 +266,13 @@ class StudySession:
             self.queue = self._focus_queue()
         else:
             self.queue = build_queue(
-                self._prompts, self.states, self.today, self.limits, self._day_end, self._settled
+                self._queue_prompts,
+                self.states,
+                self.today,
+                self.limits,
+                self._day_end,
+                self._settled,
+                self._pulled,
             )
         self.current = self._pick()
 
@@ -295,9 +342,24 @@ class StudySession:
         )
 
     def intervals(self) -> dict[Rating, timedelta]:
-        """The interval each rating would give the current prompt."""
-        assert self.current is not None
-        return self.policy.preview(self.state_of(self.current), self.clock())
+        """The interval each rating would give the current prompt (capped at the
+        exam day where an exam plan will ask for it before; see ``cap_intervals``)."""
+        prompt = self.current
+        assert prompt is not None
+        state, now = self.state_of(prompt), self.clock()
+        out = self.policy.preview(state, now)
+        if self.plan_effect is not None:
+            self.plan_effect.cap_intervals(
+                out,
+                prompt.key,
+                prompt.card.topic,
+                state,
+                self.policy,
+                now,
+                self.rollover_hour,
+                self.tz,
+            )
+        return out
 
     def next_due(self) -> datetime | None:
         """When the next prompt of these decks becomes due (after today's work)."""
@@ -335,6 +397,9 @@ class StudySession:
         else:
             self._prompts = [fresh[key] for key in self.focus if key in fresh]
         self.__dict__.pop("_keys", None)  # the cached key set
+        self._queue_prompts = self._prompts
+        if self.plans and self.focus is None:
+            self._apply_plans(self.clock())
         self._undo = [replace(a, prompt=fresh.get(a.prompt.key, a.prompt)) for a in self._undo]
         current = self.current
         self._rebuild()
@@ -368,6 +433,7 @@ class StudySession:
         log_id = self.repository.record_review(record)
         self.states[prompt.key] = after
         self._settled.discard(prompt.key)
+        self._pulled.discard(prompt.key)
         counts = self.today.setdefault(prompt.deck.id, DayCounts())
         if before.state is State.NEW:
             counts.new += 1

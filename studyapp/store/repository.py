@@ -29,6 +29,7 @@ from studyapp.core.session import ReviewRecord
 from studyapp.store.db import connect, from_iso, to_iso
 from studyapp.store.exams import ExamRecords
 from studyapp.store.parameters import ParameterRecords
+from studyapp.store.plans import PlanRecords
 
 __all__ = ["Store", "from_iso", "to_iso"]
 
@@ -70,7 +71,7 @@ def _state_values(state: CardState) -> tuple[Any, ...]:
     )
 
 
-class Store(ExamRecords, ParameterRecords):
+class Store(ExamRecords, ParameterRecords, PlanRecords):
     """The study database. Open with :meth:`open`; close when done."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from studyapp.config import Paths, Settings
 from studyapp.core.library import Library
 from studyapp.core.model import Deck, PromptKey
+from studyapp.core.planning import study_date
 from studyapp.core.quiz import Quizzer
 from studyapp.core.reload import stamps
 from studyapp.core.scheduling import Policy
@@ -22,6 +23,7 @@ from studyapp.store import Store
 
 if TYPE_CHECKING:
     from studyapp.core.exam import ExamRun, ExamSpec
+    from studyapp.core.planning import ExamPlan, PlanOutcome
 
 __all__ = ["StudyApp", "run"]
 
@@ -105,7 +107,18 @@ class StudyApp(App[int]):
             limits=self.settings.limits_for,
             rollover_hour=self.settings.rollover_hour,
             focus=focus,
+            plans=self.exam_plans(),
         )
+
+    def exam_plans(self) -> list[ExamPlan]:
+        """Plans whose exam is today or later (see ``studyapp plan``)."""
+        return self.store.exam_plans(study_date(self.clock(), self.settings.rollover_hour))
+
+    def plan_outcomes(self) -> list[PlanOutcome]:
+        """Where each plan stands now, for the loaded decks."""
+        from studyapp.plan_service import plan_outcomes
+
+        return plan_outcomes(self.store, self.library.decks, self.settings, self.clock())
 
     def new_exam(self, spec: ExamSpec) -> ExamRun | None:
         """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""

@@ -409,3 +409,68 @@ def test_migration_0003_adds_the_exam_tables_apart_from_the_log(tmp_path: Path) 
         with pytest.raises(sqlite3.IntegrityError):  # one row per position; 0/1; 0..1
             conn.execute(answer, (position, correct, score))
     conn.close()
+
+
+def test_migration_0004_adds_exam_plans_apart_from_the_log(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    assert migrate(conn, target=3) == 3
+    conn.execute(
+        "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating) "
+        "VALUES ('d', 'c', 'main', 'review', '2026-01-01T00:00:00.000000+00:00', 3)"
+    )
+    log_before = conn.execute("SELECT * FROM review_log").fetchall()
+    assert migrate(conn, target=4) == 4
+    assert "exam_plan" in tables(conn)
+    assert "exam_plan_date" in indexes(conn)
+    assert columns(conn, "exam_plan") == [
+        "id",
+        "deck_id",
+        "exam_date",
+        "topics",
+        "target",
+        "created_at",
+    ]
+    assert conn.execute("SELECT * FROM review_log").fetchall() == log_before
+    assert columns(conn, "card_state") == CARD_STATE_COLUMNS
+    plan = "INSERT INTO exam_plan (deck_id, exam_date, target, created_at) VALUES ('d', ?, ?, 't')"
+    conn.execute(plan, ("2026-12-15", 0.9))
+    assert conn.execute("SELECT topics FROM exam_plan").fetchone() == ("[]",)
+    for target in (0.0, 1.0, 1.5):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(plan, ("2026-12-15", target))
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO exam_plan (deck_id, target, created_at) VALUES ('d', 0.9, 't')")
+    conn.close()
+
+
+def test_migration_0005_adds_parameter_sets_apart_from_the_log(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    assert migrate(conn, target=4) == 4
+    conn.execute(
+        "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating) "
+        "VALUES ('d', 'c', 'main', 'review', '2026-01-01T00:00:00.000000+00:00', 3)"
+    )
+    conn.execute(
+        "INSERT INTO exam_plan (deck_id, exam_date, target, created_at) "
+        "VALUES ('d', '2026-12-15', 0.9, 't')"
+    )
+    log_before = conn.execute("SELECT * FROM review_log").fetchall()
+    plans_before = conn.execute("SELECT * FROM exam_plan").fetchall()
+    assert migrate(conn, target=5) == 5
+    assert "fsrs_parameters" in tables(conn)
+    assert "fsrs_parameters_adopted" in indexes(conn)
+    assert columns(conn, "fsrs_parameters") == [
+        "id",
+        "created_at",
+        "parameters",
+        "metrics",
+        "adopted",
+    ]
+    assert conn.execute("SELECT * FROM review_log").fetchall() == log_before
+    assert conn.execute("SELECT * FROM exam_plan").fetchall() == plans_before
+    row = "INSERT INTO fsrs_parameters (created_at, parameters, metrics, adopted) VALUES (?,?,?,?)"
+    conn.execute(row, ("t", None, "{}", 1))  # NULL parameters: back to the defaults
+    for bad in (("t", "[]", "{}", 2), ("t", "[]", None, 0), (None, "[]", "{}", 0)):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(row, bad)
+    conn.close()

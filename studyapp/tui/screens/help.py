@@ -9,9 +9,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-__all__ = ["BROWSE_KEYS", "KEYS", "HelpScreen"]
+__all__ = ["BROWSE_KEYS", "HOME_KEYS", "KEYS", "REVIEW_KEYS", "HelpScreen"]
 
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+Sections = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+KEYS: Sections = (
     (
         "Decks",
         (
@@ -21,6 +23,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("x / c", "exam / cram the deck (schedule unchanged)"),
             ("t", "statistics (there: c crams, r reviews the selected topic)"),
             ("b", "browse and search the deck's cards"),
+            ("p", "plan the deck toward an exam date"),
             ("r", "reload deck files"),
         ),
     ),
@@ -48,7 +51,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-BROWSE_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+HOME_KEYS: Sections = (KEYS[0], KEYS[-1])
+"""The help shown from the deck list (each screen lists its own keys, so it fits 80x24)."""
+
+REVIEW_KEYS: Sections = (KEYS[1], KEYS[-1])
+"""The help shown while reviewing."""
+
+BROWSE_KEYS: Sections = (
     (
         "Browse",
         (
@@ -72,7 +81,7 @@ BROWSE_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,enter", "dismiss", "Close")]
 
-    def __init__(self, keys: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = KEYS) -> None:
+    def __init__(self, keys: Sections = KEYS) -> None:
         super().__init__()
         self.keys = keys
 

@@ -31,6 +31,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "cram", "Cram"),
         Binding("t", "stats", "Statistics"),
         Binding("b", "browse", "Browse"),
+        Binding("p", "plan", "Exam plan"),
         Binding("r", "reload", "Reload decks"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -45,6 +46,7 @@ class HomeScreen(Screen[None]):
             yield Static("studyapp · decks", id="home-title")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="deck-detail")
+            yield Static(id="deck-plan")
         yield KeyBar(
             [
                 ("enter", "Study"),
@@ -53,6 +55,7 @@ class HomeScreen(Screen[None]):
                 ("c", "Cram"),
                 ("t", "Stats"),
                 ("b", "Browse"),
+                ("p", "Plan"),
                 ("?", "Keys"),
                 ("q", "Quit"),
             ]
@@ -81,6 +84,7 @@ class HomeScreen(Screen[None]):
         selected = table.cursor_row
         table.clear()
         self._rows = self.study_app.deck_rows()
+        self._plans = self.study_app.plan_outcomes()
         for index, row in enumerate(self._rows):
             if row.error:
                 table.add_row(
@@ -119,6 +123,8 @@ class HomeScreen(Screen[None]):
     def _show_detail(self) -> None:
         detail = self.query_one("#deck-detail", Static)
         row = self._selected_row()
+        if row is None or row.error:
+            self._show_plan(None)
         if row is None:
             detail.update(Text("No decks found. Add a folder with --decks DIR or STUDYAPP_DECKS."))
             return
@@ -133,6 +139,17 @@ class HomeScreen(Screen[None]):
         text.append(f"{cards} · {row.path}\n", style="dim")
         text.append(description)
         detail.update(text)
+        self._show_plan(row.deck)
+
+    def _show_plan(self, deck_id: str | None) -> None:
+        """Days left, predicted recall on the day and today's extra load of the deck's plans."""
+        from studyapp.plan_service import plan_summary
+
+        new_limit = self.study_app.settings.limits_for(deck_id or "").new
+        lines = [plan_summary(o, new_limit) for o in self._plans if o.plan.deck_id == deck_id]
+        widget = self.query_one("#deck-plan", Static)
+        widget.display = bool(lines)
+        widget.update(Text("\n".join(lines)))
 
     def _study(self, decks: list[Deck], what: str) -> None:
         from studyapp.tui.screens.review import ReviewScreen
@@ -170,15 +187,19 @@ class HomeScreen(Screen[None]):
         deck_id = row.deck if row is not None and not row.error else None
         self.app.push_screen(ExamSetupScreen(deck_id=deck_id))
 
-    def action_cram(self) -> None:
-        from studyapp.tui.screens.cram_setup import CramTopicScreen
-
+    def _loaded_deck(self, purpose: str) -> Deck | None:
+        """The selected deck, or None (and say so) when it did not load."""
         row = self._selected_row()
         deck = self.study_app.library.deck(row.deck) if row and not row.error else None
         if deck is None:
-            self.notify("Choose a deck that loaded to cram it.", markup=False)
-            return
-        self.app.push_screen(CramTopicScreen(deck))
+            self.notify(f"Choose a deck that loaded to {purpose}.", markup=False)
+        return deck
+
+    def action_cram(self) -> None:
+        from studyapp.tui.screens.cram_setup import CramTopicScreen
+
+        if deck := self._loaded_deck("cram it"):
+            self.app.push_screen(CramTopicScreen(deck))
 
     def action_stats(self) -> None:
         from studyapp.tui.screens.stats import StatsScreen
@@ -188,12 +209,14 @@ class HomeScreen(Screen[None]):
     def action_browse(self) -> None:
         from studyapp.tui.screens.browse import BrowseScreen
 
-        row = self._selected_row()
-        deck = self.study_app.library.deck(row.deck) if row and not row.error else None
-        if deck is None:
-            self.notify("Choose a deck that loaded to browse it.", markup=False)
-            return
-        self.app.push_screen(BrowseScreen(deck))
+        if deck := self._loaded_deck("browse it"):
+            self.app.push_screen(BrowseScreen(deck))
+
+    def action_plan(self) -> None:
+        from studyapp.tui.screens.plan import PlanScreen
+
+        if deck := self._loaded_deck("plan an exam on it"):
+            self.app.push_screen(PlanScreen(deck), lambda _result: self.refresh_rows())
 
     def action_reload(self) -> None:
         self.study_app.reload_library()
@@ -201,6 +224,6 @@ class HomeScreen(Screen[None]):
         self.notify("Decks reloaded.")
 
     def action_help(self) -> None:
-        from studyapp.tui.screens.help import HelpScreen
+        from studyapp.tui.screens.help import HOME_KEYS, HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(HOME_KEYS))

@@ -326,9 +326,9 @@ class ReviewScreen(Screen[None]):
             edit_card(self.study_app, prompt.deck, prompt.card)
 
     def action_help(self) -> None:
-        from studyapp.tui.screens.help import HelpScreen
+        from studyapp.tui.screens.help import REVIEW_KEYS, HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(REVIEW_KEYS))
 
     def action_back(self) -> None:
         if self.session.summary.studied:
