@@ -67,7 +67,7 @@ def deck_plan_effect(
         lambda _deck: scope,
         lambda _deck: states,
         counts,
-        Policy(settings.scheduler),
+        Policy(store.scheduler_config(settings.scheduler)),
         now,
         rollover_hour=settings.rollover_hour,
     )
@@ -82,7 +82,7 @@ def plan_outcomes(
     plans = [plan for plan in store.exam_plans(today) if plan.deck_id in by_id]
     if not plans:
         return []
-    policy = Policy(settings.scheduler)
+    policy = Policy(store.scheduler_config(settings.scheduler))
     start, _ = day_bounds(now, settings.rollover_hour)
     out = []
     for plan in plans:

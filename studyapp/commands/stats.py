@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
             report = stats_report(
                 store,
                 decks,
-                Policy(settings.scheduler),
+                Policy(store.scheduler_config(settings.scheduler)),
                 _now(),
                 rollover_hour=settings.rollover_hour,
                 history_of=wanted or None,

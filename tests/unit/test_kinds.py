@@ -208,9 +208,9 @@ def test_single_braces_are_ordinary_text() -> None:
 
 @pytest.mark.parametrize("text", ["{" * 200_000, "{{" * 100_000, "{{a" * 70_000, "}" * 200_000])
 def test_cloze_parsing_is_linear_on_hostile_text(text: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     deletions, problem = parse_deletions(text)
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
     assert deletions == []
     assert problem is not None
 
@@ -219,8 +219,8 @@ def test_cloze_with_many_deletions_renders_quickly() -> None:
     text = " ".join(f"{{{{w{i}}}}}" for i in range(5_000))
     c = make("cloze", text=text)
     kind = get_kind("cloze")
-    start = time.perf_counter()
+    start = time.process_time()
     assert len(kind.siblings(c)) == 5_000
     face = kind.render(c, "c2500")
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
     assert [s.styles for s in face.front] == [frozenset(), BLANK, frozenset()]

@@ -203,9 +203,9 @@ def test_formatting_never_invents_text(text: str) -> None:
 
 def test_parsing_is_linear_on_long_text() -> None:
     text = "`x`*" * 10_000 + "*y " * 10_000
-    start = time.perf_counter()
+    start = time.process_time()
     parse_inline(text)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 # --------------------------------------------------------- join and plain
@@ -219,7 +219,7 @@ def test_join_spans_merges_neighbours_with_equal_styles() -> None:
 
 def test_join_spans_of_many_parts_is_fast() -> None:
     parts = [[Span("x" * 100)] for _ in range(20_000)]
-    start = time.perf_counter()
+    start = time.process_time()
     joined = join_spans(*parts)
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
     assert joined == [Span("x" * 2_000_000)]

@@ -181,9 +181,9 @@ def test_huge_aliased_key_is_cheap() -> None:
     levels = ["l0: &l0 [a, a, a, a, a, a, a, a, a]"]
     levels += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 6)]
     text = "\n".join(levels) + "\nk: {? *l5 : 1}\n"
-    start = time.perf_counter()
+    start = time.process_time()
     _, problems = read_yaml(text)
-    assert time.perf_counter() - start < 0.3
+    assert time.process_time() - start < 0.3
     assert [p.message for p in problems] == ["mapping keys must be plain values"]
     assert all(len(p.message) < 100 for p in problems)
 
@@ -227,9 +227,9 @@ def test_depth_limit_allows_max_depth_and_rejects_one_more() -> None:
 
 def test_very_deep_flow_and_block_nesting_is_bounded() -> None:
     for text in ("[" * 100_000 + "]" * 100_000, "{a: " * 100_000, "- " * 100_000 + "x"):
-        start = time.perf_counter()
+        start = time.process_time()
         root, problems = read_yaml(text)
-        assert time.perf_counter() - start < 3
+        assert time.process_time() - start < 3
         assert root is None
         assert [p.rule for p in problems] == ["too-deep"]
 
@@ -237,9 +237,9 @@ def test_very_deep_flow_and_block_nesting_is_bounded() -> None:
 def test_alias_bomb() -> None:
     lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 10)]
-    start = time.perf_counter()
+    start = time.process_time()
     root, problems = read_yaml("\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert root is None
     (problem,) = problems
     assert problem.rule == "alias-bomb"
