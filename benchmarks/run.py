@@ -338,7 +338,7 @@ def bench_tui(
     bare_ms, bare_out = out["bare"]
     results = []
     for name, label in (
-        ("bundled", "3a. TUI first card, bundled deck (67 cards)"),
+        ("bundled", "3a. TUI first card, bundled deck"),
         ("10k", "3b. TUI first card, 10k library + 100k reviews"),
     ):
         ms, stdout = out[name]

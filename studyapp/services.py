@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from studyapp.config import Paths, Settings
 from studyapp.core.library import DeckIndex, Library, index_of, load_index, load_library
 from studyapp.core.model import Deck, PromptKey
-from studyapp.core.planning import study_date
-from studyapp.core.scheduling import day_bounds
+from studyapp.core.scheduling import day_bounds, study_date
 
 if TYPE_CHECKING:
     from studyapp.core.scheduling import Policy

@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from studyapp.core.model import PromptKey
 from studyapp.core.queue import DailyLimits, DayCounts
-from studyapp.core.scheduling import CardState, Policy, Rating, State, day_bounds
+from studyapp.core.scheduling import CardState, Policy, Rating, State, study_date
 
 __all__ = [
     "ExamPlan",
@@ -72,12 +72,6 @@ class ExamPlan:
     def describe(self) -> str:
         scope = f"{self.deck_id} ({', '.join(self.topics)})" if self.topics else self.deck_id
         return f"{scope} on {self.exam_date.isoformat()}, target {self.target:.0%}"
-
-
-def study_date(now: datetime, rollover_hour: int = 4, tz: tzinfo | None = None) -> date:
-    """The local date of the study day containing ``now`` (a day starts at the rollover)."""
-    start, _ = day_bounds(now, rollover_hour, tz)
-    return (start.astimezone(tz) if tz is not None else start.astimezone()).date()
 
 
 def day_start(day: date, rollover_hour: int = 4, tz: tzinfo | None = None) -> datetime:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum, StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ __all__ = [
     "State",
     "day_bounds",
     "format_interval",
+    "study_date",
 ]
 
 
@@ -321,6 +322,12 @@ def day_bounds(
     # Wall-clock arithmetic: with a zoneinfo ``tz`` the rollover hour survives DST.
     end = start + timedelta(days=1)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def study_date(now: datetime, rollover_hour: int = 4, tz: tzinfo | None = None) -> date:
+    """The local date of the study day containing ``now`` (a day starts at the rollover)."""
+    start, _ = day_bounds(now, rollover_hour, tz)
+    return (start.astimezone(tz) if tz is not None else start.astimezone()).date()
 
 
 def format_interval(delta: timedelta) -> str:

@@ -12,8 +12,11 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from studyapp.core.planning import ExamPlan
 from studyapp.store.db import to_iso
+
+if TYPE_CHECKING:
+    # Planning is imported where plans are used: most decks have none.
+    from studyapp.core.planning import ExamPlan
 
 __all__ = ["PlanRecords"]
 
@@ -29,6 +32,8 @@ class PlanRecords:
 
     def add_plan(self, plan: ExamPlan, at: datetime) -> ExamPlan:
         """Store ``plan``; return it with its id and creation time."""
+        from studyapp.core.planning import ExamPlan
+
         with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO exam_plan (deck_id, exam_date, topics, target, created_at) "
@@ -52,7 +57,11 @@ class PlanRecords:
             "SELECT id, deck_id, exam_date, topics, target, created_at FROM exam_plan "
             "WHERE exam_date >= ? ORDER BY exam_date, id",
             ("" if since is None else since.isoformat(),),
-        )
+        ).fetchall()
+        if not rows:  # the usual case: planning is never imported
+            return []
+        from studyapp.core.planning import ExamPlan
+
         return [
             ExamPlan(
                 deck_id=deck_id,

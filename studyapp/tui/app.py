@@ -13,10 +13,9 @@ from textual.binding import Binding
 from studyapp.config import Paths, Settings
 from studyapp.core.library import Library
 from studyapp.core.model import Deck, PromptKey
-from studyapp.core.planning import study_date
 from studyapp.core.quiz import Quizzer
 from studyapp.core.reload import stamps
-from studyapp.core.scheduling import Policy
+from studyapp.core.scheduling import Policy, study_date
 from studyapp.core.session import StudySession
 from studyapp.services import DeckRow, deck_rows, load_decks
 from studyapp.store import Store
@@ -116,6 +115,8 @@ class StudyApp(App[int]):
 
     def plan_outcomes(self) -> list[PlanOutcome]:
         """Where each plan stands now, for the loaded decks."""
+        if not self.exam_plans():  # the usual case: planning is never imported
+            return []
         from studyapp.plan_service import plan_outcomes
 
         return plan_outcomes(self.store, self.library.decks, self.settings, self.clock())

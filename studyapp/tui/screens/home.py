@@ -143,10 +143,13 @@ class HomeScreen(Screen[None]):
 
     def _show_plan(self, deck_id: str | None) -> None:
         """Days left, predicted recall on the day and today's extra load of the deck's plans."""
-        from studyapp.plan_service import plan_summary
+        outcomes = [o for o in self._plans if o.plan.deck_id == deck_id]
+        lines = []
+        if outcomes:  # planning is imported only when a plan exists
+            from studyapp.plan_service import plan_summary
 
-        new_limit = self.study_app.settings.limits_for(deck_id or "").new
-        lines = [plan_summary(o, new_limit) for o in self._plans if o.plan.deck_id == deck_id]
+            new_limit = self.study_app.settings.limits_for(deck_id or "").new
+            lines = [plan_summary(o, new_limit) for o in outcomes]
         widget = self.query_one("#deck-plan", Static)
         widget.display = bool(lines)
         widget.update(Text("\n".join(lines)))
