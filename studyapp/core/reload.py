@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studyapp.core.library import Library, discover
-from studyapp.core.model import Deck, Diagnostic
+from studyapp.core.model import Deck, Diagnostic, Severity
 
-__all__ = ["Stamps", "changed_paths", "merge_decks", "new_errors", "stamps"]
+__all__ = ["Stamps", "changed_paths", "merge_decks", "new_errors", "new_warnings", "stamps"]
 
 Stamps = Mapping[str, tuple[int, int]]
 """Deck file path -> (modification time in ns, size in bytes)."""
@@ -65,6 +65,24 @@ def new_errors(library: Library, changed: Sequence[str]) -> list[ReloadError]:
             errors = result.errors
             out.append(ReloadError(result.path, errors[0] if errors else None, len(errors)))
     return out
+
+
+def new_warnings(library: Library, changed: Sequence[str]) -> list[Diagnostic]:
+    """The warnings of the changed files that loaded: the loader's and the
+    linter's (``studyapp check``), in file order, so an author sees them on save.
+
+    Only the changed decks are linted, so a save stays cheap however big the
+    library; duplicates across decks are left to ``studyapp check``.
+    """
+    from studyapp.core.lint import lint_decks
+
+    wanted = {os.path.normpath(path) for path in changed}
+    results = [
+        r for r in library.results if r.deck is not None and os.path.normpath(r.path) in wanted
+    ]
+    found = [d for r in results for d in r.diagnostics if d.severity is Severity.WARNING]
+    found += lint_decks([r.deck for r in results if r.deck is not None])
+    return sorted(found, key=lambda d: (d.path, d.line, d.col))
 
 
 def merge_decks(held: Sequence[Deck], library: Library) -> list[Deck]:

@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from studyapp.core.reload import changed_paths, new_errors, stamps
+from studyapp.core.reload import changed_paths, new_errors, new_warnings, stamps
 
 if TYPE_CHECKING:
     from studyapp.core.model import Card, Deck
@@ -48,7 +48,20 @@ def reload_decks(app: StudyApp, changed: list[str]) -> None:
         )
     if not errors:
         names = ", ".join(os.path.basename(path) for path in changed)
-        app.notify(f"Reloaded {names}", timeout=3, markup=False)
+        warnings = new_warnings(app.library, changed)
+        if warnings:
+            shown = [w.format() for w in warnings[:3]]
+            if len(warnings) > 3:
+                shown.append(f"... {len(warnings) - 3} more: studyapp check lists them all")
+            app.notify(
+                "\n".join(shown),
+                title=f"Reloaded {names}: {len(warnings)} warning{'s' * (len(warnings) != 1)}",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+        else:
+            app.notify(f"Reloaded {names}", timeout=3, markup=False)
     for screen in list(app.screen_stack):
         hook = getattr(screen, "library_reloaded", None)
         if callable(hook):

@@ -72,6 +72,24 @@ async def test_saving_the_deck_updates_the_current_card_and_keeps_the_session(
         assert app.poll_decks() == []
 
 
+async def test_a_save_with_lint_warnings_says_so(app: StudyApp, deck_dir: Path) -> None:
+    tiny = deck_dir / "tiny.yaml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = tiny.read_text(encoding="utf-8")
+        leaky = "What is an **agonist**? (A drug that binds a receptor and activates it)"
+        save(tiny, text.replace("What is an **agonist**?", leaky))
+        assert app.poll_decks() == [str(tiny)]
+        await pilot.pause()
+        shown = notifications(app)[-1]
+        assert "answer-in-question" in shown, shown
+        assert shown.startswith("decks/tiny.yaml:") or f"{tiny}:" in shown
+        assert "Reloaded tiny.yaml: 1 warning" in [n.title for n in app._notifications]
+        # The deck did reload: warnings never keep a save out.
+        deck = app.library.deck("tiny")
+        assert deck is not None and deck.cards[0].data["question"] == leaky
+
+
 async def test_a_change_under_the_help_shows_when_it_closes(app: StudyApp, deck_dir: Path) -> None:
     tiny = deck_dir / "tiny.yaml"
     async with app.run_test(size=SIZE) as pilot:

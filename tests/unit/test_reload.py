@@ -9,7 +9,7 @@ from pathlib import Path
 
 from studyapp.core.library import load_library
 from studyapp.core.model import Card
-from studyapp.core.reload import changed_paths, merge_decks, new_errors, stamps
+from studyapp.core.reload import changed_paths, merge_decks, new_errors, new_warnings, stamps
 from studyapp.core.session import StudySession
 from studyapp.store import Store
 from tests.conftest import FakeClock
@@ -48,6 +48,31 @@ def test_new_errors_name_the_file_and_first_error(tmp_path: Path) -> None:
         f"{bad}:4:5: error: basic card is missing required key 'topic' [missing-key] (and 1 more)"
     )
     assert new_errors(library, [str(good)]) == []
+
+
+def test_new_warnings_are_the_changed_decks_lint_and_loader_warnings(tmp_path: Path) -> None:
+    leaky = tmp_path / "leaky.yaml"
+    other = tmp_path / "other.yaml"
+    leaky.write_text(
+        DECK.replace("question: Q", "question: Is the answer Aspirin?").replace(
+            "answer: A", "answer: Aspirin"
+        ),
+        encoding="utf-8",
+    )
+    other.write_text(
+        DECK.replace("deck: d", "deck: e")
+        .replace("question: Q", "question: Is it Aspirin?")
+        .replace("answer: A", "answer: Aspirin"),
+        encoding="utf-8",
+    )
+    library = load_library([tmp_path])
+    warnings = new_warnings(library, [str(leaky)])
+    assert [(w.path, w.line, w.rule) for w in warnings] == [(str(leaky), 6, "answer-in-question")]
+    assert warnings[0].format().startswith(f"{leaky}:6:15: warning: ")
+    # Another deck's warnings, and broken files, are not this save's.
+    assert [w.path for w in new_warnings(library, [str(other)])] == [str(other)]
+    leaky.write_text("deck: d\ncards: [", encoding="utf-8")
+    assert new_warnings(load_library([tmp_path]), [str(leaky)]) == []
 
 
 def test_merge_keeps_the_last_good_version(tmp_path: Path) -> None:
