@@ -47,7 +47,7 @@ def _error(message: str) -> int:
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    from studyapp.interchange.files import OutputError, check_output, write_output
+    from studyapp.output import OutputError, check_output, write_output
     from studyapp.services import load_decks
 
     output: Path = args.output

@@ -44,9 +44,9 @@ def _error(message: str, code: int = 1) -> int:
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from studyapp.core.limits import MAX_BYTES
-    from studyapp.interchange.files import OutputError, check_output, write_output
     from studyapp.interchange.importer import build_deck, slug
     from studyapp.interchange.table import TableError, read_table
+    from studyapp.output import OutputError, check_output, write_output
 
     source: Path = args.file
     output: Path = args.output

@@ -72,8 +72,8 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     import shlex
     import sys
 
-    from studyapp.commands._safe_write import write_text
     from studyapp.core.loader import SLUG
+    from studyapp.output import write_text
 
     path: Path = args.path
     if any(ord(char) < 32 for char in str(path)):
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         print("studyapp: --title and --schema must be one line of text", file=sys.stderr)
         return 2
     text = render(deck_id, title, schema, shlex.quote(str(path)))
-    problem = write_text(path, text, force=args.force)
+    problem = write_text(path, text, force=args.force, make_parents=True)
     if problem:
         print(f"studyapp: {problem}", file=sys.stderr)
         return 1
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         else:
             from studyapp.core.schema import schema_json
 
-            problem = write_text(schema_path, schema_json(), force=False)
+            problem = write_text(schema_path, schema_json(), force=False, make_parents=True)
             if problem:
                 print(f"studyapp: {problem}", file=sys.stderr)
                 return 1

@@ -9,9 +9,7 @@ Regenerate the bundled decks' README (a test fails when it is stale) with:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,17 +44,18 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from studyapp.core.library import load_library
     from studyapp.core.model import Severity
     from studyapp.core.report import render_report
+    from studyapp.output import OutputError, check_output, write_text
 
     targets: list[Path] = list(args.paths) or [bundled_decks_dir()]
     for target in targets:
         if not target.exists():
             return _fail(f"no such file or folder: {target}")
     output: Path | None = args.output
-    if output is not None:
-        if output.is_dir():
-            return _fail(f"{output} is a folder; give a file name to --output")
-        if output.exists() and not args.force:
-            return _fail(f"{output} already exists; add --force to overwrite it")
+    if output is not None:  # refused before the decks are read, not after
+        try:
+            check_output(output, args.force)
+        except OutputError as exc:
+            return _fail(str(exc))
     library = load_library(targets)
     if not library.results:
         return _fail(f"no deck files (.yaml, .yml) in {', '.join(map(str, targets))}")
@@ -73,24 +72,10 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     if output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        _write(output, text)
-    except OSError as exc:
-        return _fail(f"cannot write {output}: {exc.strerror or exc}")
+    problem = write_text(output, text, force=args.force)
+    if problem:
+        return _fail(problem)
     cards = sum(len(deck.cards) for deck in library.decks)
     decks = len(library.decks)
     print(f"wrote {output}: {decks} deck{'s' * (decks != 1)}, {cards} cards")
     return 0
-
-
-def _write(output: Path, text: str) -> None:
-    """Write ``text`` to ``output`` atomically: a reader never sees half a file."""
-    folder = output.parent if str(output.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, output)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

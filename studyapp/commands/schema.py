@@ -29,14 +29,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     import sys
 
-    from studyapp.commands._safe_write import write_text
     from studyapp.core.schema import schema_json
+    from studyapp.output import write_text
 
     text = schema_json()
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    problem = write_text(args.output, text, force=args.force)
+    problem = write_text(args.output, text, force=args.force, make_parents=True)
     if problem:
         print(f"studyapp: {problem}", file=sys.stderr)
         return 1

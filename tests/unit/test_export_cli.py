@@ -146,7 +146,7 @@ def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
     import os
     import stat
 
-    from studyapp.interchange.files import write_output
+    from studyapp.output import write_output
 
     out = tmp_path / "new.txt"
     old = os.umask(0o022)
@@ -163,7 +163,7 @@ def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
-    from studyapp.interchange.files import write_output
+    from studyapp.output import write_output
 
     out = tmp_path / "out.apkg"
     out.write_text("old", encoding="utf-8")

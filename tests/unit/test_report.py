@@ -107,7 +107,7 @@ def test_output_file_and_force(tmp_path: Path, capsys: pytest.CaptureFixture[str
     target.write_text("mine", encoding="utf-8")
     code, out, err = run(capsys, deck.parent, "--output", target)
     assert (code, out) == (1, "")
-    assert err == f"studyapp: {target} already exists; add --force to overwrite it\n"
+    assert err == f"studyapp: {target} already exists (use --force to overwrite it)\n"
     assert target.read_text(encoding="utf-8") == "mine"
     code, _, _ = run(capsys, deck.parent, "--output", target, "--force")
     assert code == 0
@@ -120,7 +120,7 @@ def test_output_file_and_force(tmp_path: Path, capsys: pytest.CaptureFixture[str
     [
         ("missing", "studyapp: no such file or folder: {tmp}/nope\n"),
         ("empty", "studyapp: no deck files (.yaml, .yml) in {tmp}\n"),
-        ("folder-output", "studyapp: {tmp} is a folder; give a file name to --output\n"),
+        ("folder-output", "studyapp: {tmp} is a folder; give a file name\n"),
     ],
 )
 def test_bad_input_is_one_clear_line(
