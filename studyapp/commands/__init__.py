@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from studyapp.config import Paths, Settings
 
-__all__ = ["Command", "discover"]
+__all__ = ["Command", "discover", "fail"]
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,11 @@ def discover() -> dict[str, Command]:
         if not info.name.startswith("_")
     ]
     return {command.name: command for command in sorted(commands, key=lambda c: c.name)}
+
+
+def fail(message: str, code: int = 1) -> int:
+    """Say why a command stopped (``studyapp: message`` on stderr); return its exit code."""
+    import sys
+
+    print(f"studyapp: {message}", file=sys.stderr)
+    return code

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studyapp.commands import fail
+
 if TYPE_CHECKING:
     from studyapp.config import Paths, Settings
     from studyapp.core.model import Deck
@@ -41,11 +43,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
-def _error(message: str) -> int:
-    print(f"studyapp: {message}", file=sys.stderr)
-    return 1
-
-
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from studyapp.output import OutputError, check_output, write_output
     from studyapp.services import load_decks
@@ -53,11 +50,11 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     output: Path = args.output
     fmt = args.format or SUFFIXES.get(output.suffix.casefold())
     if fmt is None:
-        return _error(f"cannot tell the format from '{output.name}': give --format")
+        return fail(f"cannot tell the format from '{output.name}': give --format")
     try:
         check_output(output, args.force)
     except OutputError as exc:
-        return _error(str(exc))
+        return fail(str(exc))
     library = load_decks(paths, settings)
     for result in library.results:
         if result.deck is None:
@@ -73,10 +70,10 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         known = {deck.id: deck for deck in decks}
         unknown = [deck_id for deck_id in args.export_decks if deck_id not in known]
         if unknown:
-            return _error(f"no deck {', '.join(unknown)} (decks: {', '.join(known) or 'none'})")
+            return fail(f"no deck {', '.join(unknown)} (decks: {', '.join(known) or 'none'})")
         decks = [known[deck_id] for deck_id in dict.fromkeys(args.export_decks)]
     if not decks:
-        return _error("no deck to export")
+        return fail("no deck to export")
     report, write = _prepare(fmt, decks)
     if not report.total:
         print(f"studyapp: nothing in these decks can be written as {fmt}", file=sys.stderr)

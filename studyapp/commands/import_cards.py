@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studyapp.commands import fail
+
 if TYPE_CHECKING:
     from studyapp.config import Paths, Settings
 
@@ -37,11 +39,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite the output if it exists")
 
 
-def _error(message: str, code: int = 1) -> int:
-    print(f"studyapp: {message}", file=sys.stderr)
-    return code
-
-
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from studyapp.core.limits import MAX_BYTES
     from studyapp.interchange.importer import build_deck, slug
@@ -51,42 +48,42 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     source: Path = args.file
     output: Path = args.output
     if not _SLUG_RE.fullmatch(args.deck_id):
-        return _error(f"--deck-id {args.deck_id!r} is not a slug (a-z, 0-9, '-', '_')", 2)
+        return fail(f"--deck-id {args.deck_id!r} is not a slug (a-z, 0-9, '-', '_')", 2)
     if not re.search(r"[a-z0-9]", args.topic.casefold()):
-        return _error(f"--topic {args.topic!r} has no letter or digit to make a topic of", 2)
+        return fail(f"--topic {args.topic!r} has no letter or digit to make a topic of", 2)
     topic = slug(args.topic, 60)
     if output.resolve() == source.resolve():
-        return _error("the output would overwrite the file being imported")
+        return fail("the output would overwrite the file being imported")
     try:
         check_output(output, args.force)
     except OutputError as exc:
-        return _error(str(exc))
+        return fail(str(exc))
     try:
         if source.stat().st_size > MAX_BYTES:
-            return _error(f"{source} is larger than {MAX_BYTES // (1 << 20)} MiB")
+            return fail(f"{source} is larger than {MAX_BYTES // (1 << 20)} MiB")
         text = source.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        return _error(f"no such file: {source}")
+        return fail(f"no such file: {source}")
     except UnicodeDecodeError as exc:
-        return _error(f"{source} is not UTF-8 text (byte {exc.start})")
+        return fail(f"{source} is not UTF-8 text (byte {exc.start})")
     except OSError as exc:
-        return _error(f"cannot read {source}: {exc.strerror}")
+        return fail(f"cannot read {source}: {exc.strerror}")
     default = "\t" if source.suffix.casefold() == ".tsv" else None
     try:
         table = read_table(text, default)
     except (TableError, csv.Error) as exc:
-        return _error(f"{source}: {exc}")
+        return fail(f"{source}: {exc}")
     result = build_deck(table, args.deck_id, args.title or args.deck_id, topic)
     for problem in result.problems:
         print(f"{source}: skipped {problem}", file=sys.stderr)
     if table.ignored:
         print(f"{source}: ignored columns: {', '.join(table.ignored)}", file=sys.stderr)
     if not result.report.total:
-        return _error(f"{source}: no card to import")
+        return fail(f"{source}: no card to import")
     if result.load.errors:  # a bug if it happens: never write a deck check rejects
         for diagnostic in result.load.errors:
             print(diagnostic.format(), file=sys.stderr)
-        return _error("the imported deck has errors; nothing was written")
+        return fail("the imported deck has errors; nothing was written")
 
     def write(path: Path) -> None:
         path.write_text(result.yaml_text, encoding="utf-8")

@@ -12,8 +12,9 @@ as usual, so after the exam normal scheduling simply carries on.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
+
+from studyapp.commands import fail
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,11 +61,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     action.add_argument("--remove", type=int, metavar="ID", help="remove plan ID")
 
 
-def _fail(message: str) -> int:
-    print(f"studyapp: {message}", file=sys.stderr)
-    return 1
-
-
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from datetime import UTC, datetime
 
@@ -76,13 +72,13 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     now = datetime.now(UTC)
     if args.list or args.remove is not None:
         if args.deck or args.exam or args.plan_topics or args.retention is not None:
-            return _fail("--list and --remove take no --deck, --exam, --topic or --retention")
+            return fail("--list and --remove take no --deck, --exam, --topic or --retention")
     elif not args.deck or not args.exam:
-        return _fail("a plan needs --deck DECK and --exam YYYY-MM-DD (or use --list)")
+        return fail("a plan needs --deck DECK and --exam YYYY-MM-DD (or use --list)")
     with Store.open(paths.database) as store:
         if args.remove is not None:
             if not store.remove_plan(args.remove):
-                return _fail(f"no plan {args.remove} (see studyapp plan --list)")
+                return fail(f"no plan {args.remove} (see studyapp plan --list)")
             print(f"removed plan {args.remove}; your reviews and schedule are unchanged")
             return 0
         library = load_decks(paths, settings)
@@ -91,13 +87,13 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         deck = library.deck(args.deck)
         if deck is None:
             known = ", ".join(d.id for d in library.decks) or "none"
-            return _fail(f"no deck {args.deck} (decks: {known})")
+            return fail(f"no deck {args.deck} (decks: {known})")
         target = args.retention or settings.scheduler.desired_retention
         today = study_date(now, settings.rollover_hour)
         try:
             plan = new_plan(deck, args.exam, args.plan_topics, target, today)
         except ValueError as exc:
-            return _fail(str(exc))
+            return fail(str(exc))
         plan = store.add_plan(plan, now)
         print(f"plan {plan.id}: {plan.describe()}")
         for outcome in plan_outcomes(store, [deck], settings, now):

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studyapp.commands import fail
+
 if TYPE_CHECKING:
     from studyapp.config import Paths, Settings
 
@@ -34,11 +36,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
-def _fail(message: str) -> int:
-    print(f"studyapp: {message}", file=sys.stderr)
-    return 1
-
-
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from studyapp.config import bundled_decks_dir
     from studyapp.core.library import load_library
@@ -49,22 +46,22 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     targets: list[Path] = list(args.paths) or [bundled_decks_dir()]
     for target in targets:
         if not target.exists():
-            return _fail(f"no such file or folder: {target}")
+            return fail(f"no such file or folder: {target}")
     output: Path | None = args.output
     if output is not None:  # refused before the decks are read, not after
         try:
             check_output(output, args.force)
         except OutputError as exc:
-            return _fail(str(exc))
+            return fail(str(exc))
     library = load_library(targets)
     if not library.results:
-        return _fail(f"no deck files (.yaml, .yml) in {', '.join(map(str, targets))}")
+        return fail(f"no deck files (.yaml, .yml) in {', '.join(map(str, targets))}")
     broken = [result for result in library.results if result.deck is None]
     for result in broken:
         first = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
         print(first.format(), file=sys.stderr)
     if broken:
-        return _fail(
+        return fail(
             f"{len(broken)} deck file{'s' * (len(broken) != 1)} with errors "
             "(`studyapp check` lists them all); nothing written"
         )
@@ -74,7 +71,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         return 0
     problem = write_text(output, text, force=args.force)
     if problem:
-        return _fail(problem)
+        return fail(problem)
     cards = sum(len(deck.cards) for deck in library.decks)
     decks = len(library.decks)
     print(f"wrote {output}: {decks} deck{'s' * (decks != 1)}, {cards} cards")
