@@ -74,12 +74,18 @@ def deck_plan_effect(
 
 
 def plan_outcomes(
-    store: Store, decks: Sequence[Deck], settings: Settings, now: datetime
+    store: Store,
+    decks: Sequence[Deck],
+    settings: Settings,
+    now: datetime,
+    plans: Sequence[ExamPlan] | None = None,
 ) -> list[PlanOutcome]:
-    """Every plan whose exam is today or later, on a deck in ``decks``, as of ``now``."""
-    today = study_date(now, settings.rollover_hour)
+    """Every plan whose exam is today or later, on a deck in ``decks``, as of ``now``
+    (``plans``: those plans, when the caller has already read them)."""
+    if plans is None:
+        plans = store.exam_plans(study_date(now, settings.rollover_hour))
     by_id = {deck.id: deck for deck in decks}
-    plans = [plan for plan in store.exam_plans(today) if plan.deck_id in by_id]
+    plans = [plan for plan in plans if plan.deck_id in by_id]
     if not plans:
         return []
     policy = Policy(store.scheduler_config(settings.scheduler))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studyapp.core.library import Library, discover
-from studyapp.core.model import Deck, Diagnostic, Severity
+from studyapp.core.model import Deck, Diagnostic, LoadResult, Severity
 
 __all__ = ["Stamps", "changed_paths", "merge_decks", "new_errors", "new_warnings", "stamps"]
 
@@ -58,13 +58,18 @@ class ReloadError:
 
 def new_errors(library: Library, changed: Sequence[str]) -> list[ReloadError]:
     """The errors of the changed files after a reload (one entry per broken file)."""
-    wanted = {os.path.normpath(path) for path in changed}
     out: list[ReloadError] = []
-    for result in library.results:
-        if os.path.normpath(result.path) in wanted and result.deck is None:
+    for result in _changed(library, changed):
+        if result.deck is None:
             errors = result.errors
             out.append(ReloadError(result.path, errors[0] if errors else None, len(errors)))
     return out
+
+
+def _changed(library: Library, changed: Sequence[str]) -> list[LoadResult]:
+    """The load results of the ``changed`` files."""
+    wanted = {os.path.normpath(path) for path in changed}
+    return [r for r in library.results if os.path.normpath(r.path) in wanted]
 
 
 def new_warnings(library: Library, changed: Sequence[str]) -> list[Diagnostic]:
@@ -76,10 +81,7 @@ def new_warnings(library: Library, changed: Sequence[str]) -> list[Diagnostic]:
     """
     from studyapp.core.lint import lint_decks
 
-    wanted = {os.path.normpath(path) for path in changed}
-    results = [
-        r for r in library.results if r.deck is not None and os.path.normpath(r.path) in wanted
-    ]
+    results = [r for r in _changed(library, changed) if r.deck is not None]
     found = [d for r in results for d in r.diagnostics if d.severity is Severity.WARNING]
     found += lint_decks([r.deck for r in results if r.deck is not None])
     return sorted(found, key=lambda d: (d.path, d.line, d.col))

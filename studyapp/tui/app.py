@@ -115,11 +115,12 @@ class StudyApp(App[int]):
 
     def plan_outcomes(self) -> list[PlanOutcome]:
         """Where each plan stands now, for the loaded decks."""
-        if not self.exam_plans():  # the usual case: planning is never imported
+        plans = self.exam_plans()
+        if not plans:  # the usual case: planning is never imported
             return []
         from studyapp.plan_service import plan_outcomes
 
-        return plan_outcomes(self.store, self.library.decks, self.settings, self.clock())
+        return plan_outcomes(self.store, self.library.decks, self.settings, self.clock(), plans)
 
     def new_exam(self, spec: ExamSpec) -> ExamRun | None:
         """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""
