@@ -208,11 +208,139 @@ def _scalar(event: Any) -> tuple[Any, bool]:
         return resolved, False
     if tag == "tag:yaml.org,2002:null":
         return None, False
-    raise _Unsupported(f"unsupported YAML tag {tag!r}")
+    raise _Unsupported(f"unsupported YAML tag {tag!r}", event.start_mark)
 
 
 class _Unsupported(Exception):
-    pass
+    def __init__(self, message: str, mark: Any = None) -> None:
+        super().__init__(message)
+        self.mark = mark
+
+
+class _Builder:
+    """Builds the :class:`Node` tree from parser events, one method per event kind.
+
+    Each ``on_*`` method handles one event; ``_attach`` puts a finished node into
+    its parent. Limits and duplicate keys become :class:`YamlProblem` entries;
+    fatal ones stop the build by raising.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[YamlProblem] = []
+        self.anchors: dict[str, Node] = {}
+        self.stack: list[_Frame] = []
+        self.root: Node | None = None
+        self.documents = 0
+
+    def run(self, parser: Any) -> Node | None:
+        handlers = {
+            yaml.ScalarEvent: self.on_scalar,
+            yaml.AliasEvent: self.on_alias,
+            yaml.SequenceStartEvent: self.on_start,
+            yaml.MappingStartEvent: self.on_start,
+            yaml.SequenceEndEvent: self.on_end,
+            yaml.MappingEndEvent: self.on_end,
+            yaml.DocumentStartEvent: self.on_document,
+        }
+        while True:
+            event = parser.get_event()
+            etype = type(event)
+            if event is None or etype is yaml.StreamEndEvent:
+                return self.root
+            handler = handlers.get(etype)
+            if handler is not None:
+                handler(event)
+
+    def fatal(self, mark: Any, message: str, rule: str) -> _Fatal:
+        self.problems.append(YamlProblem(mark.line + 1, mark.column + 1, message, True, rule))
+        return _Fatal()
+
+    def on_document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            message = "a deck file must hold one YAML document, found a second one"
+            raise self.fatal(event.start_mark, message, "yaml")
+
+    def on_scalar(self, event: Any) -> None:
+        mark = event.start_mark
+        value, quoted = _scalar(event)
+        node = Node(value, mark.line + 1, mark.column + 1, quoted=quoted, raw=event.value)
+        self._attach(node, event.anchor, mark, is_alias=False)
+
+    def on_alias(self, event: Any) -> None:
+        mark = event.start_mark
+        target = self.anchors.get(event.anchor)
+        if target is None:
+            raise yaml.MarkedYAMLError(None, None, f"unknown alias {event.anchor!r}", mark)
+        self._attach(target, None, mark, is_alias=True)
+
+    def on_start(self, event: Any) -> None:
+        mark = event.start_mark
+        if event.tag not in (None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+            raise _Unsupported(f"unsupported YAML tag {event.tag!r}", mark)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fatal(mark, f"document is nested deeper than {MAX_DEPTH} levels", "too-deep")
+        is_map = type(event) is yaml.MappingStartEvent
+        node = Node({} if is_map else [], mark.line + 1, mark.column + 1)
+        if is_map:
+            node.keys = {}
+        self.stack.append(_Frame(node, anchor=event.anchor))
+
+    def on_end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        frame.node.size = 1 + frame.children_size
+        self._attach(frame.node, frame.anchor, event.start_mark, is_alias=False)
+
+    def _attach(self, node: Node, anchor: str | None, mark: Any, *, is_alias: bool) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = node
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        parent.children_size += node.size
+        if parent.children_size > MAX_EXPANDED_NODES:
+            message = f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)"
+            raise self.fatal(mark, message, "alias-bomb")
+        container = parent.node.value
+        if type(container) is list:
+            container.append(node)
+        elif parent.pending_key is None:
+            parent.pending_key = self._key(node, mark, is_alias=is_alias)
+        else:
+            self._add_entry(parent, node)
+
+    def _key(self, node: Node, mark: Any, *, is_alias: bool) -> Node:
+        if not isinstance(node.value, (dict, list)):
+            return node
+        # Report where the key is written (an alias's target may be elsewhere)
+        # and never repr() it: an aliased key can expand to millions of nodes.
+        line, col = (mark.line + 1, mark.column + 1) if is_alias else (node.line, node.col)
+        self.problems.append(YamlProblem(line, col, "mapping keys must be plain values"))
+        return Node(f"<{node.kind} key at {line}:{col}>", line, col)
+
+    def _add_entry(self, parent: _Frame, node: Node) -> None:
+        key_node = parent.pending_key
+        assert key_node is not None
+        parent.pending_key = None
+        key = key_node.value
+        if not isinstance(key, str):
+            key = key_node.raw if key_node.raw is not None else str(key)
+        keys = parent.node.keys
+        assert keys is not None
+        first = keys.get(key)
+        if first is not None:
+            message = f"duplicate key {key!r} (first defined at line {first.line})"
+            self.problems.append(
+                YamlProblem(key_node.line, key_node.col, message, rule="duplicate-key")
+            )
+            return
+        parent.node.value[key] = node
+        keys[key] = key_node
+
+
+class _Fatal(Exception):
+    """Raised by :class:`_Builder` once a fatal problem has been recorded."""
 
 
 def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
@@ -223,169 +351,70 @@ def read_yaml(text: str) -> tuple[Node | None, list[YamlProblem]]:
     the root is ``None``; duplicate keys are reported but not fatal (the first
     value is kept).
     """
-    problems: list[YamlProblem] = []
     if len(text) > MAX_BYTES:
-        return None, [
-            YamlProblem(
-                1, 1, f"file is larger than the {MAX_BYTES // 1048576} MiB limit", True, "too-large"
-            )
-        ]
-    anchors: dict[str, Node] = {}
-    stack: list[_Frame] = []
-    root: Node | None = None
-    documents = 0
+        message = f"file is larger than the {MAX_BYTES // 1048576} MiB limit"
+        return None, [YamlProblem(1, 1, message, True, "too-large")]
+    root, problems = _read(text, _Parser)
+    if _Parser is not _PurePythonParser and _hit_libyaml_depth_limit(problems):
+        # Newer libyaml builds stop at their own 1,000-level limit while scanning
+        # ahead, before our 64-level check sees an event. The document is then
+        # certainly too deep: find where it passes our limit with the pure-Python
+        # parser, which looks at most ~1,024 characters ahead of its events.
+        root, problems = _read(text, _PurePythonParser)
+    return root, problems
+
+
+def _hit_libyaml_depth_limit(problems: list[YamlProblem]) -> bool:
+    return any(p.rule == "yaml" and "maximum nesting depth" in p.message for p in problems)
+
+
+def _read(text: str, parser_class: Any) -> tuple[Node | None, list[YamlProblem]]:
+    builder = _Builder()
     try:
         # The pure Python reader checks every character here, so it can raise.
-        parser = _Parser(text)
-        while True:
-            event = parser.get_event()
-            if event is None:  # pragma: no cover - defensive
-                break
-            etype = type(event)
-            if etype is yaml.StreamEndEvent:
-                break
-            if etype is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    mark = event.start_mark
-                    problems.append(
-                        YamlProblem(
-                            mark.line + 1,
-                            mark.column + 1,
-                            "a deck file must hold one YAML document, found a second one",
-                            True,
-                        )
-                    )
-                    return None, problems
-                continue
-            if etype in (yaml.StreamStartEvent, yaml.DocumentEndEvent):
-                continue
-            mark = event.start_mark
-            if etype is yaml.ScalarEvent:
-                value, quoted = _scalar(event)
-                node = Node(value, mark.line + 1, mark.column + 1, quoted=quoted, raw=event.value)
-                anchor = event.anchor
-            elif etype is yaml.AliasEvent:
-                target = anchors.get(event.anchor)
-                if target is None:
-                    raise yaml.MarkedYAMLError(None, None, f"unknown alias {event.anchor!r}", mark)
-                node = target
-                anchor = None
-            elif etype is yaml.SequenceStartEvent or etype is yaml.MappingStartEvent:
-                if event.tag not in (None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
-                    raise _Unsupported(f"unsupported YAML tag {event.tag!r}")
-                if len(stack) >= MAX_DEPTH:
-                    problems.append(
-                        YamlProblem(
-                            mark.line + 1,
-                            mark.column + 1,
-                            f"document is nested deeper than {MAX_DEPTH} levels",
-                            True,
-                            "too-deep",
-                        )
-                    )
-                    return None, problems
-                container: Any = [] if etype is yaml.SequenceStartEvent else {}
-                new = Node(container, mark.line + 1, mark.column + 1)
-                if etype is yaml.MappingStartEvent:
-                    new.keys = {}
-                stack.append(_Frame(new, anchor=event.anchor))
-                continue
-            elif etype is yaml.SequenceEndEvent or etype is yaml.MappingEndEvent:
-                frame = stack.pop()
-                node = frame.node
-                node.size = 1 + frame.children_size
-                anchor = frame.anchor
-            else:  # pragma: no cover - no other event types exist
-                continue
-
-            if anchor is not None:
-                anchors[anchor] = node
-            if not stack:
-                root = node
-                continue
-            parent = stack[-1]
-            parent.children_size += node.size
-            if parent.children_size > MAX_EXPANDED_NODES:
-                message = (
-                    f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)"
-                )
-                problems.append(
-                    YamlProblem(mark.line + 1, mark.column + 1, message, True, "alias-bomb")
-                )
-                return None, problems
-            container = parent.node.value
-            if type(container) is list:
-                container.append(node)
-            elif parent.pending_key is None:
-                if isinstance(node.value, (dict, list)):
-                    # Report where the key is written (an alias's target may be
-                    # elsewhere) and never repr() it: an aliased key can expand
-                    # to millions of nodes.
-                    if etype is yaml.AliasEvent:
-                        line, col = mark.line + 1, mark.column + 1
-                    else:
-                        line, col = node.line, node.col
-                    problems.append(YamlProblem(line, col, "mapping keys must be plain values"))
-                    node = Node(f"<{node.kind} key at {line}:{col}>", line, col)
-                parent.pending_key = node
-            else:
-                key_node = parent.pending_key
-                parent.pending_key = None
-                key = key_node.value
-                if not isinstance(key, str):
-                    key = key_node.raw if key_node.raw is not None else str(key)
-                keys = parent.node.keys
-                assert keys is not None
-                if key in keys:
-                    first = keys[key]
-                    problems.append(
-                        YamlProblem(
-                            key_node.line,
-                            key_node.col,
-                            f"duplicate key {key!r} (first defined at line {first.line})",
-                            rule="duplicate-key",
-                        )
-                    )
-                else:
-                    container[key] = node
-                    keys[key] = key_node
+        root = builder.run(parser_class(text))
+    except _Fatal:
+        return None, builder.problems
     except yaml.MarkedYAMLError as exc:
-        problem_mark = exc.problem_mark or exc.context_mark
-        line = problem_mark.line + 1 if problem_mark else 1
-        col = problem_mark.column + 1 if problem_mark else 1
-        message = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            message = f"{exc.problem} ({exc.context})"
-        offending = _char_at(text, line, col)
-        if offending == "\t":
-            message += "; found a tab: YAML is indented with spaces"
-        elif "character" in message and offending.isprintable() and offending not in message:
-            message += f"; found {offending!r}"
-        problems.append(YamlProblem(line, col, f"YAML syntax error: {message}", True))
-        return None, problems
+        return None, [*builder.problems, _syntax_problem(text, exc)]
     except ReaderError as exc:  # a character YAML does not allow
-        # libyaml reports a byte offset; find the character ourselves.
-        found = _NOT_PRINTABLE.search(text)
-        offset = found.start() if found else exc.position
-        line, col = _position(text, offset)
-        character = ord(found.group()) if found else exc.character
-        what = (
-            f"byte 0x{character[0]:02x}" if isinstance(character, bytes) else f"U+{character:04X}"
-        )
-        message = f"file contains a character YAML does not allow ({what}): {exc.reason}"
-        problems.append(YamlProblem(line, col, message, True))
-        return None, problems
+        return None, [*builder.problems, _reader_problem(text, exc)]
     except _Unsupported as exc:
-        problems.append(YamlProblem(mark.line + 1, mark.column + 1, str(exc), True))
-        return None, problems
-    except yaml.YAMLError as exc:  # reader errors (e.g. non-printable characters)
+        mark = exc.mark
+        problem = YamlProblem(mark.line + 1, mark.column + 1, str(exc.args[0]), True)
+        return None, [*builder.problems, problem]
+    except yaml.YAMLError as exc:  # any other error PyYAML raises
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
-        problems.append(YamlProblem(line, col, f"YAML error: {exc}", True))
-        return None, problems
-    return root, problems
+        return None, [*builder.problems, YamlProblem(line, col, f"YAML error: {exc}", True)]
+    return root, builder.problems
+
+
+def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    problem_mark = exc.problem_mark or exc.context_mark
+    line = problem_mark.line + 1 if problem_mark else 1
+    col = problem_mark.column + 1 if problem_mark else 1
+    message = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        message = f"{exc.problem} ({exc.context})"
+    offending = _char_at(text, line, col)
+    if offending == "\t":
+        message += "; found a tab: YAML is indented with spaces"
+    elif "character" in message and offending.isprintable() and offending not in message:
+        message += f"; found {offending!r}"
+    return YamlProblem(line, col, f"YAML syntax error: {message}", True)
+
+
+def _reader_problem(text: str, exc: ReaderError) -> YamlProblem:
+    # libyaml reports a byte offset; find the character ourselves.
+    found = _NOT_PRINTABLE.search(text)
+    offset = found.start() if found else exc.position
+    line, col = _position(text, offset)
+    character = ord(found.group()) if found else exc.character
+    what = f"byte 0x{character[0]:02x}" if isinstance(character, bytes) else f"U+{character:04X}"
+    message = f"file contains a character YAML does not allow ({what}): {exc.reason}"
+    return YamlProblem(line, col, message, True)
 
 
 def _char_at(text: str, line: int, col: int) -> str:

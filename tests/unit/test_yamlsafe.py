@@ -278,3 +278,24 @@ def test_the_c_event_parser_is_used_when_pyyaml_has_it() -> None:
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML was built without libyaml")
     assert yamlsafe._Parser.__module__ == "yaml._yaml"
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, "{a: " * 100_000, "- " * 100_000 + "x"]
+)
+def test_our_depth_limit_fires_first_with_either_event_parser(text: str) -> None:
+    """libyaml (PyYAML >= 6.0.2 builds) stops at 1,000 levels by itself; the
+    pure-Python parser has no limit. Either way the user sees our limit, at the
+    65th level, and the document is read only about a kilobyte past it."""
+    expected = read_yaml(text)[1]
+    assert [p.rule for p in expected] == ["too-deep"]
+    for parser in (yamlsafe._Parser, yamlsafe._PurePythonParser):
+        start = time.process_time()
+        root, problems = yamlsafe._read(text, parser)
+        assert time.process_time() - start < 3
+        assert root is None
+        if problems[0].rule == "yaml":  # libyaml's own limit: read_yaml falls back
+            assert "maximum nesting depth" in problems[0].message
+            assert parser is yamlsafe._Parser
+        else:
+            assert problems == expected
