@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from tests import pgserver
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_DECKS = REPO / "decks"
@@ -43,3 +47,20 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.PgServer]:
+    """A real PostgreSQL server for the session (see ``tests/pgserver.py``).
+
+    Skips with the reason when none can be started, except under ``CI=true``,
+    where it fails: CI must test the class server against a real one.
+    """
+    try:
+        with pgserver.server() as pg:
+            pgserver.wait_ready(pg)
+            yield pg
+    except pgserver.Unavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"no PostgreSQL server under CI: {exc}")
+        pytest.skip(f"no PostgreSQL server: {exc}")
