@@ -281,7 +281,9 @@ def test_the_c_event_parser_is_used_when_pyyaml_has_it() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["[" * 100_000 + "]" * 100_000, "{a: " * 100_000, "- " * 100_000 + "x"]
+    "text",
+    ["[" * 100_000 + "]" * 100_000, "{a: " * 100_000, "- " * 100_000 + "x"],
+    ids=["flow-sequence", "flow-mapping", "block-sequence"],
 )
 def test_our_depth_limit_fires_first_with_either_event_parser(text: str) -> None:
     """libyaml (PyYAML >= 6.0.2 builds) stops at 1,000 levels by itself; the
