@@ -333,16 +333,24 @@ class ExamRun:
 
     # -- answering --------------------------------------------------------
     def answer(self, response: Response) -> Grade | None:
-        """Answer the current (objective) question; tutor mode grades and locks it."""
+        """Answer the current (objective) question; tutor mode grades and locks it.
+
+        A response that cannot be read (:attr:`Verdict.UNREADABLE`) is not
+        kept, in either mode: its grade is returned so the student is asked
+        again (it says what can be read, never whether the answer is right).
+        """
         self._open()
         item = self.current
         if item.question is None:
             raise ValueError(f"{item.prompt.card.kind} questions are revealed and marked")
         if self.locked(item):
             raise ExamClosed(f"question {item.position + 1} is already graded")
+        grade = self.quizzer.grade(item.prompt, item.question, response)
+        if not grade.readable:
+            return grade
         item.response = response
         if self.tutor:
-            item.grade = self.quizzer.grade(item.prompt, item.question, response)
+            item.grade = grade
         return item.grade
 
     def reveal(self) -> None:

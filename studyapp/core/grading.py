@@ -8,7 +8,10 @@ select-all, true/false, typed, ordering, matching, numeric) implement
   shuffled, numbers drawn) with the injected ``rng``;
 * ``grade(card, question, response, context)`` returns a :class:`Grade`;
 * :func:`proposed_rating` turns a grade and the answer time into the rating
-  the student may accept or override (1-4) before it is committed.
+  the student may accept or override (1-4) before it is committed;
+* a response the kind cannot read (a unit it does not know yet) is
+  :attr:`Verdict.UNREADABLE`: never wrong, never rated, never committed: the
+  student is asked again, told what can be read.
 
 The :class:`DeckContext` carries what grading needs from the rest of the deck:
 the answers of other cards (distractors drawn from the same topic; typed
@@ -93,6 +96,8 @@ class Verdict(StrEnum):
     """A near miss (typo): counted wrong, said kindly, overridable."""
     PARTIAL = "partial"
     WRONG = "wrong"
+    UNREADABLE = "unreadable"
+    """Not graded: the answer could not be read; the student is asked again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +133,26 @@ class Grade:
     """A worked solution (numeric kinds)."""
     drawing: tuple[str, ...] = ()
     """Fixed-width plain-text art shown after the solution (a U-100 syringe fill)."""
+    rule: str = ""
+    """The grading rule that decided, when one did (``opposite``, ``numbers``...)."""
 
     @property
     def correct(self) -> bool:
         return self.verdict is Verdict.CORRECT
 
+    @property
+    def readable(self) -> bool:
+        """False when the answer could not be read (ask again; nothing is rated)."""
+        return self.verdict is not Verdict.UNREADABLE
 
-def proposed_rating(grade: Grade, duration_ms: int, hard_after_ms: int = 20_000) -> Rating:
-    """Wrong gives Again; right gives Good, or Hard when slower than ``hard_after_ms``."""
+
+def proposed_rating(grade: Grade, duration_ms: int, hard_after_ms: int = 20_000) -> Rating | None:
+    """Wrong gives Again; right gives Good, or Hard when slower than ``hard_after_ms``.
+
+    ``None`` for an answer that could not be read: nothing is rated.
+    """
+    if not grade.readable:
+        return None
     if not grade.correct:
         return Rating.AGAIN
     return Rating.HARD if duration_ms > hard_after_ms else Rating.GOOD

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from studyapp.core.answers import match_key, normalize
+from studyapp.core.answer_forms import fold_words, match_key
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.cloze import Deletion, parse_deletions
 from studyapp.core.library import Library
@@ -97,12 +97,12 @@ def _key(text: str) -> str:
     """``text`` compared loosely: case, punctuation, formatting markers, Greek
     letters and spacing do not matter; words stay apart.
 
-    :func:`studyapp.core.answers.normalize`, with a fast path for ASCII text
+    :func:`studyapp.core.answer_forms.fold_words`, with a fast path for ASCII text
     (most deck text: the general one looks at each character in Python, and
     linting calls it for every question of every deck).
     """
     if not text.isascii():
-        return normalize(text)
+        return fold_words(text)
     text = _NOT_WORD_RE.sub("\0", sanitize(text).lower().translate(_BREAKS))
     text = _LOOSE_MARK_RE.sub("\0", text)
     text = _DROPPED_BETWEEN_DIGITS_RE.sub(" ", text).replace("\0", "")

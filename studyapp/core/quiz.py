@@ -9,6 +9,7 @@ grade and the time taken into a proposed rating.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from random import Random
 from typing import TYPE_CHECKING, Protocol, cast
@@ -20,6 +21,7 @@ from studyapp.core.grading import (
     ObjectiveKind,
     Question,
     Response,
+    Verdict,
     interaction_of,
     proposed_rating,
 )
@@ -85,11 +87,27 @@ class Quizzer:
     def grade(self, prompt: Prompt, question: Question, response: Response) -> Grade:
         return self._kind(prompt).grade(prompt.card, question, response, self.context(prompt.deck))
 
-    def accept(self, prompt: Prompt, question: Question, text: str) -> Grade:
-        """ "I was right": keep ``text`` as this student's answer for the card, re-grade."""
+    def accept(self, prompt: Prompt, question: Question, text: str, *, remember: bool) -> Grade:
+        """ "I was right": grade ``text`` as right.
+
+        ``remember``: keep it as this student's answer for the card (an alias:
+        always accepted from now on) and re-grade; otherwise accept it this
+        time only (nothing is stored).
+        """
+        if not remember:
+            grade = self.grade(prompt, question, text)
+            note = "accepted this time: you said you were right (the spelling is not kept)"
+            return replace(
+                grade,
+                verdict=Verdict.CORRECT,
+                score=1.0,
+                feedback=(note,),
+                diff=(),
+                rule="accepted",
+            )
         self.repository.add_alias(prompt.deck.id, prompt.card.id, text.strip(), self.clock())
         self._contexts.pop(prompt.deck.id, None)
         return self.grade(prompt, question, text)
 
-    def propose(self, grade: Grade, duration_ms: int) -> Rating:
+    def propose(self, grade: Grade, duration_ms: int) -> Rating | None:
         return proposed_rating(grade, duration_ms, self.hard_after_ms)

@@ -713,7 +713,7 @@ def test_select_grade_partial_credit_and_breakdown() -> None:
     [
         (frozenset({1, 3}), Verdict.CORRECT, 1.0),
         (frozenset({1}), Verdict.PARTIAL, 0.75),
-        (frozenset(), Verdict.PARTIAL, 0.5),
+        (frozenset(), Verdict.WRONG, 0.0),  # an empty answer scores 0 (issue 11)
         (frozenset({0, 1, 2, 3}), Verdict.PARTIAL, 0.5),
         (frozenset({0, 2}), Verdict.WRONG, 0.0),
     ],
@@ -897,7 +897,7 @@ def test_select_is_all_or_nothing_and_scores_the_share_classified_right(
     chosen = frozenset(data.draw(indexes))
     result = grade(card, question, chosen)
     assert result.correct is (chosen == right)
-    classified = sum((i in chosen) == (i in right) for i in range(len(texts)))
+    classified = sum((i in chosen) == (i in right) for i in range(len(texts))) if chosen else 0
     assert result.score == classified / len(texts)
     expected_verdict = (
         Verdict.CORRECT

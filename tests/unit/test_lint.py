@@ -528,10 +528,10 @@ def test_positions_survive_the_json_cache(tmp_path: Path) -> None:
 # ------------------------------------------------------------- the fast path
 
 
-def test_the_ascii_fast_path_normalises_exactly_like_typed_answers() -> None:
+def test_the_ascii_fast_path_folds_exactly_like_answers_are_folded() -> None:
     from random import Random
 
-    from studyapp.core.answers import normalize
+    from studyapp.core.answer_forms import fold_words as normalize
     from studyapp.core.lint import _key
 
     rng = Random(5)

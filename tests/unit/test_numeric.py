@@ -145,7 +145,12 @@ def test_a_unitless_card() -> None:
     c = fixed("3", unit=None)
     assert ask(c).unit is None
     assert grade(c, "3").correct
-    assert grade(c, "3 mg").feedback == ("Expected a plain number, without a unit.",)
+    unit_given = grade(c, "3 mg")
+    assert unit_given.verdict is Verdict.UNREADABLE  # asked again, never wrong
+    assert unit_given.feedback == (
+        "This question has no unit, so 'mg' is not read.",
+        "Type the number only.",
+    )
     assert plain(list(kind.render(c, "main").back)) == "3"
 
 
@@ -362,18 +367,36 @@ def test_an_incompatible_unit_is_wrong_with_feedback(
 @pytest.mark.parametrize(
     ("response", "feedback"),
     [
-        ("abc", "Could not read the answer: 'abc' does not start with a number (e.g. 0.25 mg)."),
-        ("", "Could not read the answer: no answer given (e.g. 0.25 mg)."),
-        ("1/4", "Could not read the answer: could not read '1/4': write a number, then a unit"),
-        ("5 IU", "Could not read the answer: unknown unit 'IU'"),
-        ("1,500 mcg", "Could not read the answer: '1,500' is ambiguous: write 1500 or 1.5"),
+        ("abc", "Could not read the answer: 'abc' does not start with a number."),
+        ("1/4", "Could not read the answer: could not read '1/4': write a number, then a unit."),
+        ("5 kg", "Could not read the answer: unknown unit 'kg' (known: g, mg, mcg, mL, units"),
+        ("1,500 mcg", "Could not read the answer: '1,500' is ambiguous: write 1500 or 1.5."),
+        ("2500 mcg/mL", "Could not convert mcg/mL to mg yet."),
+        ("3 days", "Could not convert days to mg yet."),
+        ("< 5 mg", "Could not read the answer: '< 5 mg' does not start with a number."),
     ],
 )
-def test_unreadable_answers_are_wrong_with_a_reason(response: str, feedback: str) -> None:
+def test_unreadable_answers_are_asked_again_saying_what_can_be_read(
+    response: str, feedback: str
+) -> None:
     result = grade(fixed("0.25"), response)
-    assert result.verdict is Verdict.WRONG
-    assert len(result.feedback) == 1
+    assert result.verdict is Verdict.UNREADABLE
+    assert not result.correct and result.score == 0.0
     assert result.feedback[0].startswith(feedback)
+    assert result.feedback[1] == "Type a number in mg (or mcg, g)."
+
+
+@pytest.mark.parametrize(
+    ("response", "feedback"),
+    [
+        ("", "no answer given"),
+        ("   ", "no answer given"),
+        ("5" * 101, "too long: over 100 characters"),
+    ],
+)
+def test_empty_and_overlong_answers_are_wrong(response: str, feedback: str) -> None:
+    result = grade(fixed("0.25"), response)
+    assert (result.verdict, result.score, result.feedback) == (Verdict.WRONG, 0.0, (feedback,))
 
 
 def test_the_answer_is_logged_as_typed_without_control_characters() -> None:
@@ -615,7 +638,7 @@ L = FIRST_FIELD_LINE
         ),
         # unit, tolerance, decimals, syringe
         ("question: Q?\nanswer: 1\nunit: mgs\n", [(L + 2, 11, "unknown-unit")]),
-        ("question: Q?\nanswer: 1\nunit: IU\n", [(L + 2, 11, "unknown-unit")]),
+        ("question: Q?\nanswer: 1\nunit: kg\n", [(L + 2, 11, "unknown-unit")]),
         ("question: Q?\nanswer: 1\ntolerance: -1\n", [(L + 2, 16, "bad-tolerance")]),
         ("question: Q?\nanswer: 1\ntolerance: abc\n", [(L + 2, 16, "bad-tolerance")]),
         ("question: Q?\nanswer: 1\ntolerance: '2'\n", [(L + 2, 16, "bad-tolerance")]),
@@ -645,7 +668,8 @@ def test_check_reports_each_problem_once_at_its_node(
 
 def test_unknown_unit_suggests_a_spelling() -> None:
     assert messages("question: Q?\nanswer: 1\nunit: mgs\n") == [
-        "unknown unit 'mgs' (known: g, mg, mcg, mL, units, %); did you mean 'mg'?"
+        "unknown unit 'mgs' (known: g, mg, mcg, mL, units, %, °C, minutes, hours, days, weeks, "
+        "months, years, IU, or one per another); did you mean 'mg'?"
     ]
 
 

@@ -38,6 +38,7 @@ from studyapp.core.model import Deck, Face, LoadResult
 from studyapp.core.quiz import Quizzer
 from studyapp.core.session import prompts_of
 from studyapp.core.text import Span
+from tests.unit.grading_cases import Aliases
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 HEAD = "deck: d\ntitle: T\ncards:\n"
@@ -390,20 +391,6 @@ def test_i_was_right_stores_the_graded_answer_which_then_grades_correct() -> Non
     assert again.verdict is Verdict.CORRECT
 
 
-class Aliases:
-    """An in-memory stand-in for the store's answer aliases."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, dict[str, tuple[str, ...]]] = {}
-
-    def aliases(self, deck_id: str) -> dict[str, tuple[str, ...]]:
-        return dict(self.kept.get(deck_id, {}))
-
-    def add_alias(self, deck_id: str, card_id: str, alias: str, at: datetime) -> None:
-        deck = self.kept.setdefault(deck_id, {})
-        deck[card_id] = (*deck.get(card_id, ()), alias)
-
-
 def test_i_was_right_through_the_quizzer() -> None:
     quizzer = Quizzer(Aliases(), lambda: datetime(2026, 1, 1, tzinfo=UTC), rng=Random(0))
     prompt = next(p for p in prompts_of(PHARM) if p.card.id == "selank")
@@ -411,7 +398,7 @@ def test_i_was_right_through_the_quizzer() -> None:
     assert question.interaction is Interaction.TYPED
     wrong = quizzer.grade(prompt, question, "Selank acetate")
     assert wrong.verdict is Verdict.WRONG
-    assert quizzer.accept(prompt, question, wrong.answer).verdict is Verdict.CORRECT
+    assert quizzer.accept(prompt, question, wrong.answer, remember=True).verdict is Verdict.CORRECT
     assert quizzer.grade(prompt, question, "selank-acetate").verdict is Verdict.CORRECT
 
 
@@ -474,14 +461,10 @@ def test_trka_for_trkb_is_wrong_even_without_a_trka_card() -> None:
         ("ht1a", "5-HT1B", "the final 'A' must match exactly"),
         ("pkc", "PKC-ζ", "the final 'β' must match exactly"),
         ("pkc", "PKC zeta", "the final 'β' must match exactly"),
-        ("il6", "IL-10", "numbers must match exactly (expected: 6; given: 10)"),
-        ("il6", "IL-9", "numbers must match exactly (expected: 6; given: 9)"),
-        ("ht1a", "5-HT2A", "numbers must match exactly (expected: 5, 1; given: 5, 2)"),
-        (
-            "alpha2",
-            "alpha1-adrenergic receptor",
-            "numbers must match exactly (expected: 2; given: 1)",
-        ),
+        ("il6", "IL-10", "numbers must match: 10 vs 6"),
+        ("il6", "IL-9", "numbers must match: 9 vs 6"),
+        ("ht1a", "5-HT2A", "numbers must match: 2 vs 1"),
+        ("alpha2", "alpha1-adrenergic receptor", "numbers must match: 1 vs 2"),
         ("bdnf-receptor", "GDNF receptor", "'BDNF' must be typed exactly"),
         ("mu", "nu opioid receptor", "'μ' must be typed exactly"),
     ],

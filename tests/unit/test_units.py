@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studyapp.core.units import (
+    IU,
     MCG,
     MG,
     ML,
@@ -78,7 +79,7 @@ def test_parse_quantity(text: str, value: str, unit: object) -> None:
         ("   ", "no answer given"),
         ("abc", "'abc' does not start with a number"),
         ("mg 5", "'mg 5' does not start with a number"),
-        ("5 IU", "unknown unit 'IU'"),
+        ("5 IUs", "did you mean 'IU'?"),
         ("5 L", "unknown unit 'L'"),
         ("5 kg", "unknown unit 'kg'"),
         ("5 mgs", "did you mean 'mg'?"),
@@ -101,7 +102,7 @@ def test_parse_quantity_refuses_with_a_reason(text: str, message: str) -> None:
 def test_lookup_and_suggest() -> None:
     assert lookup_unit(" ML ") is ML
     assert lookup_unit("µg") is MCG and lookup_unit("μg") is MCG
-    assert lookup_unit("IU") is None
+    assert lookup_unit("IU") is IU and lookup_unit("i.u.") is IU
     assert lookup_unit("l") is None
     assert suggest_unit("mgs") == "mg"
     assert suggest_unit("mlt") == "mL"

@@ -115,7 +115,7 @@ class _Checker:
         if unit is None:
             suggestion = units.suggest_unit(text)
             hint = f"; did you mean '{suggestion}'?" if suggestion else ""
-            message = f"unknown unit '{text}' (known: g, mg, mcg, mL, units, %){hint}"
+            message = f"unknown unit '{text}' (known: {units.KNOWN_TEXT}, or one per another){hint}"
             self.error(node, message, "unknown-unit")
         return unit
 

@@ -10,8 +10,11 @@ Two forms:
 
 Answers are read by :mod:`studyapp.core.units`: ``250 mcg`` is right for a
 ``0.25 mg`` card, a bare number is read in the card's unit, and an answer
-1000x off (mg vs mcg) or 100x off (mL vs units on a U-100 syringe) is wrong
-with a note saying which slip it looks like. ``tolerance`` is absolute (in the
+1000x off (mg vs mcg) or 100x off (mL vs units on a U-100 syringe), or with
+the sign dropped, is wrong with a note saying which slip it looks like. An
+answer that cannot be read (an unknown unit, ``1,500``, a unit that cannot
+be converted yet) is never wrong: it is ``UNREADABLE`` and the student is
+asked again (:func:`read_answer`). ``tolerance`` is absolute (in the
 card's unit) or relative (``"2%"``); an answer that rounds to the expected
 answer as shown (``decimals`` places) is also right.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from random import Random
 
@@ -78,7 +82,8 @@ fields = (
     FieldSpec(
         "unit",
         FieldType.STRING,
-        doc="mg, mcg (µg, ug), g, mL, units (U-100) or %.",
+        doc="mg, mcg (µg, ug), g, mL, units (U-100) or %; read but not converted: °C, "
+        "minutes, hours, days, weeks, months, years, IU, and one per another (mcg/mL).",
         schema={"examples": [u.symbol for u in units.KNOWN_UNITS]},
     ),
     FieldSpec(
@@ -263,39 +268,75 @@ _SLIPS: dict[units.Dimension | None, list[tuple[int, str]]] = {
 """The slips worth naming, by the dimension of the card's unit: (factor, advice)."""
 
 
-def _slip(card: Card, given: float, expected: float) -> str | None:
-    """The unit slip a wrong answer looks like (1000x: mg/mcg; 100x: mL/units)."""
+def _slip(card: Card, given: float, expected: float) -> tuple[str, str] | None:
+    """The slip a wrong answer looks like, as ``(rule, advice)``: a dropped or
+    added sign; 1000x (mg/mcg); 100x (mL/units, percent/fraction)."""
     if expected == 0 or given == 0:
         return None
     allowed = _allowed_error(card.data["tolerance"], expected)
+    if _close(-given, expected, allowed):
+        advice = f"the sign must match: {units.format_signed(given)} vs "
+        return "sign", advice + units.format_signed(expected)
     unit = units.lookup_unit(card.data["unit"] or "")
     dimension = unit.dimension if unit else None
     factors = _SLIPS.get(dimension, _SLIPS[None])
     for factor, advice in factors:
         if _close(given / factor, expected, allowed):
-            return f"{advice}: your answer is {factor}x too large"
+            return "slip", f"{advice}: your answer is {factor}x too large"
         if _close(given * factor, expected, allowed):
-            return f"{advice}: your answer is {factor}x too small"
+            return "slip", f"{advice}: your answer is {factor}x too small"
     return None
 
 
-def _read_answer(card: Card, text: str) -> tuple[Decimal | None, list[str]]:
-    """The response in the card's unit, and feedback lines (why it is unreadable, conversions)."""
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """An answer read in the card's unit (``value``), or why it gives no value.
+
+    ``verdict`` is ``UNREADABLE`` (ask again) or ``WRONG`` (a quantity of
+    another kind) when ``value`` is ``None``; ``notes`` are feedback lines.
+    """
+
+    value: Decimal | None
+    notes: tuple[str, ...] = ()
+    verdict: Verdict | None = None
+    rule: str = ""
+
+
+def read_answer(unit_symbol: str | None, text: str) -> Reading:
+    """Read ``text`` as a quantity in the card's unit (``unit_symbol``).
+
+    Unreadable (asked again, never wrong): no number first, an unknown unit,
+    ``1,500``, a unit on a card without one, or a unit that cannot be
+    converted to the card's yet (``weeks`` for ``days``, ``mg/mL`` for
+    ``mcg/mL``). Wrong: a quantity of another kind (``mg`` for ``mL``), or IU.
+    """
+    target = units.lookup_unit(unit_symbol or "")
     try:
         quantity = units.parse_quantity(text)
     except units.UnitError as exc:
-        example = f"e.g. 0.25 {card.data['unit']}" if card.data["unit"] else "e.g. 0.25"
-        return None, [f"Could not read the answer: {exc} ({example})."]
-    target = units.lookup_unit(card.data["unit"] or "")
-    if quantity.unit is None or quantity.unit == target:
-        return quantity.value, []
+        return _unreadable(target, f"Could not read the answer: {exc}.")
+    given = quantity.unit
+    if given is None or given == target:
+        return Reading(quantity.value)
+    if given == units.IU:
+        return Reading(None, (f"{units.IU_NOTE}.",), Verdict.WRONG, "iu")
     if target is None:
-        return None, ["Expected a plain number, without a unit."]
-    if quantity.unit.dimension is not target.dimension:
-        return None, [f"Expected {_describe(target)}, not {quantity.unit.symbol}."]
-    converted = units.convert(quantity.value, quantity.unit, target)
+        return _unreadable(target, f"This question has no unit, so '{given.symbol}' is not read.")
+    physical = given.convertible and target.convertible
+    if physical and given.dimension is not target.dimension:
+        note = f"Expected {_describe(target)}, not {given.symbol}."
+        return Reading(None, (note,), Verdict.WRONG, "dimension")
+    if not physical:
+        return _unreadable(target, f"Could not convert {given.symbol} to {target.symbol} yet.")
+    converted = units.convert(quantity.value, given, target)
     note = f"{units.format_quantity(quantity)} = {units.format_number(converted)} {target.symbol}"
-    return converted, [note]
+    return Reading(converted, (note,))
+
+
+def _unreadable(target: units.Unit | None, why: str) -> Reading:
+    """Ask again, saying what can be read."""
+    hint = f"Type {units.reading_hint(target)}."
+    return Reading(None, (why, hint), Verdict.UNREADABLE, "unreadable")
 
 
 def _describe(unit: units.Unit) -> str:
@@ -339,8 +380,14 @@ def _syringe_sentence(fill_units: float) -> str:
 
 
 def grade(card: Card, question: Question, response: Response, context: DeckContext) -> Grade:
-    """Grade a typed number against the answer recomputed from ``question.values``."""
-    text = " ".join(sanitize(str(response)).split())
+    """Grade a typed number against the answer recomputed from ``question.values``.
+
+    An answer that cannot be read is ``UNREADABLE`` (see :func:`read_answer`):
+    the student is asked again. An empty answer and one longer than
+    :data:`~studyapp.core.units.MAX_INPUT` characters are wrong.
+    """
+    typed = sanitize(str(response)).strip()
+    text = " ".join(typed.split())
     expected, problem = _expected(card, question.values)
     if problem is not None:
         return Grade(Verdict.WRONG, 0.0, text, "?", feedback=(problem,))
@@ -348,23 +395,42 @@ def grade(card: Card, question: Question, response: Response, context: DeckConte
     shown = units.format_number(expected, card.data["decimals"])
     expected_text = f"{shown} {unit}" if unit else shown
     solution = tuple(solution_lines(card, question.values, expected))
-    given, feedback = _read_answer(card, text)
+    drawing = tuple(syringe_lines(card, question))
+
+    def result(
+        verdict: Verdict, answer: str, lines: Sequence[str] = (), decided: str = ""
+    ) -> Grade:
+        score = 1.0 if verdict is Verdict.CORRECT else 0.0
+        return Grade(
+            verdict,
+            score,
+            answer,
+            expected_text,
+            tuple(lines),
+            rule=decided,
+            solution=solution,
+            drawing=drawing,
+        )
+
+    if not text or len(typed) > units.MAX_INPUT:  # as typed: spaces cannot hide a hedge
+        why = "no answer given" if not text else f"too long: over {units.MAX_INPUT} characters"
+        decided = "empty" if not text else "too-long"
+        return result(Verdict.WRONG, text[: units.MAX_INPUT], (why,), decided)
+    if _accepted_alias(card, text, context):
+        return result(Verdict.CORRECT, text, decided="alias")
+    reading = read_answer(unit, text)
+    if reading.verdict is Verdict.UNREADABLE:
+        return Grade(Verdict.UNREADABLE, 0.0, text, expected_text, reading.notes, rule=reading.rule)
+    feedback = list(reading.notes)
+    given = reading.value
     right = given is not None and _is_right(card, float(given), expected)
-    if not right and _accepted_alias(card, text, context):
-        right = True
+    decided = reading.rule
     if not right and given is not None:
         slip = _slip(card, float(given), expected)
         if slip:
-            feedback.append(f"{slip[0].upper()}{slip[1:]}.")
-    return Grade(
-        Verdict.CORRECT if right else Verdict.WRONG,
-        1.0 if right else 0.0,
-        text,
-        expected_text,
-        feedback=tuple(feedback),
-        solution=solution,
-        drawing=tuple(syringe_lines(card, question)),
-    )
+            decided, advice = slip
+            feedback.append(f"{advice[0].upper()}{advice[1:]}.")
+    return result(Verdict.CORRECT if right else Verdict.WRONG, text, feedback, decided)
 
 
 def _accepted_alias(card: Card, text: str, context: DeckContext) -> bool:

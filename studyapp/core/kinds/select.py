@@ -3,14 +3,17 @@
 Graded all-or-nothing for scheduling (correct only when exactly the correct
 options are chosen); the score is the share of options classified right
 (chosen when correct, left alone when wrong), shown with a per-option breakdown.
+An empty submission scores 0: leaving every option alone is no answer, not
+partial credit for the wrong options left out.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from random import Random
 from typing import Any
 
-from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response
+from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 from studyapp.core.kinds._options import (
     CHOICE_FIELDS,
     CHOICES_SCHEMA,
@@ -93,9 +96,13 @@ def grade(card: Card, question: Question, response: Response, context: DeckConte
     chosen = index_set_response(response, len(question.options))
     choices = choices_from_data(card.data["choices"])
     items = choice_breakdown(choices, question.options, chosen)
-    return grade_from_items(
+    grade = grade_from_items(
         items,
         answer=joined(text for index, text in enumerate(question.options) if index in chosen),
         expected=joined(answer_text(card)),
         feedback=misclassified_notes(items),
     )
+    if chosen:
+        return grade
+    empty = ("no option chosen: an empty answer scores 0", *grade.feedback)
+    return replace(grade, verdict=Verdict.WRONG, score=0.0, feedback=empty, rule="empty")

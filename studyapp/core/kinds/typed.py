@@ -148,7 +148,7 @@ def grade(card: Card, question: Question, response: Response, context: DeckConte
     """
     if not isinstance(response, str):
         raise TypeError(f"a typed answer is text, not {type(response).__name__}")
-    given = sanitize(response).strip()[:MAX_ANSWER_CHARS]
+    given = sanitize(response).strip()
     others = [
         text
         for card_id, texts in context.accepted_by_card.items()
@@ -162,11 +162,13 @@ def grade(card: Card, question: Question, response: Response, context: DeckConte
     target = expected
     if judgement.verdict is Verdict.ALMOST and judgement.term is not None:
         target = judgement.term.display
+    kept = given[:MAX_ANSWER_CHARS]  # the log keeps a bounded answer; longer ones are wrong
     return Grade(
         verdict=judgement.verdict,
         score=1.0 if correct else 0.0,
-        answer=given,
+        answer=kept,
         expected=expected,
         feedback=feedback(judgement, expected),
-        diff=() if correct else char_diff(given, target),
+        diff=() if correct else char_diff(kept, target),
+        rule=judgement.reason.value,
     )
