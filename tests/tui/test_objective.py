@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 from studyapp.core.grading import Interaction
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.exam_dialogs import ChoiceDialog
 from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.widgets.answers import AnswerWidget
 
@@ -186,6 +187,9 @@ async def test_typed_near_miss_shows_a_diff_and_i_was_right_keeps_an_alias(
         assert "Almost" in back and "Your answer:" in back
         assert "I was right" in plain(objective_app, "#answer-bar")
         await pilot.press("r")
+        assert isinstance(objective_app.screen, ChoiceDialog)  # it says what each choice does
+        await pilot.press("a")  # always accept this spelling
+        assert objective_app.screen is screen
         assert screen.grade.correct
         assert store.aliases("objective") == {"gaba-t": ("GABA transaminse",)}
         assert "Good*" in plain(objective_app, "#answer-bar")

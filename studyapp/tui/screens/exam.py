@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Rule, Static
 
 from studyapp.core.exam import ExamClosed, ExamItem, ExamRun, format_clock
+from studyapp.core.grading import Grade
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog, GoToDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
@@ -315,13 +316,19 @@ class ExamScreen(Screen[None]):
         if widget is None or event.control is not widget or self.exam.locked(item):
             return  # typeahead: an answer posted by a question no longer shown
 
+        graded: Grade | None = None
+
         def answer() -> None:
-            grade = self.exam.answer(event.response)
-            if grade is not None:
-                widget.show_result(grade)
+            nonlocal graded
+            graded = self.exam.answer(event.response)
 
         if not self._act(answer):
             return
+        if graded is not None and not graded.readable and isinstance(widget, TextAnswer):
+            widget.show_unreadable(graded)  # not kept: asked again, saying what can be read
+            return
+        if graded is not None:
+            widget.show_result(graded)
         if isinstance(widget, TextAnswer) or self.exam.locked(item):
             self.set_focus(None)  # the keys move on again
         self._refresh()

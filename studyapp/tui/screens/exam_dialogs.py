@@ -1,4 +1,4 @@
-"""Small modals used by the exam screens: a keyed choice, and "go to question"."""
+"""Small modals: a keyed choice (exam and review screens), and "go to question"."""
 
 from __future__ import annotations
 

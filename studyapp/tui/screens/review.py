@@ -18,7 +18,9 @@ from studyapp.core.quiz import Quizzer
 from studyapp.core.reload import merge_decks
 from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession
+from studyapp.tui.screens.exam_dialogs import ChoiceDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
+from studyapp.tui.widgets.answers.text_entry import TextAnswer
 from studyapp.tui.widgets.card_text import spans_to_text
 from studyapp.tui.widgets.grade_view import explain_text, grade_text
 from studyapp.tui.widgets.key_bar import KeyBar
@@ -199,7 +201,11 @@ class ReviewScreen(Screen[None]):
         prompt = self.session.current
         if prompt is None or self.question is None or self.grade is not None:
             return
-        self._show_grade(self.quizzer.grade(prompt, self.question, event.response))
+        grade = self.quizzer.grade(prompt, self.question, event.response)
+        if not grade.readable and isinstance(event.control, TextAnswer):
+            event.control.show_unreadable(grade)  # asked again: nothing graded or committed
+            return
+        self._show_grade(grade)
 
     def _show_grade(self, grade: Grade) -> None:
         self.grade = grade
@@ -292,13 +298,51 @@ class ReviewScreen(Screen[None]):
         self.show_current()
 
     def action_i_was_right(self) -> None:
-        prompt = self.session.current
-        if prompt is None or self.question is None or not self._can_claim_right():
+        """Ask how to keep a typed answer the student says was right (and, for an
+        opposite, whether they are sure first)."""
+        if self.session.current is None or self.grade is None or not self._can_claim_right():
             return
-        assert self.grade is not None
-        grade = self.quizzer.accept(prompt, self.question, self.grade.answer)
-        self.notify(f"Kept '{self.grade.answer}' as an accepted answer.", markup=False)
-        self._show_grade(grade)
+        grade = self.grade
+        if grade.rule == "opposite":
+            expected = grade.expected
+            message = (
+                f"'{grade.answer}' has the opposite meaning of '{expected}' "
+                f"({'; '.join(grade.feedback)}). Are you sure it was right?"
+            )
+            choices = [("y", "yes, it was right"), ("n", "no")]
+
+            def sure(key: str | None) -> None:
+                if key == "y":
+                    self._ask_how_to_keep(grade)
+
+            self.app.push_screen(ChoiceDialog(message, choices), sure)
+            return
+        self._ask_how_to_keep(grade)
+
+    def _ask_how_to_keep(self, grade: Grade) -> None:
+        message = (
+            f"I was right: '{grade.answer}' will be rated as right.\n"
+            "t: accept it this time only (the spelling is not kept).\n"
+            "a: always accept this spelling for this card (kept as your answer).\n"
+            "esc: cancel."
+        )
+        choices = [("t", "accept this time"), ("a", "always accept this spelling")]
+
+        def chosen(key: str | None) -> None:
+            prompt = self.session.current
+            if key not in ("t", "a") or prompt is None or self.question is None:
+                return
+            if self.grade is not grade:
+                return  # the card changed meanwhile
+            remember = key == "a"
+            accepted = self.quizzer.accept(prompt, self.question, grade.answer, remember=remember)
+            if remember:
+                self.notify(f"Kept '{grade.answer}' as an accepted answer.", markup=False)
+            else:
+                self.notify("Accepted this time; the spelling is not kept.", markup=False)
+            self._show_grade(accepted)
+
+        self.app.push_screen(ChoiceDialog(message, choices), chosen)
 
     def action_undo(self) -> None:
         prompt = self.session.undo()

@@ -14,6 +14,7 @@ VERDICTS = {
     Verdict.ALMOST: ("Almost", "bold yellow"),
     Verdict.PARTIAL: ("Partly right", "bold yellow"),
     Verdict.WRONG: ("Wrong", "bold red"),
+    Verdict.UNREADABLE: ("Not read: answer again", "bold yellow"),
 }
 DIFF_STYLES = {"=": "", "-": "bold green underline", "+": "bold red strike"}
 

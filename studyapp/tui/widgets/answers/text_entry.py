@@ -1,10 +1,18 @@
-"""Typed and numeric answers: one input line; enter submits."""
+"""Typed and numeric answers: one input line; enter submits.
+
+The placeholder and the hint under a numeric answer both come from the
+card's unit (:func:`studyapp.core.units.reading_hint`), so they never
+disagree. An answer the app cannot read stays on screen, editable, with the
+reason and what it can read (:meth:`TextAnswer.show_unreadable`).
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from studyapp.core import units
 from studyapp.core.grading import Grade, Interaction, Question
 from studyapp.tui.widgets.answers.base import AnswerWidget
 
@@ -20,21 +28,25 @@ class TextAnswer(AnswerWidget):
     TextAnswer #unit-hint {
         color: $text-muted;
     }
+    TextAnswer #unreadable {
+        color: $warning;
+    }
     """
 
     def __init__(self, question: Question, *, id: str | None = None) -> None:
         super().__init__(question, id=id)
-        numeric = question.interaction is Interaction.NUMERIC
-        self.placeholder = (
-            "type a number (units like mg, mcg, mL)" if numeric else "type the answer"
-        )
+        self.numeric = question.interaction is Interaction.NUMERIC
+        self.reads = units.reading_hint(units.lookup_unit(question.unit or ""))
+        self.placeholder = f"type {self.reads}" if self.numeric else "type the answer"
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, id="answer-input")
-        if self.question.unit:
-            yield Static(f"answer in {self.question.unit}", id="unit-hint", markup=False)
+        if self.numeric:
+            yield Static(f"Answer with {self.reads}.", id="unit-hint", markup=False)
+        yield Static(id="unreadable", markup=False)
 
     def on_mount(self) -> None:
+        self.query_one("#unreadable", Static).display = False
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -42,6 +54,14 @@ class TextAnswer(AnswerWidget):
         if event.value.strip():
             self.submit(event.value)
 
+    def show_unreadable(self, grade: Grade) -> None:
+        """Say why the answer was not read and what can be; it stays to be edited."""
+        notice = self.query_one("#unreadable", Static)
+        notice.update(Text("\n".join(grade.feedback)))
+        notice.display = True
+        self.query_one(Input).focus()
+
     def show_result(self, grade: Grade) -> None:
         super().show_result(grade)
+        self.query_one("#unreadable", Static).display = False
         self.query_one(Input).disabled = True
