@@ -8,24 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from random import Random
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from studyapp.config import Settings
 from studyapp.core.exam import ExamMode, ExamSpec
 from studyapp.core.grading import Verdict
-from studyapp.core.library import load_library
-from studyapp.core.scheduling import Policy, SchedulerConfig
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam import ExamScreen
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog
 from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
-from tests.conftest import FakeClock
 
 SIZE = (80, 24)
 DECK = """\
@@ -141,25 +136,12 @@ async def test_placeholder_and_hint_come_from_the_cards_unit(
         assert "units like" not in placeholder
 
 
-def exam_app(folder: Path, store: Store, clock: FakeClock, mode: ExamMode) -> StudyApp:
-    settings = Settings(deck_dirs=(folder,), include_bundled=False)
-    spec = ExamSpec(deck_ids=("grading",), topics=(), count=5, mode=mode)
-    return StudyApp(
-        load_library=lambda: load_library([folder]),
-        store=store,
-        settings=settings,
-        policy=Policy(SchedulerConfig(enable_fuzz=False)),
-        clock=clock,
-        rng=Random(3),
-        exam=spec,
-    )
-
-
 @pytest.mark.parametrize("mode", [ExamMode.TIMED, ExamMode.TUTOR])
 async def test_an_exam_asks_again_for_an_unreadable_answer(
-    folder: Path, store: Store, clock: FakeClock, mode: ExamMode
+    grading_app: StudyApp, mode: ExamMode
 ) -> None:
-    app = exam_app(folder, store, clock, mode)
+    app = grading_app
+    app.start_exam = ExamSpec(deck_ids=("grading",), count=5, mode=mode)  # `studyapp exam`
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
