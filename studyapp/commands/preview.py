@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    deck = _find(args.deck, paths, settings)
+    deck = find_deck(args.deck, paths, settings)
     if deck is None:
         return 1
     from rich.console import Console
@@ -39,8 +39,9 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     return 0
 
 
-def _find(name: str, paths: Paths, settings: Settings) -> Deck | None:
-    """The deck called ``name`` (a file or an id), or ``None`` after saying why."""
+def find_deck(name: str, paths: Paths, settings: Settings) -> Deck | None:
+    """The deck called ``name`` (a file or an id), or ``None`` after saying why
+    (also used by ``studyapp try``)."""
     from studyapp.core.library import load_library
 
     path = Path(name)

@@ -3,7 +3,8 @@
 A :class:`Quizzer` knows each deck's :class:`~studyapp.core.grading.DeckContext`
 (the other cards' answers, the student's own accepted answers), draws
 questions with an injected random generator, grades responses, and turns a
-grade and the time taken into a proposed rating.
+grade and the time taken into a proposed rating. :func:`response_from_text`
+reads a response written as text (``studyapp try``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from studyapp.core.grading import (
     Response,
     Verdict,
     interaction_of,
+    option_letters,
     proposed_rating,
 )
 from studyapp.core.kinds import KINDS
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from studyapp.core.model import Deck
     from studyapp.core.session import Prompt
 
-__all__ = ["AliasRepository", "Quizzer"]
+__all__ = ["AliasRepository", "Quizzer", "response_from_text"]
 
 
 class AliasRepository(Protocol):
@@ -111,3 +113,59 @@ class Quizzer:
 
     def propose(self, grade: Grade, duration_ms: int) -> Rating | None:
         return proposed_rating(grade, duration_ms, self.hard_after_ms)
+
+
+def response_from_text(question: Question, text: str) -> Response:
+    """A response written as text, as ``studyapp try`` takes it.
+
+    Typed and numeric answers are the text itself. Options are named by the
+    labels the app shows (:func:`~studyapp.core.grading.option_letters`, any
+    case) or, for a single choice, by their text: one label for a choice or
+    true/false; any number for select-all (``AC``, ``A, C``; none: ``""``);
+    every label once, first to last, for ordering; for matching, one label of
+    the right column per left item, in order (``.`` or ``-`` leaves one unmatched).
+    Raises ``ValueError`` with a message fit to show.
+    """
+    interaction = question.interaction
+    if interaction in (Interaction.TYPED, Interaction.NUMERIC):
+        return text
+    labels = [label.casefold() for label in option_letters(len(question.options))]
+    if interaction in (Interaction.CHOICE, Interaction.TRUE_FALSE):
+        by_text = [option.casefold() for option in question.options]
+        wanted = text.strip().casefold()
+        if wanted in labels:
+            return labels.index(wanted)
+        if wanted in by_text:
+            return by_text.index(wanted)
+        raise ValueError(f"answer with one of {_named(labels)} (or an option's text)")
+    if interaction is Interaction.MATCHING:
+        targets = [label.casefold() for label in option_letters(len(question.targets))]
+        picked = _labels(text, [*targets, ".", "-"])
+        if len(picked) != len(question.options):
+            raise ValueError(
+                f"give one of {_named(targets)} (or . for none) for each of the "
+                f"{len(question.options)} left items, in order"
+            )
+        return tuple(targets.index(label) if label in targets else -1 for label in picked)
+    picked = _labels(text, labels)
+    indexes = tuple(labels.index(label) for label in picked)
+    if interaction is Interaction.MULTI:
+        return frozenset(indexes)
+    if sorted(indexes) != list(range(len(labels))):
+        raise ValueError(f"give every one of {_named(labels)} once, first to last")
+    return indexes
+
+
+def _labels(text: str, known: list[str]) -> list[str]:
+    """The labels in ``text``: separated by spaces or commas, or run together."""
+    words = text.replace(",", " ").casefold().split()
+    if all(len(label) == 1 for label in known):
+        words = [ch for word in words for ch in word]
+    unknown = [word for word in words if word not in known]
+    if unknown:
+        raise ValueError(f"unknown option {unknown[0]!r}: the options are {_named(known)}")
+    return words
+
+
+def _named(labels: list[str]) -> str:
+    return ", ".join(label.upper() for label in labels)

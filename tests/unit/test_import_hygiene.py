@@ -209,3 +209,23 @@ def test_stats_command_does_not_import_textual(tmp_path: Path) -> None:
     assert result["codes"] == [0, 0]
     assert isinstance(result["out"], str) and "True retention" in result["out"]
     assert result["textual"] == []
+
+
+def test_try_command_does_not_import_textual(tmp_path: Path) -> None:
+    result = python(
+        """
+        import io, json, sys
+        from contextlib import redirect_stdout
+        from studyapp.cli import main
+        out = io.StringIO()
+        with redirect_stdout(out):
+            typed = main(["try", "selank", "tuftsin-typed", "tufstin"])
+            numeric = main(["try", "selank", "concentration-numeric", "2500", "--json"])
+        print(json.dumps({"codes": [typed, numeric], "out": out.getvalue(),
+                          "textual": sorted(m for m in sys.modules if m.startswith("textual"))}))
+        """,
+        tmp_path,
+    )
+    assert result["codes"] == [0, 0]
+    assert isinstance(result["out"], str) and "Verdict: almost" in result["out"]
+    assert result["textual"] == []
