@@ -136,13 +136,18 @@ async def test_placeholder_and_hint_come_from_the_cards_unit(
         assert "units like" not in placeholder
 
 
-@pytest.mark.parametrize("mode", [ExamMode.TIMED, ExamMode.TUTOR])
-async def test_an_exam_asks_again_for_an_unreadable_answer(
-    grading_app: StudyApp, mode: ExamMode
+@pytest.mark.parametrize("mode", ["timed", "tutor", "cram"])
+async def test_an_exam_or_cram_asks_again_for_an_unreadable_answer(
+    grading_app: StudyApp, mode: str
 ) -> None:
     app = grading_app
-    app.start_exam = ExamSpec(deck_ids=("grading",), count=5, mode=mode)  # `studyapp exam`
+    if mode != "cram":  # `studyapp exam`
+        app.start_exam = ExamSpec(deck_ids=("grading",), count=5, mode=ExamMode(mode))
     async with app.run_test(size=SIZE) as pilot:
+        if mode == "cram":
+            cram = app.new_cram(app.library.decks[0], ())
+            assert cram is not None
+            app.push_screen(ExamScreen(cram, cram=True))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ExamScreen)
@@ -159,7 +164,7 @@ async def test_an_exam_asks_again_for_an_unreadable_answer(
         assert widget.query_one(Input).value == "2500 mcg/mL"
         await type_answer(pilot, screen, "2500")
         assert item.answered
-        if mode is ExamMode.TUTOR:
+        if mode != "timed":  # graded at once
             assert item.grade is not None and item.grade.verdict is Verdict.CORRECT
 
 

@@ -227,3 +227,19 @@ def test_the_readme_example_is_what_try_prints(capsys: pytest.CaptureFixture[str
     deck, card, answer = command.split()
     assert main(["try", deck, card, answer]) == 0
     assert capsys.readouterr().out.splitlines() == expected
+
+
+@pytest.mark.parametrize(
+    ("card", "answer"),
+    [
+        ("powder-freezer-numeric", "-20 °C"),
+        ("powder-freezer-numeric", "−20"),
+        ("powder-fridge-months-numeric", "6 months"),
+        ("reconstituted-days-numeric", "21 days"),
+        ("intranasal-low-numeric", "0.1 mg"),
+    ],
+)
+def test_the_bundled_cards_read_answers_in_their_own_unit(
+    card: str, answer: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_json(capsys, "selank", card, answer)["verdict"] == "correct"
