@@ -106,7 +106,7 @@ _COMPARISON_RE = re.compile(r"<=|=<|>=|=>|[<>≤≥⩽⩾]")
 _COMPARISONS = {"<=": "≤", "=<": "≤", ">=": "≥", "=>": "≥", "⩽": "≤", "⩾": "≥"}
 _NUMBER_AHEAD = rf"(?= ?[+{_MINUS}]?[.,]?[0-9])"
 _COMPARISON_WORDS_RE = re.compile(
-    r"(?:(?:(?:no|not) (?:more|greater) than|at most|up to)(?P<le>)"
+    r"(?:(?:(?:no|not) (?:more|greater) than|at most)(?P<le>)"
     r"|(?:(?:no|not) (?:less|fewer) than|at least)(?P<ge>)"
     r"|(?:less|fewer) than(?P<lt>)"
     r"|(?:more|greater) than(?P<gt>))" + _NUMBER_AHEAD
@@ -243,7 +243,7 @@ def _mark_at(text: str, index: int, out: list[str]) -> tuple[str, int]:
         return ("-" if ch != "+" else ""), index + 1
     elif ch in ".," and not after_word and _LEADING_POINT_RE.match(text, index):
         return "0.", index + 1
-    elif ch in "lfmgnau" and not after_word:
+    elif ch in "lfmgna" and not after_word:
         match = _COMPARISON_WORDS_RE.match(text, index)
         if match and match.lastgroup:
             return f" {_COMPARISON_WORDS[match.lastgroup]} ", match.end()

@@ -155,6 +155,33 @@ def test_the_deck_may_be_given_by_id(capsys: pytest.CaptureFixture[str]) -> None
     assert (result["deck"], result["verdict"]) == ("selank", "almost")
 
 
+EVERY_KIND = [
+    ("gaba-enzyme", "choice", "A"),
+    ("cytokines-down", "select", "AB"),
+    ("wada", "truefalse", "B"),
+    ("cascade", "ordering", "ABCD"),
+    ("pairs", "matching", "ABC"),
+    ("recon", "numeric", "0.1 mL"),
+    ("trkb", "typed", "TrkB"),
+]
+
+
+@pytest.mark.parametrize(("card", "kind", "answer"), EVERY_KIND)
+def test_every_kind_in_text_and_json(
+    card: str, kind: str, answer: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_json(capsys, OBJECTIVE, card, answer)
+    assert (result["card"], result["kind"]) == (card, kind)
+    assert result["verdict"] in ("correct", "partial", "wrong", "almost")
+    assert result["proposed_rating"] == ("good" if result["verdict"] == "correct" else "again")
+    assert main(["try", OBJECTIVE, card, answer]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"objective / {card} ({kind}, seed 0)"
+    assert f"Verdict: {result['verdict']} (score {result['score']:.0%})" in lines
+    assert f"Expected: {result['expected']}" in lines
+    assert lines[-1] == f"Proposed rating: {result['proposed_rating'].title()}"
+
+
 # ------------------------------------------------------------------ errors
 
 
