@@ -27,6 +27,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
 
 from studyapp.core.limits import MAX_BYTES, MAX_DEPTH, MAX_EXPANDED_NODES
+from studyapp.core.yaml_errors import translate
 
 
 class _PurePythonParser(Reader, Scanner, _PyParser):
@@ -208,12 +209,17 @@ def _scalar(event: Any) -> tuple[Any, bool]:
         return resolved, False
     if tag == "tag:yaml.org,2002:null":
         return None, False
-    raise _Unsupported(f"unsupported YAML tag {tag!r}", event.start_mark)
+    raise _Unsupported(tag, event.start_mark)
 
 
 class _Unsupported(Exception):
-    def __init__(self, message: str, mark: Any = None) -> None:
-        super().__init__(message)
+    """A tag the deck reader does not resolve (``!!python/...``, or text starting with ``!``)."""
+
+    def __init__(self, tag: str, mark: Any = None) -> None:
+        super().__init__(
+            f"unsupported YAML tag {tag!r}: a value starting with `!` is read as a tag; "
+            "put the text in quotes"
+        )
         self.mark = mark
 
 
@@ -277,7 +283,7 @@ class _Builder:
     def on_start(self, event: Any) -> None:
         mark = event.start_mark
         if event.tag not in (None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
-            raise _Unsupported(f"unsupported YAML tag {event.tag!r}", mark)
+            raise _Unsupported(event.tag, mark)
         if len(self.stack) >= MAX_DEPTH:
             raise self.fatal(mark, f"document is nested deeper than {MAX_DEPTH} levels", "too-deep")
         is_map = type(event) is yaml.MappingStartEvent
@@ -392,6 +398,9 @@ def _read(text: str, parser_class: Any) -> tuple[Node | None, list[YamlProblem]]
 
 
 def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    translated = translate(text, exc.context, exc.context_mark, exc.problem, exc.problem_mark)
+    if translated is not None:
+        return YamlProblem(translated.line, translated.col, translated.message, True)
     problem_mark = exc.problem_mark or exc.context_mark
     line = problem_mark.line + 1 if problem_mark else 1
     col = problem_mark.column + 1 if problem_mark else 1
@@ -399,9 +408,7 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
     if exc.context and exc.problem:
         message = f"{exc.problem} ({exc.context})"
     offending = _char_at(text, line, col)
-    if offending == "\t":
-        message += "; found a tab: YAML is indented with spaces"
-    elif "character" in message and offending.isprintable() and offending not in message:
+    if "character" in message and offending.isprintable() and offending not in message:
         message += f"; found {offending!r}"
     return YamlProblem(line, col, f"YAML syntax error: {message}", True)
 
