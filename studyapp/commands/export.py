@@ -2,8 +2,9 @@
 
 The format is --format, or else the --output file's suffix (.apkg, .gift, .csv,
 .tsv). Every configured deck is exported unless --deck names
-some; decks with load errors are reported and left out. Kinds a format cannot
-express are listed on stderr, never dropped silently. See docs/export.md.
+some; decks with load errors are reported and left out. What a format cannot
+express as it is (laid out as text, one set of numbers) or at all (left out)
+is listed on stderr, never dropped silently. See docs/export.md.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     report, write = _prepare(fmt, decks)
     if not report.total:
         print(f"studyapp: nothing in these decks can be written as {fmt}", file=sys.stderr)
-        _print_skipped(report)
+        _print_lossy(report)
         return 1
     write_output(output, write)
     cards = report.total
@@ -85,17 +86,14 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         f"wrote {cards} card{'s' * (cards != 1)} from {len(decks)} deck"
         f"{'s' * (len(decks) != 1)} to {output} ({fmt}): {report.counts_line()}"
     )
-    for line in report.note_lines():
-        print(f"  {line}")
-    _print_skipped(report)
+    _print_lossy(report)
     return 0
 
 
-def _print_skipped(report: Report) -> None:
-    if report.skipped:
-        print("warning: not exported (the format cannot express them):", file=sys.stderr)
-        for line in report.skipped_lines():
-            print(f"  {line}", file=sys.stderr)
+def _print_lossy(report: Report) -> None:
+    """What every format changed or left out, on stderr (the same for every format)."""
+    for line in report.lossy_lines():
+        print(line, file=sys.stderr)
 
 
 def _prepare(fmt: str, decks: list[Deck]) -> tuple[Report, Callable[[Path], None]]:

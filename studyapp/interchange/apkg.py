@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MODEL_NAMES", "anki_tags", "export_apkg", "note_guid", "stable_id"]
 
+FLIP_NOTE = "a flip card in Anki: laid out as text, the student rates it (Anki does not grade it)"
+"""Said on stderr for each kind without a note type of its own (choice, numeric, ...)."""
+
 MODEL_NAMES = {
     "basic": "studyapp Basic",
     "reversible": "studyapp Basic (and reversed card)",
@@ -219,7 +222,10 @@ def export_apkg(decks: Sequence[Deck], output: Path, timestamp: float | None = N
         anki_deck = genanki.Deck(stable_id(f"deck:{deck.id}"), deck_name(deck), description)
         context = DeckContext.of(deck)
         for card in deck.cards:
-            model = models.get(card.kind, models["basic"])
+            model = models.get(card.kind)
+            if model is None:
+                model = models["basic"]
+                report.note(card.kind, FLIP_NOTE)
             fields, remark = note_fields(deck, card, context)
             note = genanki.Note(
                 model=model,

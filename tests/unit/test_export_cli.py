@@ -176,3 +176,38 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
         write_output(out, fail)
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.apkg"]
+
+
+NOTE_HEADING = "note: written with changes (the format cannot express them as they are):"
+WARNING_HEADING = "warning: not exported (the format cannot express them):"
+FLIP_IN_ANKI = ("choice", "matching", "numeric", "ordering", "select", "truefalse")
+
+
+@pytest.mark.parametrize("suffix", [".apkg", ".gift", ".csv", ".tsv"])
+def test_every_format_reports_what_it_changes_on_stderr_only(
+    suffix: str, deck_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One lossy report for every format: stdout is the one 'wrote' line, the rest is stderr."""
+    out = tmp_path / f"out{suffix}"
+    assert main(["--decks", str(deck_dir), "export", "--deck", "gift-demo", "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("\n") == 1 and captured.out.startswith("wrote ")
+    err = captured.err.splitlines()
+    headings = [line for line in err if not line.startswith("  ")]
+    assert (
+        headings
+        == {
+            ".apkg": [NOTE_HEADING],
+            ".gift": [WARNING_HEADING],
+            ".csv": [NOTE_HEADING],
+            ".tsv": [NOTE_HEADING],
+        }[suffix]
+    )
+    if suffix == ".apkg":
+        flips = [line for line in err if "a flip card in Anki" in line]
+        assert [line.split()[1] for line in flips] == list(FLIP_IN_ANKI)
+    if suffix == ".gift":
+        assert "  1 ordering: GIFT has no ordering question" in err
+    if suffix in (".csv", ".tsv"):
+        laid_out = [line for line in err if "laid out as text" in line]
+        assert [line.split()[1] for line in laid_out] == list(FLIP_IN_ANKI)
