@@ -1,8 +1,9 @@
 """Export decks for Anki (.apkg), Moodle and other LMSs (GIFT), or spreadsheets (CSV/TSV).
 
 The format is --format, or else the --output file's suffix (.apkg, .gift, .csv,
-.tsv). Every configured deck is exported unless --deck names
-some; decks with load errors are reported and left out. What a format cannot
+.tsv). The decks are those under the PATHs given (and only those: not the
+bundled deck too), else every configured deck; --deck picks some by id among
+them. Decks with load errors are reported and left out. What a format cannot
 express as it is (laid out as text, one set of numbers) or at all (left out)
 is listed on stderr, never dropped silently. See docs/export.md.
 """
@@ -30,6 +31,13 @@ SUFFIXES = {".apkg": "apkg", ".gift": "gift", ".csv": "csv", ".tsv": "tsv"}
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders to export (default: the configured decks)",
+    )
+    parser.add_argument(
         "--format", choices=FORMATS, default=None, help="default: from the --output suffix"
     )
     parser.add_argument(
@@ -38,13 +46,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ID",
-        help="a deck id (repeatable; default: every deck)",
+        help="a deck id (repeatable; default: every deck loaded)",
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from studyapp.core.library import load_library
     from studyapp.output import OutputError, check_output, write_output
     from studyapp.services import load_decks
 
@@ -56,7 +65,13 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         check_output(output, args.force)
     except OutputError as exc:
         return fail(str(exc))
-    library = load_decks(paths, settings)
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        return fail(f"no such file or folder: {', '.join(missing)}")
+    if args.paths:  # the decks named, and only them (not the bundled ones too)
+        library = load_library(list(args.paths), cache_dir=paths.cache_dir)
+    else:
+        library = load_decks(paths, settings)
     for result in library.results:
         if result.deck is None:
             first = result.errors[0].format() if result.errors else result.path
