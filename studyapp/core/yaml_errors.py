@@ -57,6 +57,8 @@ def _classify(context: str, problem: str) -> str | None:
         return "question-in-value"
     if "quoted scalar" in context and ("end of stream" in problem or "separator" in problem):
         return "unclosed-quote"
+    if "invalid Unicode" in problem:
+        return "codepoint"
     if "escape" in problem or "hexdecimal" in problem or "hexadecimal" in problem:
         return "escape"
     if context in ("while scanning an alias", "while scanning an anchor"):
@@ -359,6 +361,21 @@ def _escape(error: _Error) -> Translation | None:
     )
 
 
+def _codepoint(error: _Error) -> Translation | None:
+    """``"\\ud800"``: a well-formed escape of a code point that is no character."""
+    row = error.lines[error.line - 1]
+    start = row.rfind("\\", 0, error.col)
+    escape = re.match(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})", row[start:])
+    if start < 0 or escape is None:
+        return None
+    return Translation(
+        error.line,
+        start + 1,
+        f"`{escape.group()}` is not a Unicode character (a surrogate or out of range): write the "
+        "character itself, or the escape of a real one",
+    )
+
+
 def _value_start(indicator: str, meaning: str) -> str:
     return f"a value starting with `{indicator}` is read as {meaning}: put the text in quotes"
 
@@ -465,6 +482,7 @@ _TRANSLATORS = {
     "question-in-value": _question_in_value,
     "unclosed-quote": _unclosed_quote,
     "escape": _escape,
+    "codepoint": _codepoint,
     "alias-anchor": _alias_anchor,
     "bad-start": _bad_start,
     "block-scalar": _block_scalar,

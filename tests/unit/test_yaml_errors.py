@@ -258,3 +258,12 @@ def test_an_untranslated_error_keeps_the_parser_text(
 ) -> None:
     message = check(tmp_path, capsys, HEAD + "  - id: &x &y a\n")
     assert message.startswith("4:12: error: YAML syntax error: ")
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="the pure-Python reader accepts it")
+def test_an_escape_of_no_character(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    message = check(tmp_path, capsys, HEAD + '  - id: a\n    question: "q\\ud800"\n')
+    assert message == (
+        "5:17: error: `\\ud800` is not a Unicode character (a surrogate or out of range): "
+        "write the character itself, or the escape of a real one"
+    )
