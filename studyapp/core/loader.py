@@ -141,7 +141,8 @@ def load_deck_bytes(data: bytes, path: str) -> LoadResult:
         return LoadResult(path, None, tuple(out.items))
     root, problems = read_yaml(text)
     for problem in problems:
-        out.error(problem.line, problem.col, problem.message, problem.rule)
+        report = out.warning if problem.severity is Severity.WARNING else out.error
+        report(problem.line, problem.col, problem.message, problem.rule)
     if root is None or (root.value is None and not problems):
         # A bare "---" or "~" document holds nothing either.
         if not problems:

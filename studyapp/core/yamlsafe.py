@@ -27,6 +27,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
 
 from studyapp.core.limits import MAX_BYTES, MAX_DEPTH, MAX_EXPANDED_NODES
+from studyapp.core.model import Severity
 from studyapp.core.yaml_errors import translate
 
 
@@ -126,6 +127,16 @@ class YamlProblem:
     message: str
     fatal: bool = False
     rule: str = "yaml"
+    severity: Severity = Severity.ERROR
+
+
+# " #x" after a plain value: a comment YAML drops, almost never meant as one ("Which #1 drug?"):
+# a comment the author meant is written "# note", with a space after the "#".
+_COMMENT_AFTER = re.compile(r"[ \t]+#(?=\S)")
+COMMENT_IN_TEXT = (
+    "a ` #` after unquoted text starts a comment, so the rest of the line is dropped: put the "
+    "text in quotes if it belongs to it (a comment is written `# note`)"
+)
 
 
 @dataclass(slots=True)
@@ -231,7 +242,10 @@ class _Builder:
     fatal ones stop the build by raising.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        # Lines where a value may be followed by a "#x" comment (most decks have none).
+        self.comment_lines = {n for n, line in enumerate(self.lines) if " #" in line}
         self.problems: list[YamlProblem] = []
         self.anchors: dict[str, Node] = {}
         self.stack: list[_Frame] = []
@@ -269,9 +283,26 @@ class _Builder:
 
     def on_scalar(self, event: Any) -> None:
         mark = event.start_mark
+        if self.comment_lines and event.end_mark.line in self.comment_lines and not event.style:
+            self._comment_after(event.end_mark)
         value, quoted = _scalar(event)
         node = Node(value, mark.line + 1, mark.column + 1, quoted=quoted, raw=event.value)
         self._attach(node, event.anchor, mark, is_alias=False)
+
+    def _comment_after(self, end: Any) -> None:
+        """Warn about a ``#x`` comment right after a plain value, on its line."""
+        found = _COMMENT_AFTER.match(self.lines[end.line], end.column)
+        if found is not None:
+            col = found.end()  # 1-based column of the "#"
+            self.problems.append(
+                YamlProblem(
+                    end.line + 1,
+                    col,
+                    COMMENT_IN_TEXT,
+                    rule="comment-in-text",
+                    severity=Severity.WARNING,
+                )
+            )
 
     def on_alias(self, event: Any) -> None:
         mark = event.start_mark
@@ -375,7 +406,7 @@ def _hit_libyaml_depth_limit(problems: list[YamlProblem]) -> bool:
 
 
 def _read(text: str, parser_class: Any) -> tuple[Node | None, list[YamlProblem]]:
-    builder = _Builder()
+    builder = _Builder(text)
     try:
         # The pure Python reader checks every character here, so it can raise.
         root = builder.run(parser_class(text))

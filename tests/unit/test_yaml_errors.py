@@ -267,3 +267,21 @@ def test_an_escape_of_no_character(tmp_path: Path, capsys: pytest.CaptureFixture
         "5:17: error: `\\ud800` is not a Unicode character (a surrogate or out of range): "
         "write the character itself, or the escape of a real one"
     )
+
+
+def test_a_hash_inside_unquoted_text_is_a_warning_at_the_hash(
+    parser: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        HEAD + "  - id: a\n    topic: t   # a comment meant as one\n"
+        "    question: Which #1 drug class is tried first?\n    answer: SSRIs\n"
+    )
+    path = tmp_path / "d.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 0  # a warning: the deck is studied as read
+    assert capsys.readouterr().err == (
+        f"{path}:6:21: warning: a ` #` after unquoted text starts a comment, so the rest of the "
+        "line is dropped: put the text in quotes if it belongs to it (a comment is written "
+        "`# note`) [comment-in-text]\n"
+    )
+    assert main(["check", "--strict", str(path)]) == 1
