@@ -1,9 +1,11 @@
 """Export decks for Anki (.apkg), Moodle and other LMSs (GIFT), or spreadsheets (CSV/TSV).
 
 The format is --format, or else the --output file's suffix (.apkg, .gift, .csv,
-.tsv). Every configured deck is exported unless --deck names
-some; decks with load errors are reported and left out. Kinds a format cannot
-express are listed on stderr, never dropped silently. See docs/export.md.
+.tsv). The decks are those under the PATHs given (and only those: not the
+bundled deck too), else every configured deck; --deck picks some by id among
+them. Decks with load errors are reported and left out. What a format cannot
+express as it is (laid out as text, one set of numbers) or at all (left out)
+is listed on stderr, never dropped silently. See docs/export.md.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ SUFFIXES = {".apkg": "apkg", ".gift": "gift", ".csv": "csv", ".tsv": "tsv"}
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders to export (default: the configured decks)",
+    )
+    parser.add_argument(
         "--format", choices=FORMATS, default=None, help="default: from the --output suffix"
     )
     parser.add_argument(
@@ -37,13 +46,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ID",
-        help="a deck id (repeatable; default: every deck)",
+        help="a deck id (repeatable; default: every deck loaded)",
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from studyapp.core.library import load_library
     from studyapp.output import OutputError, check_output, write_output
     from studyapp.services import load_decks
 
@@ -55,7 +65,13 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         check_output(output, args.force)
     except OutputError as exc:
         return fail(str(exc))
-    library = load_decks(paths, settings)
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        return fail(f"no such file or folder: {', '.join(missing)}")
+    if args.paths:  # the decks named, and only them (not the bundled ones too)
+        library = load_library(list(args.paths), cache_dir=paths.cache_dir)
+    else:
+        library = load_decks(paths, settings)
     for result in library.results:
         if result.deck is None:
             first = result.errors[0].format() if result.errors else result.path
@@ -77,7 +93,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     report, write = _prepare(fmt, decks)
     if not report.total:
         print(f"studyapp: nothing in these decks can be written as {fmt}", file=sys.stderr)
-        _print_skipped(report)
+        _print_lossy(report)
         return 1
     write_output(output, write)
     cards = report.total
@@ -85,17 +101,14 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         f"wrote {cards} card{'s' * (cards != 1)} from {len(decks)} deck"
         f"{'s' * (len(decks) != 1)} to {output} ({fmt}): {report.counts_line()}"
     )
-    for line in report.note_lines():
-        print(f"  {line}")
-    _print_skipped(report)
+    _print_lossy(report)
     return 0
 
 
-def _print_skipped(report: Report) -> None:
-    if report.skipped:
-        print("warning: not exported (the format cannot express them):", file=sys.stderr)
-        for line in report.skipped_lines():
-            print(f"  {line}", file=sys.stderr)
+def _print_lossy(report: Report) -> None:
+    """What every format changed or left out, on stderr (the same for every format)."""
+    for line in report.lossy_lines():
+        print(line, file=sys.stderr)
 
 
 def _prepare(fmt: str, decks: list[Deck]) -> tuple[Report, Callable[[Path], None]]:

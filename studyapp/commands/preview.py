@@ -93,6 +93,9 @@ def print_deck(console: Console, deck: Deck) -> None:
         console.print(meta)
         if card.source is not None:
             console.print(Text.assemble(("Source: ", "bold"), card.source.label(deck)))
+        caveat = deck.caveat_for(card)
+        if caveat:
+            console.print(Text.assemble(("Caveat: ", "bold"), caveat))
         faces = faces_of(card)
         for sibling, face in faces:
             if len(faces) > 1:

@@ -42,7 +42,7 @@ __all__ = [
     "load_library",
 ]
 
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 """Bump when the loader's output changes, to invalidate every cache entry."""
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -249,6 +249,7 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
             "id": deck.id,
             "title": deck.title,
             "description": deck.description,
+            "caveat": deck.caveat,
             "sources": [
                 [
                     s.key,
@@ -274,6 +275,7 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
                     c.explain,
                     list(c.siblings),
                     c.positions.to_json(),
+                    c.caveat,
                 ]
                 for c in deck.cards
             ],
@@ -291,6 +293,7 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
             id=raw["id"],
             title=raw["title"],
             description=raw["description"],
+            caveat=raw["caveat"],
             path=path,
             sources={s[0]: _source_from_json(s) for s in raw["sources"]},
             cards=tuple(
@@ -305,6 +308,7 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
                     explain=c[7],
                     siblings=tuple(c[8]),
                     positions=Positions(c[9]),
+                    caveat=c[10],
                 )
                 for c in raw["cards"]
             ),

@@ -28,6 +28,8 @@ from studyapp.core.text import sanitize
 __all__ = ["MIN_CLOZE_CHARS", "MIN_LEAK_CHARS", "lint_decks", "lint_library"]
 
 MIN_LEAK_CHARS = 4
+_OPTION_LINE = re.compile(r"^[A-Z]\. ", re.MULTILINE)
+"""A lettered option line ("A. GABA-T"), as exports lay out choice and true/false cards."""
 """An answer of one word is looked for in its question only from this many
 letters and digits (shorter ones, "two", "day", match by chance)."""
 MIN_CLOZE_CHARS = 3
@@ -209,6 +211,8 @@ def _answer_in_question(out: _Linter, deck: Deck, card: Card) -> None:
     field = _question_field(card)
     if field is None or card.kind == "cloze" or card.kind not in KINDS:
         return
+    if card.kind == "basic" and len(_OPTION_LINE.findall(card.data[field])) >= 2:
+        return  # a multiple-choice question written out: its answer is one of its options
     answers = KINDS[card.kind].answer_text(card)
     for number, answer in enumerate(answers):
         if _leaks(card.data[field], answer):

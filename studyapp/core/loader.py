@@ -42,6 +42,13 @@ DECK_FIELDS = (
     ),
     FieldSpec("title", FieldType.TEXT, True, "Title shown in the app."),
     FieldSpec("description", FieldType.TEXT, False, "What the deck covers, caveats."),
+    FieldSpec(
+        "caveat",
+        FieldType.TEXT,
+        False,
+        "Shown under the question of the deck's dosing cards (numeric, topic 'dosing' or a "
+        "syringe) without a caveat of their own, and exported with them.",
+    ),
     FieldSpec("sources", FieldType.MAPPING, False, "Citable sources, keyed by a short name."),
     FieldSpec("cards", FieldType.LIST, True, "The cards, in study order."),
 )
@@ -63,6 +70,12 @@ CARD_FIELDS = (
     FieldSpec("tags", FieldType.STRING_LIST, False, "Free tags."),
     FieldSpec("source", FieldType.CITATION, False, "Citation: {key, section, refs}."),
     FieldSpec("explain", FieldType.TEXT, False, "Shown after the answer."),
+    FieldSpec(
+        "caveat",
+        FieldType.TEXT,
+        False,
+        "Shown under this card's question (instead of the deck's caveat), and exported with it.",
+    ),
 )
 CITATION_FIELDS = (
     FieldSpec("key", FieldType.STRING, True, "A key of the deck's 'sources'."),
@@ -128,7 +141,8 @@ def load_deck_bytes(data: bytes, path: str) -> LoadResult:
         return LoadResult(path, None, tuple(out.items))
     root, problems = read_yaml(text)
     for problem in problems:
-        out.error(problem.line, problem.col, problem.message, problem.rule)
+        report = out.warning if problem.severity is Severity.WARNING else out.error
+        report(problem.line, problem.col, problem.message, problem.rule)
     if root is None or (root.value is None and not problems):
         # A bare "---" or "~" document holds nothing either.
         if not problems:
@@ -258,6 +272,7 @@ def _deck(root: Node, out: _Collector) -> Deck | None:
         path=out.path,
         cards=tuple(cards),
         sources=sources,
+        caveat=values.get("caveat"),
     )
 
 
@@ -409,6 +424,7 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
         tags=values.get("tags") or (),
         source=values.get("source"),
         explain=values.get("explain"),
+        caveat=values.get("caveat"),
         positions=card_positions(node, fields),
     )
     return replace(card, siblings=kind.siblings(card))

@@ -20,6 +20,7 @@ __all__ = [
     "PromptKey",
     "Severity",
     "Source",
+    "is_dosing",
 ]
 
 
@@ -158,6 +159,8 @@ class Card:
     tags: tuple[str, ...] = ()
     source: Citation | None = None
     explain: str | None = None
+    caveat: str | None = None
+    """The card's own caveat (overrides the deck's); see :meth:`Deck.caveat_for`."""
     siblings: tuple[str, ...] = ()
     """The card's prompt names, filled in by the loader (see ``prompts_of``)."""
     positions: Positions = field(default_factory=Positions)
@@ -188,6 +191,11 @@ class Face:
     back: tuple[Span, ...]
 
 
+def is_dosing(card: Card) -> bool:
+    """A dosing card: a ``numeric`` card of topic ``dosing`` or with a syringe."""
+    return card.kind == "numeric" and (card.topic == "dosing" or bool(card.data.get("syringe")))
+
+
 @dataclass(frozen=True, slots=True)
 class Deck:
     """A loaded deck: one YAML file."""
@@ -198,6 +206,15 @@ class Deck:
     path: str
     cards: tuple[Card, ...]
     sources: Mapping[str, Source] = field(default_factory=dict)
+    caveat: str | None = None
+    """Shown with the deck's dosing cards that have no caveat of their own."""
+
+    def caveat_for(self, card: Card) -> str | None:
+        """The caveat shown once under ``card``'s question: its own, else the deck's
+        when ``card`` is a dosing card; ``None`` when neither applies."""
+        if card.caveat:
+            return card.caveat
+        return self.caveat if is_dosing(card) else None
 
     def card(self, card_id: str) -> Card | None:
         for card in self.cards:

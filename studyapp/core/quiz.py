@@ -81,10 +81,16 @@ class Quizzer:
         return cast(ObjectiveKind, kind)
 
     def ask(self, prompt: Prompt) -> Question:
-        """A fresh question for ``prompt`` (choices shuffled, numbers drawn)."""
-        return self._kind(prompt).ask(
+        """A fresh question for ``prompt`` (choices shuffled, numbers drawn), with the
+        card's caveat (:meth:`~studyapp.core.model.Deck.caveat_for`) in its hint."""
+        question = self._kind(prompt).ask(
             prompt.card, prompt.sibling, self.rng, self.context(prompt.deck)
         )
+        caveat = prompt.deck.caveat_for(prompt.card)
+        if caveat:
+            hint = f"{question.hint}\n{caveat}" if question.hint else caveat
+            question = replace(question, hint=hint)
+        return question
 
     def grade(self, prompt: Prompt, question: Question, response: Response) -> Grade:
         return self._kind(prompt).grade(prompt.card, question, response, self.context(prompt.deck))

@@ -37,6 +37,9 @@ RULES: dict[str, Rule] = {
     "too-deep": Rule(E, "nesting deeper than 64 levels"),
     "alias-bomb": Rule(E, "aliases that would expand to more than 2,000,000 nodes"),
     "duplicate-key": Rule(E, "a key given twice in one mapping"),
+    "comment-in-text": Rule(
+        W, "' #' inside unquoted text: it starts a comment, the rest is dropped"
+    ),
     "empty": Rule(E, "the file holds nothing"),
     "root": Rule(E, "the top level is not a mapping"),
     # structure of decks, sources and cards

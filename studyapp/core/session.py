@@ -40,6 +40,7 @@ from studyapp.core.queue import (
     build_queue,
 )
 from studyapp.core.scheduling import CardState, Policy, Rating, State, day_bounds
+from studyapp.core.text import Span
 
 if TYPE_CHECKING:
     from studyapp.core.planning import ExamPlan, PlanEffect
@@ -80,9 +81,17 @@ class Prompt:
         return f"Prompt{self.key!r}"
 
     def face(self) -> Face:
+        """What the prompt shows; a flip card's caveat (see ``Deck.caveat_for``) under its
+        front (graded kinds show it with their question: ``Quizzer.ask``)."""
+        from studyapp.core.grading import Interaction, interaction_of
         from studyapp.core.kinds import KINDS  # counting queues never needs the kinds
 
-        return KINDS[self.card.kind].render(self.card, self.sibling)
+        kind = KINDS[self.card.kind]
+        face = kind.render(self.card, self.sibling)
+        caveat = self.deck.caveat_for(self.card)
+        if caveat and interaction_of(kind) is Interaction.FLIP:
+            face = Face((*face.front, Span("\n"), Span(caveat, frozenset({"italic"}))), face.back)
+        return face
 
 
 def prompts_of(deck: Deck) -> list[Prompt]:

@@ -27,6 +27,8 @@ from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
 
 from studyapp.core.limits import MAX_BYTES, MAX_DEPTH, MAX_EXPANDED_NODES
+from studyapp.core.model import Severity
+from studyapp.core.yaml_errors import translate
 
 
 class _PurePythonParser(Reader, Scanner, _PyParser):
@@ -125,6 +127,16 @@ class YamlProblem:
     message: str
     fatal: bool = False
     rule: str = "yaml"
+    severity: Severity = Severity.ERROR
+
+
+# " #x" after a plain value: a comment YAML drops, almost never meant as one ("Which #1 drug?"):
+# a comment the author meant is written "# note", with a space after the "#".
+_COMMENT_AFTER = re.compile(r"[ \t]+#(?=\S)")
+COMMENT_IN_TEXT = (
+    "a ` #` after unquoted text starts a comment, so the rest of the line is dropped: put the "
+    "text in quotes if it belongs to it (a comment is written `# note`)"
+)
 
 
 @dataclass(slots=True)
@@ -208,12 +220,17 @@ def _scalar(event: Any) -> tuple[Any, bool]:
         return resolved, False
     if tag == "tag:yaml.org,2002:null":
         return None, False
-    raise _Unsupported(f"unsupported YAML tag {tag!r}", event.start_mark)
+    raise _Unsupported(tag, event.start_mark)
 
 
 class _Unsupported(Exception):
-    def __init__(self, message: str, mark: Any = None) -> None:
-        super().__init__(message)
+    """A tag the deck reader does not resolve (``!!python/...``, or text starting with ``!``)."""
+
+    def __init__(self, tag: str, mark: Any = None) -> None:
+        super().__init__(
+            f"unsupported YAML tag {tag!r}: a value starting with `!` is read as a tag; "
+            "put the text in quotes"
+        )
         self.mark = mark
 
 
@@ -225,7 +242,10 @@ class _Builder:
     fatal ones stop the build by raising.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        # Lines where a value may be followed by a "#x" comment (most decks have none).
+        self.comment_lines = {n for n, line in enumerate(self.lines) if " #" in line}
         self.problems: list[YamlProblem] = []
         self.anchors: dict[str, Node] = {}
         self.stack: list[_Frame] = []
@@ -263,9 +283,26 @@ class _Builder:
 
     def on_scalar(self, event: Any) -> None:
         mark = event.start_mark
+        if self.comment_lines and event.end_mark.line in self.comment_lines and not event.style:
+            self._comment_after(event.end_mark)
         value, quoted = _scalar(event)
         node = Node(value, mark.line + 1, mark.column + 1, quoted=quoted, raw=event.value)
         self._attach(node, event.anchor, mark, is_alias=False)
+
+    def _comment_after(self, end: Any) -> None:
+        """Warn about a ``#x`` comment right after a plain value, on its line."""
+        found = _COMMENT_AFTER.match(self.lines[end.line], end.column)
+        if found is not None:
+            col = found.end()  # 1-based column of the "#"
+            self.problems.append(
+                YamlProblem(
+                    end.line + 1,
+                    col,
+                    COMMENT_IN_TEXT,
+                    rule="comment-in-text",
+                    severity=Severity.WARNING,
+                )
+            )
 
     def on_alias(self, event: Any) -> None:
         mark = event.start_mark
@@ -277,7 +314,7 @@ class _Builder:
     def on_start(self, event: Any) -> None:
         mark = event.start_mark
         if event.tag not in (None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
-            raise _Unsupported(f"unsupported YAML tag {event.tag!r}", mark)
+            raise _Unsupported(event.tag, mark)
         if len(self.stack) >= MAX_DEPTH:
             raise self.fatal(mark, f"document is nested deeper than {MAX_DEPTH} levels", "too-deep")
         is_map = type(event) is yaml.MappingStartEvent
@@ -369,7 +406,7 @@ def _hit_libyaml_depth_limit(problems: list[YamlProblem]) -> bool:
 
 
 def _read(text: str, parser_class: Any) -> tuple[Node | None, list[YamlProblem]]:
-    builder = _Builder()
+    builder = _Builder(text)
     try:
         # The pure Python reader checks every character here, so it can raise.
         root = builder.run(parser_class(text))
@@ -392,6 +429,9 @@ def _read(text: str, parser_class: Any) -> tuple[Node | None, list[YamlProblem]]
 
 
 def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    translated = translate(text, exc.context, exc.context_mark, exc.problem, exc.problem_mark)
+    if translated is not None:
+        return YamlProblem(translated.line, translated.col, translated.message, True)
     problem_mark = exc.problem_mark or exc.context_mark
     line = problem_mark.line + 1 if problem_mark else 1
     col = problem_mark.column + 1 if problem_mark else 1
@@ -399,9 +439,7 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
     if exc.context and exc.problem:
         message = f"{exc.problem} ({exc.context})"
     offending = _char_at(text, line, col)
-    if offending == "\t":
-        message += "; found a tab: YAML is indented with spaces"
-    elif "character" in message and offending.isprintable() and offending not in message:
+    if "character" in message and offending.isprintable() and offending not in message:
         message += f"; found {offending!r}"
     return YamlProblem(line, col, f"YAML syntax error: {message}", True)
 

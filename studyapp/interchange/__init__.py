@@ -11,7 +11,9 @@ objects (decks with load errors are never exported):
 :mod:`.layout` lays out the kinds a flip card cannot show as they are (options,
 pairs, items, a numeric variant), the same way for every format; :mod:`.markup`
 turns card text into HTML and back. Every export and import fills a
-:class:`Report`: what was written per kind, and what was skipped and why.
+:class:`Report`: what was written per kind, what was written with changes (a
+kind laid out as text on a flip card, one set of numbers), and what was
+skipped and why; an export prints the last two on stderr (``lossy_lines``).
 The formats and the mapping per kind are documented in ``docs/export.md``.
 """
 
@@ -64,6 +66,17 @@ class Report:
             f"{count} {kind} card{'s' * (count != 1)}: {note}"
             for (kind, note), count in sorted(self.noted.items())
         ]
+
+    def lossy_lines(self) -> list[str]:
+        """What the format changed or left out, headed, for stderr (empty when nothing was)."""
+        lines = []
+        if self.noted:
+            lines.append("note: written with changes (the format cannot express them as they are):")
+            lines += [f"  {line}" for line in self.note_lines()]
+        if self.skipped:
+            lines.append("warning: not exported (the format cannot express them):")
+            lines += [f"  {line}" for line in self.skipped_lines()]
+        return lines
 
     def skipped_lines(self) -> list[str]:
         """One line per (kind, reason): ``40 basic: why``."""

@@ -31,12 +31,15 @@ from studyapp.core.grading import DeckContext
 from studyapp.core.model import Card, Deck
 from studyapp.interchange import Report
 from studyapp.interchange.layout import Layout, Line, layout
-from studyapp.interchange.markup import to_html
+from studyapp.interchange.markup import escape_markers, to_html
 
 if TYPE_CHECKING:
     import genanki
 
 __all__ = ["MODEL_NAMES", "anki_tags", "export_apkg", "note_guid", "stable_id"]
+
+FLIP_NOTE = "a flip card in Anki: laid out as text, the student rates it (Anki does not grade it)"
+"""Said on stderr for each kind without a note type of its own (choice, numeric, ...)."""
 
 MODEL_NAMES = {
     "basic": "studyapp Basic",
@@ -166,8 +169,13 @@ def _front_html(fixed: Layout) -> str:
     if fixed.targets:
         items = "".join(f"<li>{to_html(target)}</li>" for target in fixed.targets)
         parts.append(f'<ol class="options" type="1">{items}</ol>')
-    parts.extend(f'<div class="note"><i>{to_html(line)}</i></div>' for line in fixed.after)
+    parts.extend(_note_html(line) for line in fixed.after)
     return "".join(parts)
+
+
+def _note_html(line: str) -> str:
+    """A line under the question (the caveat)."""
+    return f'<div class="note"><i>{to_html(line)}</i></div>'
 
 
 def _back_html(lines: list[Line]) -> str:
@@ -193,7 +201,9 @@ def note_fields(
     """The note's fields for ``card``, in its note type's order, and a note to report."""
     extra = extra_html(deck, card)
     if card.kind == "cloze":
-        return [cloze_html(card.data["text"]), extra], None
+        caveat = deck.caveat_for(card)
+        after = _note_html(escape_markers(caveat)) if caveat else ""
+        return [cloze_html(card.data["text"]) + after, extra], None
     fixed = layout(deck, card, context)
     return [_front_html(fixed), _back_html(fixed.back), extra], fixed.note
 
@@ -219,7 +229,10 @@ def export_apkg(decks: Sequence[Deck], output: Path, timestamp: float | None = N
         anki_deck = genanki.Deck(stable_id(f"deck:{deck.id}"), deck_name(deck), description)
         context = DeckContext.of(deck)
         for card in deck.cards:
-            model = models.get(card.kind, models["basic"])
+            model = models.get(card.kind)
+            if model is None:
+                model = models["basic"]
+                report.note(card.kind, FLIP_NOTE)
             fields, remark = note_fields(deck, card, context)
             note = genanki.Note(
                 model=model,

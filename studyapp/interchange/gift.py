@@ -34,8 +34,8 @@ from collections.abc import Sequence
 from studyapp.core.grading import DeckContext
 from studyapp.core.model import Card, Deck
 from studyapp.interchange import Report
-from studyapp.interchange.layout import is_dosing, numeric_variant, shown_choices
-from studyapp.interchange.markup import escape_markers, to_html, to_plain
+from studyapp.interchange.layout import numeric_variant, shown_choices, with_caveat
+from studyapp.interchange.markup import to_html, to_plain
 
 __all__ = ["MOODLE_GRADES", "export_gift", "gift_escape", "gift_questions"]
 
@@ -121,7 +121,11 @@ def gift_questions(
             report.skip(card.kind, "its topic has no other answer to draw a wrong option from")
             return []
         lines = [f"{'=' if o.correct else '~'}{_html(o.text)}{_feedback(o.why)}" for o in options]
-        return [_question(title, _html(data["question"]), [*lines, *_general(card)])]
+        return [
+            _question(
+                title, _html(with_caveat(deck, card, data["question"])), [*lines, *_general(card)]
+            )
+        ]
     if card.kind == "select":
         options = shown_choices(deck, card, context)
         right = sum(o.correct for o in options)
@@ -134,16 +138,24 @@ def gift_questions(
             f"{_html(o.text)}{_feedback(o.why)}"
             for o in options
         ]
-        return [_question(title, _html(data["question"]), [*lines, *_general(card)])]
+        return [
+            _question(
+                title, _html(with_caveat(deck, card, data["question"])), [*lines, *_general(card)]
+            )
+        ]
     if card.kind == "truefalse":
         # {T#feedback if answered wrong#feedback if answered right}: explain for both.
         letter = "T" if data["answer"] else "F"
         why = _html(card.explain) if card.explain else ""
         answer = f"{letter}#{why}#{why}" if why else letter
-        return [_question(title, _html(data["statement"]), [answer])]
+        return [_question(title, _html(with_caveat(deck, card, data["statement"])), [answer])]
     if card.kind == "typed":
         answers = [f"={_short(text)}" for text in [data["answer"], *data.get("accept", ())]]
-        return [_question(title, _html(data["question"]), [*answers, *_general(card)])]
+        return [
+            _question(
+                title, _html(with_caveat(deck, card, data["question"])), [*answers, *_general(card)]
+            )
+        ]
     if card.kind == "numeric":
         return [_numeric(deck, card, title, report)]
     if card.kind == "matching":
@@ -152,9 +164,13 @@ def gift_questions(
             report.skip(card.kind, "an item contains '->', which GIFT reads as a pair's arrow")
             return []
         lines = [f"={_html(left)} -> {_plain(right)}" for left, right in pairs]
-        return [_question(title, _html(data["question"]), [*lines, *_general(card)])]
+        return [
+            _question(
+                title, _html(with_caveat(deck, card, data["question"])), [*lines, *_general(card)]
+            )
+        ]
     if card.kind == "cloze":
-        return _cloze(card, title, report)
+        return _cloze(deck, card, title, report)
     report.skip(card.kind, "no GIFT mapping for this kind")
     return []
 
@@ -164,17 +180,14 @@ def _numeric(deck: Deck, card: Card, title: str, report: Report) -> str:
     text = variant.question
     if variant.unit and variant.unit.casefold() not in text.casefold():
         text = f"{text} (answer in {variant.unit})"
-    if is_dosing(card):
-        from studyapp.core.kinds.numeric import DISCLAIMER
-
-        text = f"{text}\n{escape_markers(DISCLAIMER)}"
+    text = with_caveat(deck, card, text)
     if variant.generated:
         report.note(card.kind, "exported with one set of numbers")
     answer = f"#{_number(float(variant.shown))}:{_number(variant.tolerance)}"
     return _question(title, _html(text), [answer, *_general(card, variant.solution)])
 
 
-def _cloze(card: Card, title: str, report: Report) -> list[str]:
+def _cloze(deck: Deck, card: Card, title: str, report: Report) -> list[str]:
     """One missing-word question per deletion number; the other deletions are shown."""
     from studyapp.core.kinds.cloze import parse_deletions
 
@@ -202,7 +215,7 @@ def _cloze(card: Card, title: str, report: Report) -> list[str]:
             else:
                 side.append(_html(deletion.answer))
             pos = deletion.end
-        after.append(_html(text[pos:]))
+        after.append(_html(with_caveat(deck, card, text[pos:])))
         general = _general(card)
         block = " ".join([f"={_short(answer)}", *general])
         questions.append(

@@ -260,6 +260,9 @@ def _card(
     card.update(fields)
     if explain:
         card["explain"] = explain
+    caveat = clean(cells.get("caveat", ""))
+    if caveat:
+        card["caveat"] = caveat
     report.wrote(kind)
     return card
 

@@ -15,7 +15,7 @@ parsed together with the deck text that follows it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from random import Random
 
@@ -24,7 +24,15 @@ from studyapp.core.kinds._options import Choice, choices_from_data, not_identity
 from studyapp.core.model import Card, Deck
 from studyapp.interchange.markup import escape_markers
 
-__all__ = ["Layout", "NumericVariant", "Option", "layout", "numeric_variant", "shown_choices"]
+__all__ = [
+    "Layout",
+    "NumericVariant",
+    "Option",
+    "layout",
+    "numeric_variant",
+    "shown_choices",
+    "with_caveat",
+]
 
 Line = tuple[str, ...]
 """Segments of card text making one line."""
@@ -72,7 +80,7 @@ class Layout:
     note: str | None = None
     """Said once per export about this card (e.g. one numeric variant)."""
     after: list[str] = field(default_factory=list)
-    """Lines shown under the question (the dosing disclaimer)."""
+    """Lines shown under the question (the card's caveat)."""
 
     def front_lines(self) -> list[Line]:
         lines: list[Line] = [(self.prompt,)]
@@ -133,17 +141,24 @@ def numeric_variant(deck: Deck, card: Card) -> NumericVariant:
     )
 
 
-def is_dosing(card: Card) -> bool:
-    """A numeric card the app always asks with the not-medical-advice label."""
-    return card.kind == "numeric" and (card.topic == "dosing" or bool(card.data.get("syringe")))
-
-
 def _why(why: str | None) -> tuple[str, ...]:
     return (" — ", why) if why else ()
 
 
+def with_caveat(deck: Deck, card: Card, text: str) -> str:
+    """``text`` with the card's caveat (:meth:`Deck.caveat_for`) on a line of its own."""
+    caveat = deck.caveat_for(card)
+    return f"{text}\n{escape_markers(caveat)}" if caveat else text
+
+
 def layout(deck: Deck, card: Card, context: DeckContext | None = None) -> Layout:
-    """The fixed layout of a card of any kind other than the flip kinds and cloze."""
+    """The fixed layout of a card of any kind but cloze, its caveat under the question."""
+    fixed = _layout(deck, card, context)
+    caveat = deck.caveat_for(card)
+    return replace(fixed, after=[escape_markers(caveat)]) if caveat else fixed
+
+
+def _layout(deck: Deck, card: Card, context: DeckContext | None) -> Layout:
     data = card.data
     if card.kind in ("choice", "select"):
         options = shown_choices(deck, card, context)
@@ -166,14 +181,11 @@ def layout(deck: Deck, card: Card, context: DeckContext | None = None) -> Layout
         back = [(left, ARROW, right) for left, right in pairs]
         return Layout(data["question"], [left for left, _ in pairs], rights, back=back)
     if card.kind == "numeric":
-        from studyapp.core.kinds import numeric
-
         variant = numeric_variant(deck, card)
         answer = f"{variant.shown} {variant.unit}" if variant.unit else variant.shown
         worked: list[Line] = [(answer,), *((line,) for line in variant.solution)]
         note = "exported with one set of numbers" if variant.generated else None
-        after = [escape_markers(numeric.DISCLAIMER)] if is_dosing(card) else []
-        return Layout(variant.question, back=worked, note=note, after=after)
+        return Layout(variant.question, back=worked, note=note)
     if card.kind == "typed":
         return Layout(data["question"], back=[(data["answer"],)])
     if card.kind == "basic":

@@ -4,7 +4,7 @@ Export writes::
 
     #separator:Comma            (or Tab)
     #html:false
-    #columns:Id,Deck,Kind,Topic,Front,Back,Accept,Tags,Source,Explain
+    #columns:Id,Deck,Kind,Topic,Front,Back,Accept,Tags,Source,Explain,Caveat
     #deck column:2
     #tags column:8
 
@@ -17,7 +17,9 @@ as text (options lettered, the answer marked) for reading, and comes back from
 an import as a basic card. ``Accept`` holds a typed card's accepted
 alternatives, one per line; ``Tags`` the hierarchical ``deck::topic`` tag and
 the card's tags, separated by spaces (a space inside a tag becomes ``_``);
-``Source`` the citation as shown in the app (``Title § Section [1, 2]``).
+``Source`` the citation as shown in the app (``Title § Section [1, 2]``);
+``Caveat`` the caveat the card is shown with (its own or its deck's), which an
+import gives back as the card's own.
 
 :func:`read_table` reads such a file back, and also Anki's own note exports
 (``#separator:tab``, ``#html:true``, ``#guid column``, ``#notetype column``,
@@ -29,7 +31,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from studyapp.core.grading import DeckContext
 from studyapp.core.model import Card, Deck
@@ -39,7 +41,19 @@ from studyapp.interchange.layout import layout, plain_lines
 
 __all__ = ["COLUMNS", "Table", "TableError", "export_table", "read_table"]
 
-COLUMNS = ("Id", "Deck", "Kind", "Topic", "Front", "Back", "Accept", "Tags", "Source", "Explain")
+COLUMNS = (
+    "Id",
+    "Deck",
+    "Kind",
+    "Topic",
+    "Front",
+    "Back",
+    "Accept",
+    "Tags",
+    "Source",
+    "Explain",
+    "Caveat",
+)
 """The exported columns; Anki maps ``Front`` and ``Back`` to its Basic note type's fields."""
 _ROLES = tuple(name.casefold() for name in COLUMNS)
 ROUND_TRIP = ("basic", "reversible", "cloze", "typed")
@@ -88,7 +102,7 @@ def _sides(deck: Deck, card: Card, context: DeckContext) -> tuple[str, str]:
         return data["front"], data["back"]
     if card.kind == "cloze":
         return data["text"], ""
-    fixed = layout(deck, card, context)
+    fixed = replace(layout(deck, card, context), after=[])  # the caveat has its column
     return plain_lines(fixed.front_lines()), plain_lines(fixed.back)
 
 
@@ -107,6 +121,7 @@ def card_row(deck: Deck, card: Card, context: DeckContext) -> list[str]:
         " ".join(dict.fromkeys(tag for tag in tags if tag)),
         card.source.label(deck) if card.source else "",
         card.explain or "",
+        deck.caveat_for(card) or "",
     ]
 
 

@@ -84,9 +84,9 @@ def test_ordering_is_never_shown_in_order(deck: Deck) -> None:
     assert steps.back == [("1. ", "a"), ("2. ", "b"), ("3. ", "c")]
 
 
-def test_dosing_cards_carry_the_disclaimer_on_the_front(deck: Deck) -> None:
+def test_a_dosing_card_of_a_deck_without_a_caveat_has_none(deck: Deck) -> None:
     fields, _ = note_fields(deck, card(deck, "strength"))
-    assert "not medical advice" in fields[0]
+    assert fields[0] == "What strength?"
     assert fields[1] == "0.15 %"
 
 

@@ -11,6 +11,7 @@ from studyapp.cli import main
 from studyapp.core.loader import load_deck_file
 
 DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -176,3 +177,88 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
         write_output(out, fail)
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.apkg"]
+
+
+NOTE_HEADING = "note: written with changes (the format cannot express them as they are):"
+WARNING_HEADING = "warning: not exported (the format cannot express them):"
+FLIP_IN_ANKI = ("choice", "matching", "numeric", "ordering", "select", "truefalse")
+
+
+@pytest.mark.parametrize("suffix", [".apkg", ".gift", ".csv", ".tsv"])
+def test_every_format_reports_what_it_changes_on_stderr_only(
+    suffix: str, deck_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One lossy report for every format: stdout is the one 'wrote' line, the rest is stderr."""
+    out = tmp_path / f"out{suffix}"
+    assert main(["--decks", str(deck_dir), "export", "--deck", "gift-demo", "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("\n") == 1 and captured.out.startswith("wrote ")
+    err = captured.err.splitlines()
+    headings = [line for line in err if not line.startswith("  ")]
+    assert (
+        headings
+        == {
+            ".apkg": [NOTE_HEADING],
+            ".gift": [WARNING_HEADING],
+            ".csv": [NOTE_HEADING],
+            ".tsv": [NOTE_HEADING],
+        }[suffix]
+    )
+    if suffix == ".apkg":
+        flips = [line for line in err if "a flip card in Anki" in line]
+        assert [line.split()[1] for line in flips] == list(FLIP_IN_ANKI)
+    if suffix == ".gift":
+        assert "  1 ordering: GIFT has no ordering question" in err
+    if suffix in (".csv", ".tsv"):
+        laid_out = [line for line in err if "laid out as text" in line]
+        assert [line.split()[1] for line in laid_out] == list(FLIP_IN_ANKI)
+
+
+@pytest.mark.parametrize("deck", ["every_kind", "selank"])
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_a_table_round_trip_passes_check_strict(
+    deck: str, suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export -o x.csv, import x.csv -o y.yaml, check --strict y.yaml: every kind, no warning."""
+    source = DATA / "every_kind.yaml" if deck == "every_kind" else REPO / "decks" / "selank.yaml"
+    assert main(["check", "--strict", str(source)]) == 0  # the deck itself is clean
+    table, again = tmp_path / f"x{suffix}", tmp_path / "y.yaml"
+    assert main(["export", str(source), "-o", str(table)]) == 0
+    assert main(["import", str(table), "--deck-id", "again", "-o", str(again)]) == 0
+    capsys.readouterr()
+    code = main(["check", "--strict", str(again)])
+    assert (code, capsys.readouterr().err) == (0, "")
+
+
+def test_export_of_named_paths_leaves_the_bundled_deck_out(
+    deck_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "class.csv"
+    assert main(["export", str(deck_dir), "-o", str(out)]) == 0
+    assert "from 1 deck to" in capsys.readouterr().out
+    rows = out.read_text(encoding="utf-8").splitlines()[5:]
+    assert rows and not any("Selank" in row for row in rows)
+    # With no path, every configured deck: the bundled one too, unless the config says not.
+    everything = tmp_path / "all.csv"
+    assert main(["--decks", str(deck_dir), "export", "-o", str(everything)]) == 0
+    assert "from 2 decks to" in capsys.readouterr().out
+
+
+def test_include_bundled_decks_false_leaves_it_out_of_a_default_export(
+    deck_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("include_bundled_decks = false\n", encoding="utf-8")
+    out = tmp_path / "class.csv"
+    args = ["--data-dir", str(home), "--decks", str(deck_dir), "export", "-o", str(out)]
+    assert main(args) == 0
+    assert "from 1 deck to" in capsys.readouterr().out
+
+
+def test_export_of_a_missing_path_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope"
+    assert main(["export", str(missing), "-o", str(tmp_path / "x.csv")]) == 1
+    assert capsys.readouterr().err == f"studyapp: no such file or folder: {missing}\n"

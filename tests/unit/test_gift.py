@@ -181,8 +181,7 @@ EXPECTED = {
     },
     "gift-demo/strength": {
         "format": "html",
-        "text": "What strength? (answer in %)<br>"
-        "Arithmetic practice from research literature - not medical advice.",
+        "text": "What strength? (answer in %)",  # the deck has no caveat: none is added
         "type": "numerical",
         "value": "0.15",
         "tolerance": "0.003",  # 2% of 0.15

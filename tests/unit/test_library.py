@@ -104,7 +104,7 @@ def test_broken_deck_does_not_stop_the_others(tmp_path: Path) -> None:
     assert [d.id for d in lib.decks] == ["alpha", "gamma"]
     broken = lib.results[1]
     assert broken.deck is None
-    assert [(d.line, d.rule) for d in broken.diagnostics] == [(3, "yaml")]
+    assert [(d.line, d.rule) for d in broken.diagnostics] == [(2, "yaml")]  # the unclosed [
     gamma = lib.deck("gamma")
     assert gamma is not None
     assert [c.id for c in gamma.cards] == ["g1"]

@@ -181,6 +181,17 @@ def test_a_basic_answer_written_in_its_question() -> None:
     ]
 
 
+def test_a_multiple_choice_question_written_out_may_hold_its_answer() -> None:
+    """What a CSV export lays out for a choice or true/false card, read back as basic."""
+    d = deck(
+        basic("laid-out", '"Is chloride the ion?\\nA. True\\nB. False"', "'False'")
+        + basic("one-option", '"Which ion?\\nA. Chloride"', "Chloride")
+    )
+    assert [(row[1], row[4]) for row in lints(d)] == [
+        (10, "the answer 'Chloride' is written in the question"),
+    ]
+
+
 def test_answers_are_matched_as_whole_words_ignoring_case_and_punctuation() -> None:
     d = deck(
         basic("part-of-a-word", "What does GABAergic mean?", "GABA")

@@ -26,7 +26,7 @@ from studyapp.core.grading import (
 from studyapp.core.kinds import KINDS, get_kind
 from studyapp.core.kinds import numeric as kind
 from studyapp.core.kinds.base import CardKind
-from studyapp.core.kinds.numeric import DISCLAIMER, syringe_fill, syringe_lines
+from studyapp.core.kinds.numeric import syringe_fill, syringe_lines
 from studyapp.core.loader import load_deck_bytes
 from studyapp.core.model import Card, Face, Severity
 from studyapp.core.text import Span, plain
@@ -157,7 +157,8 @@ def test_a_unitless_card() -> None:
 # ------------------------------------------------------------------ asking
 
 
-def test_a_fixed_card_asks_its_question_with_the_disclaimer_on_dosing() -> None:
+def test_a_fixed_card_asks_its_question_without_a_caveat_of_its_own() -> None:
+    """A caveat ("not medical advice") is deck data, added by the Quizzer (test_caveat.py)."""
     spray = card(
         'question: Strength of the nasal spray, in percent?\nanswer: 0.15\nunit: "%"\n'
         "tolerance: 0\n"
@@ -168,18 +169,7 @@ def test_a_fixed_card_asks_its_question_with_the_disclaimer_on_dosing() -> None:
         (Span("Strength of the nasal spray, in percent?"),),
         unit="%",
         values={},
-        hint=DISCLAIMER,
     )
-    assert DISCLAIMER == "Arithmetic practice from research literature - not medical advice."
-
-
-def test_no_disclaimer_outside_dosing_without_a_syringe() -> None:
-    c = card("question: Residues in Selank?\nanswer: 7\n", topic="structure")
-    assert ask(c).hint is None
-    syringe_card = card(
-        "question: Volume?\nanswer: 0.1\nunit: mL\nsyringe: u100\n", topic="practice"
-    )
-    assert ask(syringe_card).hint == DISCLAIMER
 
 
 def test_a_generated_variant_is_deterministic_for_a_seeded_rng() -> None:
@@ -192,7 +182,7 @@ def test_a_generated_variant_is_deterministic_for_a_seeded_rng() -> None:
         "What volume holds a 400 mcg dose?"
     )
     assert first.unit == "mL"
-    assert first.hint == DISCLAIMER
+    assert first.hint is None
     assert grade(c, "0.06", first).verdict is Verdict.CORRECT  # 400 / (10000 / 1.5)
     assert grade(c, "0.06", first).expected == "0.06 mL"
 
@@ -762,7 +752,6 @@ def test_the_documented_numeric_examples_load_and_work() -> None:
     spray, recon = result.deck.cards
     assert grade(spray, "0.15 %").correct
     question = kind.ask(recon, "main", Random(7), CONTEXT)
-    assert question.hint == DISCLAIMER
     assert "bacteriostatic water. What volume" in plain(list(question.prompt))
     assert grade(recon, "0.06 mL", question).correct
     assert grade(recon, "6 units", question).correct

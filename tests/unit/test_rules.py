@@ -70,6 +70,9 @@ def emitted_rules() -> dict[str, set[Severity]]:
                 if name in EMITTERS:
                     severity = EMITTERS[name]
                     values = _strings(rule_kw) or _strings(last)
+                    level_kw = next((k.value for k in node.keywords if k.arg == "severity"), None)
+                    if isinstance(level_kw, ast.Attribute) and level_kw.attr == "WARNING":
+                        severity = Severity.WARNING  # YamlProblem(..., severity=...WARNING)
                 elif name == "Diagnostic" and len(node.args) == 6:
                     level = node.args[3]
                     if isinstance(level, ast.Attribute) and level.attr in ("ERROR", "WARNING"):

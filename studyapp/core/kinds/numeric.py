@@ -18,8 +18,8 @@ asked again (:func:`read_answer`). ``tolerance`` is absolute (in the
 card's unit) or relative (``"2%"``); an answer that rounds to the expected
 answer as shown (``decimals`` places) is also right.
 
-Dosing cards are arithmetic exercises from research literature, never medical
-advice: :func:`ask` says so in ``Question.hint``.
+A caveat such as "not medical advice" is deck data (``caveat``), not this
+kind's: :meth:`studyapp.core.model.Deck.caveat_for` says which cards show it.
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ from studyapp.core.syringe import U100_SCALE, U100_UNITS_PER_ML, syringe_fill
 from studyapp.core.text import Span, parse_inline, sanitize
 
 __all__ = [
-    "DISCLAIMER",
     "answer_text",
     "ask",
     "check",
@@ -129,9 +128,6 @@ schema_rules = {
 }
 """JSON Schema rules across fields: 'answer' or 'formula', and 'params' need a 'formula'."""
 
-DISCLAIMER = "Arithmetic practice from research literature - not medical advice."
-"""Shown with every dosing or syringe question."""
-
 # =================================================================== prompts
 
 
@@ -170,13 +166,8 @@ def ask(card: Card, sibling: str, rng: Random, context: DeckContext) -> Question
     data = card.data
     values = _draw_valid(card, rng)
     prompt = fill(data["question"], values)
-    hint = DISCLAIMER if data["syringe"] or card.topic == "dosing" else None
     return Question(
-        Interaction.NUMERIC,
-        tuple(parse_inline(prompt)),
-        unit=data["unit"],
-        values=values,
-        hint=hint,
+        Interaction.NUMERIC, tuple(parse_inline(prompt)), unit=data["unit"], values=values
     )
 
 
