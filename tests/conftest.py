@@ -8,8 +8,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests import pgserver
+
+# Property tests are seeded: the same examples on every run and every machine
+# (a failure is reproducible, and CI never turns red by chance). To search
+# afresh, run with HYPOTHESIS_PROFILE=explore.
+settings.register_profile("seeded", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, max_examples=5_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "seeded"))
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_DECKS = REPO / "decks"

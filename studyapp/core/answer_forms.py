@@ -117,8 +117,10 @@ _LEADING_POINT_RE = re.compile(r"[.,](?=[0-9])")
 _UNIT_WORDS_RE = re.compile(
     r"\s*(?:(?P<mcg>micrograms?|mcg|μg|ug)|(?P<mg>milligrams?|mg)|(?P<g>grams?|g)"
     r"|(?P<ml>millilit(?:re|er)s?|ml)|(?P<units>units?)|(?P<percent>per ?cent|%)"
-    r"|(?P<iu>i\.u\.|iu|international units?))(?![a-z0-9])"
+    r"|(?P<iu>i\.u\.|iu|international units?))(?:(?<=%)|(?![a-z0-9]))"
 )
+"""A unit word ends at a word boundary; ``%`` is a symbol and ends where it is
+(``0%0`` reads as ``0 % 0``, as ``0 % 0`` does, so normalising twice changes nothing)."""
 _UNIT_SYMBOLS = {"mcg": "mcg", "mg": "mg", "g": "g", "ml": "ml", "units": "units"}
 _UNIT_SYMBOLS |= {"percent": "%", "iu": "iu"}
 UNIT_WORDS = frozenset(_UNIT_SYMBOLS.values())
