@@ -29,6 +29,7 @@ EMITTERS = {
     "check_shown": Severity.ERROR,
     "number": Severity.ERROR,
     "YamlProblem": Severity.ERROR,
+    "fatal": Severity.ERROR,  # the YAML reader's stops (too-deep, alias-bomb)
 }
 
 
