@@ -42,7 +42,7 @@ __all__ = [
     "load_library",
 ]
 
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 """Bump when the loader's output changes, to invalidate every cache entry."""
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -274,6 +274,7 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
                     c.explain,
                     list(c.siblings),
                     c.positions.to_json(),
+                    c.evidence,
                 ]
                 for c in deck.cards
             ],
@@ -305,6 +306,7 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
                     explain=c[7],
                     siblings=tuple(c[8]),
                     positions=Positions(c[9]),
+                    evidence=c[10],
                 )
                 for c in raw["cards"]
             ),

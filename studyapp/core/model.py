@@ -158,6 +158,8 @@ class Card:
     tags: tuple[str, ...] = ()
     source: Citation | None = None
     explain: str | None = None
+    evidence: str | None = None
+    """What the card's claim rests on (a key of :data:`studyapp.core.evidence.EVIDENCE`)."""
     siblings: tuple[str, ...] = ()
     """The card's prompt names, filled in by the loader (see ``prompts_of``)."""
     positions: Positions = field(default_factory=Positions)
