@@ -4,8 +4,8 @@ One small, fixed vocabulary, shared by everything that reads the field: the
 loader (an unknown value is an error with a suggestion), the JSON Schema (an
 enum), browse search (``evidence:animal``), exam selection (``--evidence``),
 the screens that show it after the answer, and the exports. The values are
-kinds of support, not a ranking: a vendor's storage advice and a rat study
-answer different questions.
+kinds of support rather than a strict ranking (a vendor's storage advice and
+a rat study answer different questions).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ EVIDENCE: dict[str, str] = {
     "clinical": "studies in people: clinical trials or post-marketing surveillance",
     "animal": "studies in living animals (rats, mice)",
     "in-vitro": "work on cells, tissue or enzymes outside a living body",
-    "review": "a review: a published overview of other studies",
+    "review": "a review or textbook: a published overview of many studies",
     "regulatory": "an official record: registration, approval, scheduling, a product's label",
     "vendor-claim": "a seller's product information: protocols, storage, preparation",
     "unreferenced-claim": "stated by the source with no study or reference given",
