@@ -773,8 +773,8 @@ def test_exam_command_checks_before_starting_the_tui(home: Path) -> None:
     assert code == 1 and "no question matches this exam (pharm; topics: nothing)" in err
     code, _, err = run_cli("exam", "--pool", "leeches")
     assert code == 1 and "pool: leeches" in err
-    code, _, err = run_cli("exam", "--evidence", "clinical")
-    assert code == 1 and "no question matches this exam (all decks; evidence: clinical)" in err
+    code, _, err = run_cli("exam", "--deck", "pharm", "--evidence", "clinical")
+    assert code == 1 and "no question matches this exam (pharm; evidence: clinical)" in err
     for bad in (["--time", "15"], ["-n", "0"], ["--pool", "some"], ["--evidence", "rumour"]):
         with pytest.raises(SystemExit) as exit_info:
             run_cli("exam", *bad)
