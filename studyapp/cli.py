@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from studyapp import __version__
 from studyapp.commands import Command, discover
 from studyapp.config import ConfigError, Paths, Settings, load_settings, resolve_paths
+from studyapp.core.evidence import EVIDENCE
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -126,6 +127,16 @@ def _parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
         default=[],
         metavar="TAG",
         help="a card tag (repeatable; a card with any of them matches)",
+    )
+    exam.add_argument(
+        "--evidence",
+        dest="evidence",
+        action="append",
+        default=[],
+        choices=list(EVIDENCE),
+        metavar="LEVEL",
+        help="cards whose evidence level is LEVEL (repeatable; a card with any of them "
+        f"matches): {', '.join(EVIDENCE)}",
     )
     exam.add_argument("--pool", choices=POOLS, default="all", help="which cards (default: all)")
     exam.add_argument(
@@ -312,6 +323,7 @@ def cmd_exam(paths: Paths, settings: Settings, args: argparse.Namespace) -> int:
         deck_ids=tuple(args.exam_decks),
         topics=tuple(args.topics),
         tags=tuple(args.tags),
+        evidence=tuple(dict.fromkeys(args.evidence)),
         pool=Pool(args.pool),
         count=args.count,
         time_limit=args.time,

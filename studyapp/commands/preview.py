@@ -1,8 +1,8 @@
 """Print every card of a deck, front and back of every prompt, for proofreading.
 
 DECK is a deck id (from the configured deck folders) or the path of a deck
-file. Each card shows its id, kind, topic, tags, line, source and explain,
-then the front and back of each prompt it generates (a reversible card has
+file. Each card shows its id, kind, topic, tags, line, source, explain and evidence
+level, then the front and back of each prompt it generates (a reversible card has
 two, a cloze card one per deletion). Colours only on a terminal, so the
 output can be piped to a file; FORCE_COLOR=1 keeps them for a pager:
 FORCE_COLOR=1 studyapp preview pharm | less -R
@@ -69,6 +69,7 @@ def print_deck(console: Console, deck: Deck) -> None:
     """Every card of ``deck``; deck text goes in as ``Text``, never markup."""
     from rich.text import Text
 
+    from studyapp.core.evidence import evidence_line
     from studyapp.core.search import faces_of
     from studyapp.tui.widgets.card_text import spans_to_text
 
@@ -104,3 +105,5 @@ def print_deck(console: Console, deck: Deck) -> None:
             console.print(Text.assemble(("Back:  ", "bold"), spans_to_text(face.back)))
         if card.explain:
             console.print(Text.assemble(("Why:   ", "bold"), card.explain))
+        if card.evidence:
+            console.print(Text.assemble(("Evidence: ", "bold"), evidence_line(card.evidence)))

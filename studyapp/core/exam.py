@@ -143,6 +143,8 @@ class ItemOutcome:
     time_ms: int
     flagged: bool
     feedback: tuple[str, ...] = ()
+    evidence: str | None = None
+    """The card's evidence level (:data:`studyapp.core.evidence.EVIDENCE`), if it has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +424,7 @@ class ExamRun:
             time_ms=item.time_ms,
             flagged=item.flagged,
             feedback=feedback,
+            evidence=prompt.card.evidence,
         )
 
     def _expected(self, item: ExamItem) -> str:

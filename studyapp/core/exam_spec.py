@@ -1,5 +1,6 @@
-"""What an exam asks: its spec (decks, topics, tags, pool, count, time, mode)
-and the choice of prompts from the pools (all, unseen, missed, flagged, leeches)."""
+"""What an exam asks: its spec (decks, topics, tags, evidence levels, pool, count,
+time, mode) and the choice of prompts from the pools (all, unseen, missed, flagged,
+leeches)."""
 
 from __future__ import annotations
 
@@ -76,9 +77,11 @@ def format_clock(delta: timedelta) -> str:
 class ExamSpec:
     """What an exam asks: where from, how many, how long, which mode.
 
-    Empty ``deck_ids``, ``topics`` or ``tags`` mean no filter. Topics and tags
-    match case-insensitively; a card matches ``tags`` when it has any of them.
-    ``count`` ``None`` means every matching prompt (cram).
+    Empty ``deck_ids``, ``topics``, ``tags`` or ``evidence`` mean no filter.
+    Topics and tags match case-insensitively; a card matches ``tags`` when it
+    has any of them, and ``evidence`` when its evidence level is one of them (a
+    card without one matches no level). ``count`` ``None`` means every
+    matching prompt (cram).
     """
 
     deck_ids: tuple[str, ...] = ()
@@ -88,6 +91,7 @@ class ExamSpec:
     count: int | None = 20
     time_limit: timedelta | None = None
     mode: ExamMode = ExamMode.TIMED
+    evidence: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.count is not None and self.count < 1:
@@ -101,6 +105,7 @@ class ExamSpec:
             "decks": list(self.deck_ids),
             "topics": list(self.topics),
             "tags": list(self.tags),
+            "evidence": list(self.evidence),
             "pool": self.pool.value,
             "count": self.count,
             "time_limit_s": None if limit is None else int(limit.total_seconds()),
@@ -108,12 +113,14 @@ class ExamSpec:
         }
 
     def describe(self) -> str:
-        """What the exam is on, in one line: decks, topics, tags, pool."""
+        """What the exam is on, in one line: decks, topics, tags, evidence, pool."""
         parts = [", ".join(self.deck_ids) or "all decks"]
         if self.topics:
             parts.append("topics: " + ", ".join(self.topics))
         if self.tags:
             parts.append("tags: " + ", ".join(self.tags))
+        if self.evidence:
+            parts.append("evidence: " + ", ".join(self.evidence))
         if self.pool is not Pool.ALL:
             parts.append(f"pool: {self.pool.value}")
         return "; ".join(parts)
@@ -125,6 +132,7 @@ class ExamSpec:
             deck_ids=tuple(data.get("decks", ())),
             topics=tuple(data.get("topics", ())),
             tags=tuple(data.get("tags", ())),
+            evidence=tuple(data.get("evidence", ())),
             pool=Pool(data.get("pool", Pool.ALL.value)),
             count=data.get("count"),
             time_limit=None if seconds is None else timedelta(seconds=seconds),
@@ -188,6 +196,8 @@ def select_prompts(
         for prompt in prompts_of(deck):
             card = prompt.card
             if not _matches(spec.topics, (card.topic,)) or not _matches(spec.tags, card.tags):
+                continue
+            if not _matches(spec.evidence, (card.evidence,) if card.evidence else ()):
                 continue
             if in_pool(prompt.key, spec.pool, facts):
                 candidates.append(prompt)

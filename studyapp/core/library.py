@@ -42,7 +42,7 @@ __all__ = [
     "load_library",
 ]
 
-CACHE_VERSION = "7"
+CACHE_VERSION = "8"
 """Bump when the loader's output changes, to invalidate every cache entry."""
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -276,6 +276,7 @@ def result_to_json(result: LoadResult) -> dict[str, Any]:
                     list(c.siblings),
                     c.positions.to_json(),
                     c.caveat,
+                    c.evidence,
                 ]
                 for c in deck.cards
             ],
@@ -309,6 +310,7 @@ def result_from_json(data: dict[str, Any]) -> LoadResult:
                     siblings=tuple(c[8]),
                     positions=Positions(c[9]),
                     caveat=c[10],
+                    evidence=c[11],
                 )
                 for c in raw["cards"]
             ),

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from studyapp.core.evidence import EVIDENCE, suggest_evidence
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
 from studyapp.core.model import Card, Citation, Deck, Diagnostic, LoadResult, Severity, Source
@@ -75,6 +76,15 @@ CARD_FIELDS = (
         FieldType.TEXT,
         False,
         "Shown under this card's question (instead of the deck's caveat), and exported with it.",
+    ),
+    FieldSpec(
+        "evidence",
+        FieldType.STRING,
+        False,
+        "What the card's claim rests on, shown after the answer: "
+        + "; ".join(f"{value}: {meaning}" for value, meaning in EVIDENCE.items())
+        + ".",
+        schema={"enum": list(EVIDENCE)},
     ),
 )
 CITATION_FIELDS = (
@@ -391,6 +401,8 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
         if spec.name in fields and spec.name != "kind":
             if spec.type is FieldType.CITATION:
                 values[spec.name] = _citation(fields[spec.name], sources, out)
+            elif spec.name == "evidence":
+                values[spec.name] = _evidence(spec, fields[spec.name], out)
             else:
                 values[spec.name] = _check_field(spec, fields[spec.name], out)
     for spec in kind.fields:
@@ -425,6 +437,7 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
         source=values.get("source"),
         explain=values.get("explain"),
         caveat=values.get("caveat"),
+        evidence=values.get("evidence"),
         positions=card_positions(node, fields),
     )
     return replace(card, siblings=kind.siblings(card))
@@ -432,6 +445,17 @@ def _card(node: Node, sources: Mapping[str, Source], out: _Collector) -> Card | 
 
 def _has_error(items: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in items)
+
+
+def _evidence(spec: FieldSpec, node: Node, out: _Collector) -> str | None:
+    """The card's evidence level: one of :data:`EVIDENCE`, else an error with a suggestion."""
+    value: str | None = _check_field(spec, node, out)
+    if value is None or value in EVIDENCE:
+        return value
+    close = suggest_evidence(value)
+    hint = f"; did you mean '{close}'?" if close else f" (known: {', '.join(EVIDENCE)})"
+    out.at(node, f"unknown evidence '{value}'{hint}", "unknown-evidence")
+    return None
 
 
 def _citation(node: Node, sources: Mapping[str, Source], out: _Collector) -> Citation | None:

@@ -161,6 +161,8 @@ class Card:
     explain: str | None = None
     caveat: str | None = None
     """The card's own caveat (overrides the deck's); see :meth:`Deck.caveat_for`."""
+    evidence: str | None = None
+    """What the card's claim rests on (a key of :data:`studyapp.core.evidence.EVIDENCE`)."""
     siblings: tuple[str, ...] = ()
     """The card's prompt names, filled in by the loader (see ``prompts_of``)."""
     positions: Positions = field(default_factory=Positions)

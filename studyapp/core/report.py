@@ -1,4 +1,5 @@
-"""A Markdown summary of loaded decks: what each covers and how its cards divide.
+"""A Markdown summary of loaded decks: what each covers and how its cards divide
+(by topic, by kind and, when cards give one, by evidence level).
 
 Pure: given decks, return text. ``studyapp report`` prints it or writes it to a
 file; ``decks/README.md`` is generated this way (a test keeps it up to date).
@@ -11,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
+from studyapp.core.evidence import EVIDENCE
 from studyapp.core.model import Deck
 
 __all__ = ["GENERATED_NOTE", "markdown_escape", "render_report"]
@@ -77,6 +79,13 @@ def _deck_section(deck: Deck) -> list[str]:
     by_count = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
     lines += ["", "### Cards per kind", ""]
     lines += _table("kind", by_count, len(cards))
+    levels = Counter(card.evidence for card in cards)
+    if set(levels) != {None}:
+        rows = [(level, levels[level]) for level in EVIDENCE if levels[level]]
+        if levels[None]:
+            rows.append(("(none given)", levels[None]))
+        lines += ["", "### Cards per evidence level (what each card's claim rests on)", ""]
+        lines += _table("evidence", rows, len(cards))
     return lines
 
 

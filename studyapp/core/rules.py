@@ -55,6 +55,7 @@ RULES: dict[str, Rule] = {
     "unknown-section": Rule(E, "a citation naming a section its source does not declare"),
     "unknown-reference": Rule(E, "a citation naming a reference its source does not declare"),
     "missing-source": Rule(W, "a card without 'source' in a deck that declares sources"),
+    "unknown-evidence": Rule(E, "an 'evidence' value that is not one of the known levels"),
     # kinds
     "same-sides": Rule(E, "a reversible card whose two sides are the same"),
     "cloze-no-deletion": Rule(E, "cloze text without a {{...}} deletion"),

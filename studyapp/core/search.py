@@ -7,6 +7,8 @@ Syntax (every term must match; case never matters):
 * ``tag:X``: the card has tag ``X``;
 * ``topic:X``: the card's topic contains ``X``;
 * ``kind:X``: the card's kind is ``X`` (``basic``, ``cloze``, ...);
+* ``evidence:X``: the card's evidence level is ``X`` (``animal``, ``clinical``,
+  ... :data:`studyapp.core.evidence.EVIDENCE`);
 * ``is:new|due|learning|review|suspended|leech``: a prompt of the card is in
   that state (``due``: due before the end of today's study day, not suspended);
 * ``-term`` negates any of the above (``-is:suspended``, ``-tag:exam``).
@@ -19,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from studyapp.core.evidence import EVIDENCE
 from studyapp.core.model import Card, Face
 from studyapp.core.scheduling import CardState, State
 from studyapp.core.text import plain
@@ -36,7 +39,7 @@ __all__ = [
     "parse_query",
 ]
 
-FIELDS = ("tag", "topic", "kind", "is")
+FIELDS = ("tag", "topic", "kind", "evidence", "is")
 """The ``field:value`` tokens; any other ``a:b`` is searched as plain text."""
 
 STATES = ("new", "due", "learning", "review", "suspended", "leech")
@@ -46,7 +49,7 @@ _TOKEN_RE = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S*))')
 
 
 class QueryError(ValueError):
-    """A query that cannot mean anything (``is:bogus``, ``tag:`` with no value)."""
+    """A query that cannot mean anything (``is:bogus``, ``evidence:rumour``, ``tag:``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,9 @@ def parse_query(text: str) -> Query:
             raise QueryError(f"'{field}:' needs a value")
         if field == "is" and value not in STATES:
             raise QueryError(f"unknown state 'is:{value}' (use {', '.join(STATES)})")
+        if field == "evidence" and value not in EVIDENCE:
+            known = ", ".join(EVIDENCE)
+            raise QueryError(f"unknown evidence level 'evidence:{value}' (use {known})")
         if not value:
             continue
         terms.append(Term(field or "text", value, negated))
@@ -145,6 +151,8 @@ def _match(term: Term, card: Card, text: str, flags: frozenset[str]) -> bool:
         return value in card.topic.lower()
     if term.field == "kind":
         return value == card.kind.lower()
+    if term.field == "evidence":
+        return value == card.evidence
     return value in flags
 
 

@@ -36,7 +36,7 @@ from studyapp.interchange.markup import escape_markers, to_html
 if TYPE_CHECKING:
     import genanki
 
-__all__ = ["MODEL_NAMES", "anki_tags", "export_apkg", "note_guid", "stable_id"]
+__all__ = ["EVIDENCE_TAG", "MODEL_NAMES", "anki_tags", "export_apkg", "note_guid", "stable_id"]
 
 FLIP_NOTE = "a flip card in Anki: laid out as text, the student rates it (Anki does not grade it)"
 """Said on stderr for each kind without a note type of its own (choice, numeric, ...)."""
@@ -130,9 +130,16 @@ def anki_tag(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip()).strip(":")
 
 
+EVIDENCE_TAG = "evidence::"
+"""The prefix of the tag that carries a card's evidence level (``evidence::animal``)."""
+
+
 def anki_tags(deck: Deck, card: Card) -> list[str]:
-    """``deck::topic`` then the card's own tags (deduplicated, order kept)."""
+    """``deck::topic``, the card's own tags, then ``evidence::LEVEL`` if it has one
+    (deduplicated, order kept)."""
     tags = [anki_tag(f"{deck.id}::{card.topic}"), *(anki_tag(tag) for tag in card.tags)]
+    if card.evidence:
+        tags.append(EVIDENCE_TAG + card.evidence)
     return list(dict.fromkeys(tag for tag in tags if tag))
 
 

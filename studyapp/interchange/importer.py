@@ -11,8 +11,10 @@ otherwise they are generated: a slug of the front's first words and 6 hex
 digits of the SHA-256 of the kind and front (``what-natural-peptide-3fa2c1``),
 so re-importing the same file gives the same ids; a clash gets ``-2``, ``-3``
 in file order. The topic comes from a ``topic`` column, else from a
-hierarchical ``deck::topic`` tag, else from ``default_topic``. A citation
-(``Title § Section [1, 2]``) declares its source in the deck's ``sources``.
+hierarchical ``deck::topic`` tag, else from ``default_topic``; the evidence
+level from an ``evidence`` column, else from an ``evidence::LEVEL`` tag (an
+unknown level is left out and reported). A citation (``Title § Section [1,
+2]``) declares its source in the deck's ``sources``.
 
 The YAML is written with ``yaml.safe_dump`` (deck text is data: quoting is
 left to the emitter) and the result is loaded with the deck loader before
@@ -30,9 +32,11 @@ from typing import Any
 
 import yaml
 
+from studyapp.core.evidence import EVIDENCE
 from studyapp.core.model import LoadResult
 from studyapp.core.text import sanitize
 from studyapp.interchange import Report
+from studyapp.interchange.apkg import EVIDENCE_TAG
 from studyapp.interchange.markup import html_to_text
 from studyapp.interchange.table import Row, Table
 
@@ -107,6 +111,14 @@ def _topic(cells: dict[str, str], tags: list[str], default: str) -> tuple[str, l
         tag = hierarchical[0]
         return slug(tag.split("::")[-1], 60), [t for t in tags if t != tag]
     return default, tags
+
+
+def _evidence(cells: dict[str, str], tags: list[str]) -> tuple[str, list[str]]:
+    """The card's evidence level as written (``""``: none), and its tags without
+    the ``evidence::LEVEL`` tag it came from (or that repeats the column)."""
+    found = [tag for tag in tags if tag.casefold().startswith(EVIDENCE_TAG)]
+    level = cells.get("evidence", "").strip() or (found[0][len(EVIDENCE_TAG) :] if found else "")
+    return level.casefold(), [tag for tag in tags if tag not in found]
 
 
 class _Sources:
@@ -239,7 +251,7 @@ def _card(
         problems.append(f"line {row.line}: {kind}: {fields}")
         report.skip(kind, fields)
         return None
-    tags = cells.get("tags", "").split()
+    evidence, tags = _evidence(cells, cells.get("tags", "").split())
     topic, tags = _topic(cells, tags, default_topic)
     card_id = cells.get("id", "").strip()
     if not ID_RE.fullmatch(card_id) or card_id in used:
@@ -263,6 +275,10 @@ def _card(
     caveat = clean(cells.get("caveat", ""))
     if caveat:
         card["caveat"] = caveat
+    if evidence in EVIDENCE:
+        card["evidence"] = evidence
+    elif evidence:
+        report.note(kind, f"evidence level {evidence!r} is not one of ours: left out")
     report.wrote(kind)
     return card
 

@@ -4,7 +4,7 @@ Export writes::
 
     #separator:Comma            (or Tab)
     #html:false
-    #columns:Id,Deck,Kind,Topic,Front,Back,Accept,Tags,Source,Explain,Caveat
+    #columns:Id,Deck,Kind,Topic,Front,Back,Accept,Tags,Source,Explain,Caveat,Evidence
     #deck column:2
     #tags column:8
 
@@ -20,6 +20,7 @@ the card's tags, separated by spaces (a space inside a tag becomes ``_``);
 ``Source`` the citation as shown in the app (``Title § Section [1, 2]``);
 ``Caveat`` the caveat the card is shown with (its own or its deck's), which an
 import gives back as the card's own.
+``Evidence`` the card's evidence level (also in ``Tags``, as ``evidence::LEVEL``).
 
 :func:`read_table` reads such a file back, and also Anki's own note exports
 (``#separator:tab``, ``#html:true``, ``#guid column``, ``#notetype column``,
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from studyapp.core.grading import DeckContext
 from studyapp.core.model import Card, Deck
 from studyapp.interchange import Report
-from studyapp.interchange.apkg import anki_tag, deck_name
+from studyapp.interchange.apkg import anki_tags, deck_name
 from studyapp.interchange.layout import layout, plain_lines
 
 __all__ = ["COLUMNS", "Table", "TableError", "export_table", "read_table"]
@@ -53,6 +54,7 @@ COLUMNS = (
     "Source",
     "Explain",
     "Caveat",
+    "Evidence",
 )
 """The exported columns; Anki maps ``Front`` and ``Back`` to its Basic note type's fields."""
 _ROLES = tuple(name.casefold() for name in COLUMNS)
@@ -109,7 +111,6 @@ def _sides(deck: Deck, card: Card, context: DeckContext) -> tuple[str, str]:
 def card_row(deck: Deck, card: Card, context: DeckContext) -> list[str]:
     """The row of ``card``, in :data:`COLUMNS` order."""
     front, back = _sides(deck, card, context)
-    tags = [f"{deck.id}::{card.topic}", *(anki_tag(tag) for tag in card.tags)]
     return [
         card.id,
         deck_name(deck),
@@ -118,10 +119,11 @@ def card_row(deck: Deck, card: Card, context: DeckContext) -> list[str]:
         front,
         back,
         "\n".join(card.data.get("accept", ())) if card.kind == "typed" else "",
-        " ".join(dict.fromkeys(tag for tag in tags if tag)),
+        " ".join(anki_tags(deck, card)),
         card.source.label(deck) if card.source else "",
         card.explain or "",
         deck.caveat_for(card) or "",
+        card.evidence or "",
     ]
 
 

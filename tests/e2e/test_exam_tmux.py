@@ -34,7 +34,7 @@ KEYS_BY_KIND = {
     "truefalse": ["a"],
     "select": ["a", "Enter"],
     "typed": ["x", "Enter"],
-    "numeric": ["x", "Enter"],
+    "numeric": ["1", "Enter"],  # a number: an unreadable answer is asked again, not kept
     "ordering": ["Enter"],
     "matching": ["Enter"],
 }

@@ -6,6 +6,7 @@ from the deck list. Exams never touch a schedule; cram saves nothing."""
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,6 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
 
 from studyapp.config import Settings
+from studyapp.core.evidence import evidence_line
 from studyapp.core.exam import ExamMode, ExamRun, ExamSpec
 from studyapp.core.grading import Interaction
 from studyapp.core.library import load_library
@@ -316,6 +318,10 @@ async def test_results_show_score_topics_times_answers_and_explanations(
         assert f"Correct answer: {wrong.expected}" in review
         assert review.count("Your answer:") == 3
         assert f"Why: {wrong.explanation}" in review
+        for item in exam.result.items:  # the level, on its own line under the explanation
+            if item.evidence:
+                assert f"\n   Evidence: {evidence_line(item.evidence)}" in review
+        assert any(item.evidence for item in exam.result.items)
 
 
 async def test_review_my_misses_studies_the_missed_cards_and_changes_their_schedule(
@@ -384,20 +390,25 @@ async def test_history_lists_past_exams_and_their_answers(
 # -- setup, tutor mode, cram ------------------------------------------------------------
 
 
+async def open_setup(pilot: Pilot[int], app: StudyApp) -> ExamSetupScreen:
+    """``x`` on the deck list, once the setup has counted the questions available."""
+    await pilot.pause()
+    await pilot.press("x")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ExamSetupScreen) and "available" in text_of(app, "#setup-status")
+        ),
+    )
+    screen = app.screen
+    assert isinstance(screen, ExamSetupScreen)
+    return screen
+
+
 async def test_exam_setup_from_the_deck_list(make: Callable[..., StudyApp]) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("x")
-        await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, ExamSetupScreen)
-                and "available" in text_of(app, "#setup-status")
-            ),
-        )
-        screen = app.screen
-        assert isinstance(screen, ExamSetupScreen)
+        screen = await open_setup(pilot, app)
         assert EXAM_NOTE in text_of(app, "#setup-note")
         assert "8 questions available" in text_of(app, "#setup-status")
         topics = screen.query_one("#setup-topics", SelectionList)
@@ -421,6 +432,53 @@ async def test_exam_setup_from_the_deck_list(make: Callable[..., StudyApp]) -> N
             mode=ExamMode.TIMED,
         )
         assert len(exam.items) == 1 and exam.current.prompt.card.topic == "kinetics"
+
+
+async def test_exam_setup_selects_by_evidence_level_and_fits_80x24(
+    make: Callable[..., StudyApp],
+) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_setup(pilot, app)
+        levels = screen.query_one("#setup-evidence", SelectionList)
+        # only the levels the deck's cards use, in the documented order
+        assert [levels.get_option_at_index(i).value for i in range(levels.option_count)] == [
+            "animal",
+            "in-vitro",
+            "regulatory",
+        ]
+        # every field is on screen and none overlaps the next
+        ids = ["#setup-decks", "#setup-topics", "#setup-evidence-label", "#setup-evidence"]
+        regions = [screen.query_one(name).region for name in ids]
+        assert all(r.height > 0 and r.bottom <= 23 for r in regions), regions
+        assert all(a.bottom <= b.y for a, b in itertools.pairwise(regions))
+        assert screen.query_one("#setup-topics").region.height >= 3
+        assert screen.query_one("#setup-start").region.bottom <= 23
+        levels.focus()
+        await pilot.press("down", "space")  # in-vitro
+        assert levels.selected == ["in-vitro"]
+        assert "1 question available" in text_of(app, "#setup-status")
+        await pilot.press("down", "space")  # and regulatory
+        assert "3 questions available" in text_of(app, "#setup-status")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        exam = exam_screen(app).exam
+        assert exam.spec.evidence == ("in-vitro", "regulatory")
+        assert {item.prompt.card.id for item in exam.items} == {"gaba-enzyme", "wada", "schedule"}
+
+
+async def test_exam_setup_hides_the_evidence_list_when_no_card_has_a_level(
+    make: Callable[..., StudyApp],
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot, app)
+        assert screen.query_one("#setup-evidence").display
+        decks = screen.query_one("#setup-decks", SelectionList)
+        decks.deselect_all()  # no deck ticked: no card, no level
+        await pilot.pause()
+        assert not screen.query_one("#setup-evidence").display
+        assert not screen.query_one("#setup-evidence-label").display
 
 
 async def test_tutor_mode_grades_and_explains_each_answer_and_locks_it(

@@ -111,7 +111,12 @@ def test_bundled_deck_round_trips_through_anki(tmp_path: Path, anki_home: Path) 
         assert basic["Front"] == first["basic"].data["question"].replace("'", "'")
         assert basic["Back"] == "Tuftsin"
         assert "Source: Selank Ultimate Guide" in basic["Extra"]
-        assert set(basic.tags) == {"selank::history", "discovery", "tuftsin"}
+        assert set(basic.tags) == {
+            "selank::history",
+            "discovery",
+            "tuftsin",
+            "evidence::unreferenced-claim",
+        }
         cloze = note_of(first["cloze"].id)
         assert "{{c1::" in cloze["Text"]
         typed = note_of(first["typed"].id)
@@ -120,8 +125,9 @@ def test_bundled_deck_round_trips_through_anki(tmp_path: Path, anki_home: Path) 
         choice = note_of(first["choice"].id)
         assert '<ol class="options" type="A">' in choice["Front"]
         assert "✓" in choice["Back"] and "✗" in choice["Back"]
-        # Every note carries its deck::topic tag.
+        # Every note carries its deck::topic tag and its evidence::level tag.
         assert all(f"selank::{by_guid[n.guid].topic}" in n.tags for n in notes)
+        assert all(f"evidence::{by_guid[n.guid].evidence}" in n.tags for n in notes)
     finally:
         col.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,8 @@ def test_tags_are_hierarchical_and_have_no_spaces(deck: Deck) -> None:
     base = card(deck, "flip")
     tagged = Card(base.id, base.kind, "my topic", base.line, base.data, ("two words", "x", "x"))
     assert anki_tags(deck, tagged) == ["gift-demo::my_topic", "two_words", "x"]
+    rat = replace(tagged, evidence="animal")
+    assert anki_tags(deck, rat) == ["gift-demo::my_topic", "two_words", "x", "evidence::animal"]
 
 
 def test_choice_options_are_all_shown_in_a_stable_shuffled_order(deck: Deck) -> None:

@@ -72,6 +72,7 @@ cards:
     kind: choice
     topic: mechanism
     tags: [core, drugs]
+    evidence: in-vitro
     question: Which enzyme breaks down GABA?
     choices:
       - text: GABA transaminase
@@ -83,6 +84,7 @@ cards:
   - id: trkb
     kind: typed
     topic: mechanism
+    evidence: animal
     question: Which receptor does BDNF activate?
     answer: TrkB
   - id: wada
@@ -217,6 +219,12 @@ def test_spec_round_trips_through_json_and_is_validated() -> None:
     assert ExamSpec.from_json(json.loads(json.dumps(spec.to_json()))) == spec
     assert ExamSpec.from_json(ExamSpec().to_json()) == ExamSpec()
     assert spec.describe() == "a, b; topics: t; tags: x; pool: missed"
+    levels = replace(spec, evidence=("animal", "in-vitro"))
+    assert ExamSpec.from_json(json.loads(json.dumps(levels.to_json()))) == levels
+    assert levels.describe() == "a, b; topics: t; tags: x; evidence: animal, in-vitro; pool: missed"
+    # an exam saved before evidence levels existed reads back with no evidence filter
+    saved = {key: value for key, value in spec.to_json().items() if key != "evidence"}
+    assert ExamSpec.from_json(saved) == spec
     with pytest.raises(ValueError, match="at least one"):
         ExamSpec(count=0)
     with pytest.raises(ValueError, match="positive"):
@@ -355,6 +363,9 @@ def test_count_topic_tag_and_deck_filters(deck: Deck, other: Deck) -> None:
     assert {key[1] for key in chosen(tags=("core",))} == {"agonist", "half-life", "gaba-enzyme"}
     assert {key[1] for key in chosen(tags=("drugs",), topics=("mechanism",))} == {"gaba-enzyme"}
     assert {key[0] for key in chosen(deck_ids=("other",))} == {"other"}
+    assert {key[1] for key in chosen(evidence=("in-vitro",))} == {"gaba-enzyme"}
+    assert {key[1] for key in chosen(evidence=("animal", "in-vitro"))} == {"gaba-enzyme", "trkb"}
+    assert chosen(evidence=("clinical",)) == []  # cards without a level match none
     assert chosen(topics=("nothing",)) == []
     spec = ExamSpec(count=None)
     orders = {
@@ -497,6 +508,7 @@ def test_tutor_mode_grades_at_once_and_locks(
     result = exam.submit()
     assert [i.correct for i in result.items] == [False, True]
     assert result.items[0].explanation == "Less breakdown leaves more GABA."
+    assert [i.evidence for i in result.items] == ["in-vitro", None]
     assert "Monoamine oxidase A: It breaks down monoamines." in result.items[0].feedback
 
 
@@ -761,7 +773,9 @@ def test_exam_command_checks_before_starting_the_tui(home: Path) -> None:
     assert code == 1 and "no question matches this exam (pharm; topics: nothing)" in err
     code, _, err = run_cli("exam", "--pool", "leeches")
     assert code == 1 and "pool: leeches" in err
-    for bad in (["--time", "15"], ["-n", "0"], ["--pool", "some"]):
+    code, _, err = run_cli("exam", "--deck", "pharm", "--evidence", "clinical")
+    assert code == 1 and "no question matches this exam (pharm; evidence: clinical)" in err
+    for bad in (["--time", "15"], ["-n", "0"], ["--pool", "some"], ["--evidence", "rumour"]):
         with pytest.raises(SystemExit) as exit_info:
             run_cli("exam", *bad)
         assert exit_info.value.code == 2
@@ -776,6 +790,8 @@ def test_exam_command_starts_the_tui_on_the_spec(
     monkeypatch.setattr(app, "run", lambda paths, settings, *, exam=None: started.append(exam) or 0)
     args = ("exam", "--deck", "pharm", "--topic", "mechanism", "--tag", "core", "-n", "5")
     assert run_cli(*args, "--time", "90s", "--tutor", "--pool", "unseen")[0] == 0
+    levels = ("--evidence", "in-vitro", "--evidence", "animal", "--evidence", "in-vitro")
+    assert run_cli("exam", "--deck", "pharm", *levels)[0] == 0
     assert started == [
         ExamSpec(
             ("pharm",),
@@ -785,7 +801,8 @@ def test_exam_command_starts_the_tui_on_the_spec(
             5,
             timedelta(seconds=90),
             ExamMode.TUTOR,
-        )
+        ),
+        ExamSpec(("pharm",), evidence=("in-vitro", "animal")),
     ]
 
 

@@ -178,7 +178,8 @@ def test_warm_load_comes_from_the_cache_and_is_identical(
         decks / "kinds.yaml",
         "deck: kinds\ntitle: K\ncards:\n"
         "  - {id: r, kind: reversible, topic: t, front: F, back: B, tags: [x, y]}\n"
-        "  - {id: c, kind: cloze, topic: t, text: '{{a}} {{b::h}}', explain: E}\n",
+        "  - {id: c, kind: cloze, topic: t, text: '{{a}} {{b::h}}', explain: E,\n"
+        "     evidence: animal}\n",
     )
     cold = load_library([decks], cache_dir=cache)
     assert len(cache_entries(cache)) == 4
@@ -190,6 +191,8 @@ def test_warm_load_comes_from_the_cache_and_is_identical(
     warm = load_library([decks], cache_dir=cache)
     assert warm == cold
     assert [len(r.diagnostics) for r in warm.results] == [2, 1, 0, 0]
+    kinds = warm.results[3].deck
+    assert kinds is not None and kinds.cards[1].evidence == "animal"
     monkeypatch.undo()
     assert warm == load_library([decks])
 

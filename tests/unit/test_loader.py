@@ -461,6 +461,30 @@ def test_unknown_kind_with_suggestion_and_without() -> None:
     ]
 
 
+def test_evidence_is_read_and_an_unknown_level_is_an_error_with_a_suggestion() -> None:
+    result = load(
+        HEADER
+        + """\
+  - {id: a, topic: t, question: q, answer: a, evidence: in-vitro}
+  - {id: b, topic: t, question: q, answer: a, evidence: Animals}
+  - {id: c, topic: t, question: q, answer: a, evidence: hearsay}
+  - {id: d, topic: t, question: q, answer: a, evidence: [animal]}
+  - {id: e, topic: t, question: q, answer: a}
+"""
+    )
+    assert lines(result) == [
+        "d.yaml:5:57: error: unknown evidence 'Animals'; did you mean 'animal'? [unknown-evidence]",
+        "d.yaml:6:57: error: unknown evidence 'hearsay' (known: clinical, animal, in-vitro, "
+        "review, regulatory, vendor-claim, unreferenced-claim) [unknown-evidence]",
+        "d.yaml:7:57: error: 'evidence' must be text, not a list [wrong-type]",
+    ]
+    good = load(HEADER + "  - {id: a, topic: t, question: q, answer: a, evidence: in-vitro}\n")
+    assert good.deck is not None
+    assert good.deck.cards[0].evidence == "in-vitro"
+    plain = load(HEADER + "  - {id: a, topic: t, question: q, answer: a}\n")
+    assert plain.deck is not None and plain.deck.cards[0].evidence is None
+
+
 # ------------------------------------------------------------ missing fields
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
+from studyapp.core.evidence import evidence_line
 from studyapp.core.kinds import KINDS
 from studyapp.core.library import load_library
 from studyapp.core.search import faces_of
@@ -40,11 +41,30 @@ def test_every_prompt_front_and_back_is_printed(
         assert any(line.startswith(f"{card.id} · {card.kind} · {card.topic} ─") for line in lines)
         if card.explain:
             assert f"Why:   {card.explain.splitlines()[0]}" in lines
+        if card.evidence:
+            assert f"Evidence: {evidence_line(card.evidence)}" in lines
         for _sibling, face in faces_of(card):
             front = plain(list(face.front)).splitlines()[0]
             back = plain(list(face.back)).splitlines()[0]
             assert f"Front: {front}" in lines
             assert f"Back:  {back}" in lines
+
+
+def test_the_evidence_level_follows_the_explain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deck = tmp_path / "levels.yaml"
+    deck.write_text(
+        "deck: levels\ntitle: Levels\ncards:\n"
+        "  - {id: a, topic: t, question: Q, answer: A, explain: Why not., evidence: in-vitro}\n",
+        encoding="utf-8",
+    )
+    assert main(["preview", str(deck)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2:] == [
+        "Why:   Why not.",
+        "Evidence: in-vitro: work on cells, tissue or enzymes outside a living body",
+    ]
 
 
 def test_the_fixtures_cover_every_kind() -> None:

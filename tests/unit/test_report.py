@@ -31,6 +31,14 @@ cards:
   - {id: c, topic: zeta, kind: cloze, source: {key: book, section: One}, text: "{{x}} and {{y}}"}
   - {id: d, topic: zeta, question: q2, answer: a2}
 """
+LEVELS = "\n".join(
+    [
+        "  - {id: e, topic: t, question: q3, answer: a, evidence: animal}",
+        "  - {id: f, topic: t, question: q4, answer: a, evidence: clinical}",
+        "  - {id: g, topic: t, question: q5, answer: a, evidence: animal}",
+        "",
+    ]
+)
 
 
 def small_deck() -> Deck:
@@ -65,6 +73,18 @@ def test_renderer_summarises_a_small_deck() -> None:
         "| reversible | 1 | 25% |",
     ]
     assert text.endswith("| reversible | 1 | 25% |\n")
+
+
+def test_evidence_levels_are_counted_when_cards_give_them() -> None:
+    assert "evidence level" not in render_report([small_deck()])
+    result = load_deck_bytes((SMALL + LEVELS).encode(), "small.yaml")
+    assert result.deck is not None
+    levels = render_report([result.deck]).split("### Cards per evidence level")[1]
+    assert levels.strip().splitlines()[4:] == [  # the documented order, then the rest
+        "| clinical | 1 | 14% |",
+        "| animal | 2 | 29% |",
+        "| (none given) | 4 | 57% |",
+    ]
 
 
 def test_renderer_with_no_decks() -> None:

@@ -48,6 +48,9 @@ def test_field_tokens_and_negation() -> None:
     )
     assert parse_query('topic:"renal clearance"') == Query((Term("topic", "renal clearance"),))
     assert parse_query("TAG:x IS:New") == Query((Term("tag", "x"), Term("is", "new")))
+    assert parse_query("Evidence:Animal -evidence:in-vitro") == Query(
+        (Term("evidence", "animal"), Term("evidence", "in-vitro", negated=True))
+    )
 
 
 def test_unknown_fields_are_text() -> None:
@@ -60,6 +63,11 @@ def test_unknown_fields_are_text() -> None:
         ("is:bogus", "unknown state 'is:bogus' (use new, due, learning, review, suspended, leech)"),
         ("tag:", "'tag:' needs a value"),
         ('kind:""', "'kind:' needs a value"),
+        (
+            "evidence:rumour",
+            "unknown evidence level 'evidence:rumour' (use clinical, animal, in-vitro, review, "
+            "regulatory, vendor-claim, unreferenced-claim)",
+        ),
     ],
 )
 def test_bad_queries(query: str, message: str) -> None:
@@ -99,6 +107,7 @@ CLOZE = Card(
     9,
     {"text": "After {{one}} half-life, {{c2::50%}} is left."},
     siblings=("c1", "c2"),
+    evidence="in-vitro",
 )
 
 
@@ -131,6 +140,10 @@ def test_faces_and_text_cover_every_prompt() -> None:
         ("-is:due", True, False),
         ("is:suspended", False, False),
         ("is:new kind:reversible", True, False),
+        ("evidence:in-vitro", False, True),
+        ("evidence:animal", False, False),
+        ("-evidence:in-vitro", True, False),  # a card without evidence has none of them
+        ("in-vitro", False, False),  # free text does not search the evidence level
         ("", True, True),
     ],
 )

@@ -2,8 +2,11 @@
 
 The deck must cite, for every card, a declared source and one of its declared
 section headings; every declared heading must be cited; the deck must reach
-the size the issue asks for; and no card may copy a run of ten or more words
-from the monographs it was written from. The monographs live outside the
+the size the issue asks for; no card may copy a run of ten or more words from
+the monographs it was written from; every card says what its claim rests on
+(``evidence``); and every variant a generated dosing card can draw lands on a
+mark of the syringe it draws, with a worked solution that agrees with the
+answer shown. The monographs live outside the
 repository (``<repo>/../shared/monographs/``, or the folder named by the
 ``STUDYAPP_MONOGRAPHS`` environment variable); the tests that need them skip
 when neither exists.
@@ -11,19 +14,26 @@ when neither exists.
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import re
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.kinds import KINDS
+from studyapp.core.evidence import EVIDENCE
+from studyapp.core.grading import DeckContext, Interaction, Question, Verdict
+from studyapp.core.kinds import KINDS, numeric
+from studyapp.core.kinds._numeric_check import grid
 from studyapp.core.loader import load_deck_file
 from studyapp.core.model import Card, Deck
+from studyapp.core.syringe import U100_SCALE, U100_UNITS_PER_ML
 
 REPO = Path(__file__).resolve().parents[2]
 DECK_FILE = REPO / "decks" / "selank.yaml"
@@ -339,6 +349,118 @@ def test_no_correct_option_is_also_a_wrong_one() -> None:
             wrong = [norm(c["text"]) for c in card.data["choices"] if not c["correct"]]
             assert not right & set(wrong), card.id
             assert len(wrong) == len(set(wrong)), card.id
+
+
+# --- evidence levels -------------------------------------------------------
+
+#: The cards that teach the monograph's unreferenced claim that Selank inhibits
+#: GABA transaminase (issue 18): each must be marked so and say so.
+GABA_T_CARDS = (
+    "selank-vs-benzo-gaba",
+    "gaba-a-sensitivity",
+    "gaba-enzyme-choice",
+    "gaba-t-typed",
+    "benzo-direct-tf",
+    "raised-by-selank-select",
+    "mechanism-effect-match",
+    "gaba-sequence-order",
+)
+
+
+def test_every_card_says_what_its_claim_rests_on() -> None:
+    assert [card.id for card in DECK.cards if card.evidence not in EVIDENCE] == []
+    used = Counter(card.evidence for card in DECK.cards)
+    assert set(used) == set(EVIDENCE), used  # the deck shows every level at least once
+
+
+def test_the_gaba_transaminase_claim_is_marked_unreferenced_and_said_to_be() -> None:
+    teaching = [c.id for c in DECK.cards if re.search(r"transaminase", " ".join(card_texts(c)))]
+    assert set(GABA_T_CARDS) <= set(teaching)
+    for card_id in GABA_T_CARDS:
+        card = DECK.card(card_id)
+        assert card is not None and card.evidence == "unreferenced-claim", card_id
+        assert card.explain is not None
+        assert re.search(r"no study|unreferenced|without (a )?references?", card.explain), card_id
+
+
+ABOUT_SOMETHING_ELSE = {"semax-same-team"}
+"""Cards citing a reference for a side remark it does not test (who made Semax)."""
+
+
+def test_cited_references_carry_the_kind_of_study_they_are() -> None:
+    # The guide's rat studies (2, 4, 5, 6, 7) and its in-vitro enzyme study (9).
+    kinds = {"2": "animal", "4": "animal", "5": "animal", "6": "animal", "7": "animal"}
+    kinds["9"] = "in-vitro"
+    for card in DECK.cards:
+        assert card.source is not None
+        if card.source.key == "guide" and card.source.refs:
+            found = {kinds.get(ref) for ref in card.source.refs} - {None}
+            if len(found) == 1 and card.id not in ABOUT_SOMETHING_ELSE:
+                assert card.evidence in found, card.id
+
+
+# --- generated dosing cards --------------------------------------------------
+
+CONTEXT = DeckContext.of(DECK)
+SYRINGE_MARK = re.compile(r"draw to the (?P<units>\S+)-unit mark \((?P<ml>\S+) mL\)")
+
+
+def every_draw(card: Card) -> Iterator[dict[str, float]]:
+    """Every set of values a generated card can draw (the product of its params' grids)."""
+    grids = []
+    for name, low, high, step in card.data["params"]:
+        first, by, count = grid(low, high, step)
+        grids.append([(name, float(first + by * i)) for i in range(count)])
+    for combination in itertools.product(*grids):
+        yield dict(combination)
+
+
+GENERATED = [c for c in DECK.cards if c.kind == "numeric" and c.data["params"]]
+
+
+@pytest.mark.parametrize("card", GENERATED, ids=[c.id for c in GENERATED])
+def test_every_draw_of_a_generated_card_agrees_with_its_solution(card: Card) -> None:
+    unit = card.data["unit"]
+    draws = list(every_draw(card))
+    assert len(draws) == math.prod(
+        grid(low, high, step)[2] for _name, low, high, step in card.data["params"]
+    )
+    for values in draws:
+        question = Question(Interaction.NUMERIC, (), unit=unit, values=values)
+        blank = numeric.grade(card, question, "", CONTEXT)
+        shown = blank.expected.split()[0]  # the answer as displayed: "0.16 mL" -> "0.16"
+        # the worked solution ends on the number displayed, and that number is graded right
+        assert blank.solution, (card.id, values)
+        stated = re.compile(rf"= {re.escape(shown)}(?![\d.])")
+        assert any(stated.search(line) for line in blank.solution), (card.id, blank.solution)
+        assert numeric.grade(card, question, blank.expected, CONTEXT).verdict is Verdict.CORRECT
+        if card.data["syringe"] is None:
+            continue
+        # a syringe card: the displayed answer is exact and is a whole-unit mark (1 unit = 0.01 mL)
+        fill = Decimal(shown) * (U100_UNITS_PER_ML if unit == "mL" else 1)
+        assert fill == fill.to_integral_value() and 0 < fill <= U100_SCALE, (card.id, values)
+        (mark,) = [m for line in blank.solution if (m := SYRINGE_MARK.search(line))]
+        assert Decimal(mark["units"]) == fill, (card.id, values, mark.group())
+        assert Decimal(mark["ml"]) == fill / U100_UNITS_PER_ML, (card.id, values, mark.group())
+        assert blank.drawing[-1].endswith(f"^ {int(fill)} units ({mark['ml']} mL)"), blank.drawing
+
+
+def test_syringe_draws_are_exact_not_rounded() -> None:
+    """The displayed answer of every syringe draw equals the formula's value: no rounding hides
+    a quarter unit (2.25 units shown as 2.3) behind a mark that does not exist."""
+    checked = 0
+    for card in GENERATED:
+        if card.data["syringe"] is None:
+            continue
+        for values in every_draw(card):
+            question = Question(Interaction.NUMERIC, (), unit=card.data["unit"], values=values)
+            shown = Decimal(numeric.grade(card, question, "", CONTEXT).expected.split()[0])
+            dose, strength = values["dose_mcg"], values["vial_mg"] * 1000 / values["water_ml"]
+            volume_ml = Decimal(str(dose)) / Decimal(str(strength))
+            expected = volume_ml if card.data["unit"] == "mL" else volume_ml * U100_UNITS_PER_ML
+            assert shown == expected, (card.id, values, shown, expected)
+            checked += 1
+    assert checked == 72  # two syringe cards, 2 vials x 2 volumes x 9 amounts each
 
 
 # --- the check command -----------------------------------------------------

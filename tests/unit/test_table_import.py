@@ -54,6 +54,7 @@ def test_bundled_deck_round_trips_for_the_flip_cloze_and_typed_kinds(separator: 
         assert after.topic == before.topic
         assert after.tags == before.tags
         assert after.explain == before.explain
+        assert after.evidence == before.evidence
         assert (after.source is None) == (before.source is None)
         if before.source is not None and after.source is not None:
             assert after.source.label(again) == before.source.label(original)
@@ -174,6 +175,26 @@ def test_anki_note_export_is_read_with_kinds_html_and_topics() -> None:
     assert cloze.explain == "Back & extra"
     assert cloze.siblings == ("c1", "c2")
     assert reversible.data == {"front": "GABA-A ion", "back": "Chloride"}
+
+
+def test_evidence_comes_back_from_the_column_or_from_an_anki_tag() -> None:
+    text = (
+        "#separator:Comma\n#columns:Front,Back,Tags,Evidence\n"
+        "Q1,A1,evidence::animal selank::mechanism,\n"  # Anki sorts tags: the level comes first
+        "Q2,A2,selank::dosing,clinical\n"
+        "Q3,A3,,rumour\n"
+    )
+    result = build_deck(read_table(text), "levels", "Levels")
+    deck = result.load.deck
+    assert deck is not None, result.yaml_text
+    assert [(c.topic, c.tags, c.evidence) for c in deck.cards] == [
+        ("mechanism", (), "animal"),
+        ("dosing", (), "clinical"),
+        ("imported", (), None),
+    ]
+    assert result.report.note_lines() == [
+        "1 basic card: evidence level 'rumour' is not one of ours: left out"
+    ]
 
 
 def test_plain_two_column_files_without_headers() -> None:

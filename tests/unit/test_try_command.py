@@ -141,10 +141,10 @@ def test_an_unreadable_numeric_answer_is_asked_again_not_rated(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     deck = str(BUNDLED_DECKS / "selank.yaml")
-    result = run_json(capsys, deck, "concentration-numeric", "2500 mcg/mL")
+    result = run_json(capsys, deck, "concentration-numeric", "2.5 mg/mL")
     assert (result["verdict"], result["proposed_rating"]) == ("unreadable", None)
-    assert result["feedback"][-1] == "Type the number only."
-    assert main(["try", deck, "concentration-numeric", "2500 mcg/mL"]) == 0
+    assert result["feedback"][-1] == "Type a number in mcg/mL (or the number only)."
+    assert main(["try", deck, "concentration-numeric", "2.5 mg/mL"]) == 0
     out = capsys.readouterr().out
     assert "Verdict: not read - the app asks again; nothing is graded or rated" in out
     assert "Proposed rating: none" in out

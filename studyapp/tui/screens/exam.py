@@ -207,20 +207,23 @@ class ExamScreen(Screen[None]):
     def _show_feedback(self, item: ExamItem) -> None:
         exam = self.exam
         back = self.query_one("#exam-back", Static)
-        explained = item.prompt.card.explain
+        card = item.prompt.card
+        explained = card.explain
         show_back = show_explain = False
         if item.is_flip and item.revealed:
             back.update(spans_to_text(item.prompt.face().back))
             show_back = True
-            show_explain = exam.tutor and item.marked is not None and bool(explained)
+            show_explain = exam.tutor and item.marked is not None
         elif item.grade is not None and exam.tutor:
             back.update(grade_text(item.grade))
-            show_back = True
-            show_explain = bool(explained) and explained not in item.grade.feedback
-        self.query_one("#exam-explain", Static).update(explain_text(explained))
+            show_back = show_explain = True
+            if explained in item.grade.feedback:
+                explained = None  # the grade's feedback already shows it
+        shown = explain_text(explained, card.evidence)
+        self.query_one("#exam-explain", Static).update(shown)
         self.query_one("#exam-divider").display = show_back
         back.display = show_back
-        self.query_one("#exam-explain").display = show_explain
+        self.query_one("#exam-explain").display = show_explain and bool(shown)
 
     def _show_keys(self, item: ExamItem) -> None:
         exam = self.exam

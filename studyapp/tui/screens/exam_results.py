@@ -23,6 +23,7 @@ from studyapp.core.exam import ExamResult, ItemOutcome
 from studyapp.tui.screens.exam import CRAM_NOTE, EXAM_NOTE
 from studyapp.tui.screens.summary import format_duration
 from studyapp.tui.widgets.card_text import spans_to_text
+from studyapp.tui.widgets.grade_view import explain_text
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -124,9 +125,10 @@ class ExamResultsScreen(Screen[None]):
         for line in item.feedback:
             if line != item.explanation:
                 text.append(f"\n   {line}", style="italic")
-        if item.explanation:
-            text.append("\n   Why: ", style="bold")
-            text.append(item.explanation)
+        shown = explain_text(item.explanation, item.evidence)
+        for why in shown.split("\n") if shown else ():
+            text.append("\n   ")
+            text.append_text(why)
         text.append("\n")
         return text
 

@@ -1,11 +1,14 @@
-"""Exam setup: decks, topics, pool, number of questions, time limit, mode.
+"""Exam setup: decks, topics, evidence levels, pool, number of questions, time limit, mode.
 
-Keyboard only: tab / shift+tab move between fields, space ticks a deck or a
-topic, arrows choose a pool and a mode, ctrl+s (or enter on Start) starts.
+Keyboard only: tab / shift+tab move between fields, space ticks a deck, a
+topic or an evidence level, arrows choose a pool and a mode, ctrl+s (or enter
+on Start) starts. The evidence list shows only the levels the ticked decks'
+cards use, and is hidden when they use none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from random import Random
 from typing import TYPE_CHECKING, cast
@@ -17,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
 
+from studyapp.core.evidence import EVIDENCE
 from studyapp.core.exam import (
     ExamMode,
     ExamSpec,
@@ -80,6 +84,12 @@ class ExamSetupScreen(Screen[None]):
                     )
                     yield Static("Topics (none ticked: every topic)", classes="setup-label")
                     yield SelectionList[str](id="setup-topics")
+                    yield Static(
+                        "Evidence (none ticked: any)",
+                        classes="setup-label",
+                        id="setup-evidence-label",
+                    )
+                    yield SelectionList[str](id="setup-evidence")
                 with Vertical(id="setup-right"):
                     yield Static("Pool", classes="setup-label", id="setup-pool-label")
                     with RadioSet(id="setup-pool", compact=True):
@@ -118,23 +128,27 @@ class ExamSetupScreen(Screen[None]):
     def on_mount(self) -> None:
         ids = [deck.id for deck in self.study_app.library.decks]
         self._facts = self.study_app.store.pool_facts(ids)
-        self._fill_topics(set(self.spec.topics))
+        self._fill_topics(set(self.spec.topics), set(self.spec.evidence))
         decks = self.query_one("#setup-decks", SelectionList)
         if decks.option_count:
             decks.highlighted = 0
         decks.focus()
 
     # -- the form ---------------------------------------------------------
-    def _fill_topics(self, ticked: set[str]) -> None:
+    def _fill_topics(self, ticked: set[str], levels: set[str]) -> None:
+        """The topics and evidence levels of the ticked decks' cards, ``ticked`` and
+        ``levels`` kept ticked where they still occur."""
         chosen = set(self._chosen_decks())
-        decks = [deck for deck in self.study_app.library.decks if deck.id in chosen]
-        topics = sorted({card.topic for deck in decks for card in deck.cards}, key=str.casefold)
+        cards = [c for d in self.study_app.library.decks if d.id in chosen for c in d.cards]
+        topics = sorted({card.topic for card in cards}, key=str.casefold)
         folded = {topic.casefold() for topic in ticked}
-        selection = self.query_one("#setup-topics", SelectionList)
-        selection.clear_options()
-        selection.add_options([(Text(t), t, t.casefold() in folded) for t in topics])
-        if topics:
-            selection.highlighted = 0  # space ticks at once, no arrow needed first
+        _fill(self.query_one("#setup-topics", SelectionList), topics, folded, str.casefold)
+        used = {card.evidence for card in cards}
+        present = [level for level in EVIDENCE if level in used]
+        evidence = self.query_one("#setup-evidence", SelectionList)
+        _fill(evidence, present, levels, str)
+        evidence.display = bool(present)
+        self.query_one("#setup-evidence-label").display = bool(present)
         self._update_status()
 
     def _chosen_decks(self) -> list[str]:
@@ -143,7 +157,8 @@ class ExamSetupScreen(Screen[None]):
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         if event.selection_list.id == "setup-decks":
             topics = self.query_one("#setup-topics", SelectionList).selected
-            self._fill_topics(set(topics))
+            levels = self.query_one("#setup-evidence", SelectionList).selected
+            self._fill_topics(set(topics), set(levels))
         else:
             self._update_status()
 
@@ -172,6 +187,7 @@ class ExamSetupScreen(Screen[None]):
             pool=pool,
             count=None,
             mode=mode,
+            evidence=tuple(self.query_one("#setup-evidence", SelectionList).selected),
         )
 
     def _update_status(self) -> None:
@@ -204,6 +220,7 @@ class ExamSetupScreen(Screen[None]):
             count=int(count_text),
             time_limit=limit,
             mode=filters.mode,
+            evidence=filters.evidence,
         )
 
     # -- actions ----------------------------------------------------------
@@ -221,6 +238,16 @@ class ExamSetupScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _fill(
+    selection: SelectionList[str], values: list[str], ticked: set[str], key: Callable[[str], str]
+) -> None:
+    """``selection`` listing ``values``, those whose ``key`` is in ``ticked`` ticked."""
+    selection.clear_options()
+    selection.add_options([(Text(value), value, key(value) in ticked) for value in values])
+    if values:
+        selection.highlighted = 0  # space ticks at once, no arrow needed first
 
 
 def _duration_text(limit: timedelta) -> str:

@@ -155,7 +155,6 @@ class ReviewScreen(Screen[None]):
             meta.append("  ·  ")
             meta.append(card.source.label(prompt.deck), style="italic")
         self.query_one("#card-meta", Static).update(meta)
-        self.query_one("#explain", Static).update(explain_text(card.explain))
         for widget_id in ("#divider", "#back", "#explain"):
             self.query_one(widget_id).display = False
         for old in self.query(AnswerWidget):
@@ -232,9 +231,13 @@ class ReviewScreen(Screen[None]):
         self.revealed = True
         self.query_one("#divider").display = True
         self.query_one("#back").display = True
-        explain = self.session.current.card.explain if self.session.current else None
-        already_shown = self.grade is not None and explain in self.grade.feedback
-        self.query_one("#explain").display = bool(explain) and not already_shown
+        card = self.session.current.card if self.session.current else None
+        explain = card.explain if card else None
+        if self.grade is not None and explain in self.grade.feedback:
+            explain = None  # the grade's feedback already shows it
+        shown = explain_text(explain, card.evidence if card else None)
+        self.query_one("#explain", Static).update(shown)
+        self.query_one("#explain").display = bool(shown)
         proposed = self._proposed()
         bar = Text()
         for rating, interval in self.session.intervals().items():

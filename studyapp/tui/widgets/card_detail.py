@@ -1,5 +1,5 @@
 """A card in full, as Rich ``Text``: every prompt's faces, its citation and
-explain, and each prompt's scheduling and review history.
+explain and evidence level, and each prompt's scheduling and review history.
 
 Used by the browse screen's detail pane. Deck text goes in through
 ``Text.append`` and :func:`spans_to_text`, never as markup.
@@ -17,6 +17,7 @@ from studyapp.core.model import Card, Deck
 from studyapp.core.scheduling import CardState, Policy, Rating, State, format_interval
 from studyapp.core.search import faces_of
 from studyapp.tui.widgets.card_text import spans_to_text
+from studyapp.tui.widgets.grade_view import explain_text
 
 __all__ = ["card_detail", "format_time", "state_label"]
 
@@ -70,9 +71,9 @@ def card_detail(
     if card.source is not None:
         text.append("Source: ", style="bold")
         text.append(card.source.label(deck) + "\n")
-    if card.explain:
-        text.append("Why: ", style="bold")
-        text.append(card.explain + "\n")
+    if card.explain or card.evidence:
+        text.append_text(explain_text(card.explain, card.evidence))
+        text.append("\n")
     for sibling, face in faces_of(card):
         text.append(f"\n── {sibling} ", style="bold cyan")
         text.append("─" * 20 + "\n", style="cyan")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from studyapp.core.evidence import evidence_line
 from studyapp.core.grading import Grade, Verdict
 
 __all__ = ["explain_text", "grade_text"]
@@ -47,10 +48,16 @@ def grade_text(grade: Grade) -> Text:
     return text
 
 
-def explain_text(explain: str | None) -> Text:
-    """A card's ``explain``, shown after the answer ("Why: ..."); empty if none."""
+def explain_text(explain: str | None, evidence: str | None = None) -> Text:
+    """A card's ``explain`` ("Why: ...") and its evidence level, shown after the
+    answer; empty if it has neither."""
     text = Text()
     if explain:
         text.append("Why: ", style="bold")
         text.append(explain)
+    if evidence:
+        if explain:
+            text.append("\n")
+        text.append("Evidence: ", style="bold")
+        text.append(evidence_line(evidence), style="italic")
     return text
