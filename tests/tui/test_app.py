@@ -314,11 +314,33 @@ async def test_suspend_hides_the_card(app: StudyApp, store: Store) -> None:
         assert store.card_state(AGONIST).suspended
         assert current_key(app) == HALF_LIFE
         assert static(app, "#counts") == "New 3  Learn 0  Due 0"
-        assert "Suspended 'agonist'" in notifications(app)[-1]
+        assert "Suspended the card 'agonist'" in notifications(app)[-1]
         assert store.review_count() == 0
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         assert table_rows(app)[0][1] == "3"
+
+
+async def test_suspend_in_review_suspends_every_prompt_of_the_card_and_u_undoes_it(
+    app: StudyApp, store: Store, clock: FakeClock
+) -> None:
+    half_life_c2 = ("tiny", "half-life", "c2")
+    for key in (HALF_LIFE, half_life_c2):  # both deletions in learning: both due again today
+        after = app.policy.review(CardState(), 1, clock())
+        store.record_review(ReviewRecord(key, "cloze", clock(), 1, 1000, CardState(), after))
+    clock.advance(minutes=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await study_first_deck(pilot)
+        assert current_key(app) == HALF_LIFE
+        await pilot.press("s")
+        assert store.card_state(HALF_LIFE).suspended and store.card_state(half_life_c2).suspended
+        assert "Suspended the card 'half-life' (all 2 of its prompts)" in notifications(app)[-1]
+        assert current_key(app) not in (HALF_LIFE, half_life_c2, None)
+        await pilot.press("u")
+        assert not store.card_state(HALF_LIFE).suspended
+        assert not store.card_state(half_life_c2).suspended
+        assert current_key(app) == HALF_LIFE
+        assert notifications(app)[-1] == "Unsuspended the card 'half-life'."
 
 
 async def test_help_modal_lists_keys_and_closes(app: StudyApp, store: Store) -> None:

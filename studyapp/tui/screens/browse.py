@@ -23,6 +23,7 @@ from studyapp.core.search import (
     matches,
     parse_query,
 )
+from studyapp.core.session import card_keys
 from studyapp.core.text import plain
 from studyapp.tui.widgets.card_detail import card_detail, state_label
 from studyapp.tui.widgets.key_bar import KeyBar
@@ -250,10 +251,8 @@ class BrowseScreen(Screen[None]):
             return
         states = self._card_states(card)
         suspend = not all(state.suspended for state in states.values())
-        now = self.study_app.clock()
-        for sibling, state in states.items():
-            if state.suspended != suspend:
-                self.study_app.store.set_suspended((self.deck.id, card.id, sibling), suspend, now)
+        keys = card_keys(self.deck, card)
+        self.study_app.store.suspend_prompts(keys, suspend, self.study_app.clock())
         verb = "Suspended" if suspend else "Unsuspended"
         self.notify(f"{verb} '{card.id}'.", markup=False)
         self._load()

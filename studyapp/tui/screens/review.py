@@ -17,7 +17,7 @@ from studyapp.core.grading import Grade, Interaction, Question
 from studyapp.core.quiz import Quizzer
 from studyapp.core.reload import merge_decks
 from studyapp.core.scheduling import Rating, format_interval
-from studyapp.core.session import StudySession
+from studyapp.core.session import StudySession, card_keys
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.card_text import spans_to_text
 from studyapp.tui.widgets.grade_view import explain_text, grade_text
@@ -301,22 +301,29 @@ class ReviewScreen(Screen[None]):
         self._show_grade(grade)
 
     def action_undo(self) -> None:
+        what = self.session.next_undo()
         prompt = self.session.undo()
         if prompt is None:
             self.notify("Nothing to undo in this session.")
             return
-        self.notify("Undid the last answer.")
+        if what == "suspension":
+            self.notify(f"Unsuspended the card '{prompt.card.id}'.", markup=False)
+        else:
+            self.notify("Undid the last answer.")
         self.show_current()
 
     def action_suspend(self) -> None:
         prompt = self.session.suspend_current()
-        if prompt is not None:
-            self.notify(
-                f"Suspended '{prompt.card.id}'. To bring it back: "
-                f"studyapp unsuspend {prompt.deck.id} {prompt.card.id}",
-                markup=False,
-            )
-            self.show_current()
+        if prompt is None:
+            return
+        count = len(card_keys(prompt.deck, prompt.card))
+        every = f" (all {count} of its prompts)" if count > 1 else ""
+        self.notify(
+            f"Suspended the card '{prompt.card.id}'{every}. u undoes it; later, s in browse "
+            f"or: studyapp unsuspend {prompt.deck.id} {prompt.card.id}",
+            markup=False,
+        )
+        self.show_current()
 
     def action_edit(self) -> None:
         from studyapp.tui.live import edit_card
