@@ -38,7 +38,11 @@ class StudyApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "studyapp"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # Not a priority: a focused text field takes "?" as a character.
+        Binding("question_mark", "help", "Keys", show=False),
+    ]
 
     def __init__(
         self,
@@ -82,6 +86,31 @@ class StudyApp(App[int]):
                 self.notify("No question matches this exam.", severity="warning")
             else:
                 self.push_screen(ExamScreen(exam))
+
+    def action_help(self) -> None:
+        """``?``: the keys of the screen on top (its ``HELP`` names them)."""
+        topic = getattr(self.screen, "HELP", None)
+        if topic is None:  # a dialog, or the help itself
+            return
+        from studyapp.tui.screens.help import HELP, HelpScreen
+
+        self.push_screen(HelpScreen(HELP[topic]))
+
+    def hub_below(self) -> str:
+        """The name of the place :meth:`back_to_hub` returns to: the nearest screen
+        below the top one with a ``HUB`` name (the deck list, the statistics)."""
+        for screen in reversed(self.screen_stack[:-1]):
+            if hub := getattr(screen, "HUB", None):
+                return str(hub)
+        return "decks"
+
+    def back_to_hub(self) -> None:
+        """Leave the top screen and any screen between it and the place it was
+        started from: a session's summary after "review my misses" goes back to
+        the deck list, past the exam results."""
+        self.pop_screen()
+        while len(self.screen_stack) > 2 and not getattr(self.screen, "HUB", None):
+            self.pop_screen()
 
     def reload_library(self) -> None:
         self.library = self._load_library()

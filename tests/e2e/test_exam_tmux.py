@@ -30,11 +30,11 @@ KEYS_BY_KIND = {
     "basic": ["Space", "r"],  # reveal, then "I was right"
     "reversible": ["Space", "r"],
     "cloze": ["Space", "r"],
-    "choice": ["a"],
-    "truefalse": ["a"],
-    "select": ["a", "Enter"],
-    "typed": ["x", "Enter"],
-    "numeric": ["x", "Enter"],
+    "choice": ["1"],
+    "truefalse": ["1"],
+    "select": ["1", "Enter"],
+    "typed": ["Enter", "x", "Enter"],  # enter goes into the text field
+    "numeric": ["Enter", "x", "Enter"],
     "ordering": ["Enter"],
     "matching": ["Enter"],
 }

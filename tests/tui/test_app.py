@@ -351,14 +351,23 @@ async def test_help_modal_lists_keys_and_closes(app: StudyApp, store: Store) -> 
         shown = screen_text(app)
         for words in ("Keys", "study the selected deck", "browse and search", "ctrl+q"):
             assert words in shown
-        assert "Again: forgot" not in shown  # each screen lists its own keys
+        assert "rate Again" not in shown  # each screen lists its own keys
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
         await pilot.press("enter", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = screen_text(app)
-        for words in ("Again: forgot", "undo the last", "edit this card", "ctrl+q"):
+        for words in ("rate Again / Hard / Good / Easy", "undo the last", "edit this card"):
+            assert words in shown
+        # Every way of answering: option digits, select-all, ordering, matching, "I was right".
+        for words in (
+            "choose option 1-9",
+            "↑↓ space",
+            "ordering: move",
+            "matching:",
+            "I was right",
+        ):
             assert words in shown
         assert "study the selected deck" not in shown
         await pilot.press("escape")

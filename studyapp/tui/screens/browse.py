@@ -49,9 +49,9 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Edit card"),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("question_mark", "help", "Keys"),
         Binding("escape", "back", "Back"),
     ]
+    HELP = "browse"
 
     def __init__(self, deck: Deck) -> None:
         super().__init__()
@@ -264,10 +264,9 @@ class BrowseScreen(Screen[None]):
         if card is not None:
             edit_card(self.study_app, self.deck, card)
 
-    def action_help(self) -> None:
-        from studyapp.tui.screens.help import BROWSE_KEYS, HelpScreen
-
-        self.app.push_screen(HelpScreen(BROWSE_KEYS))
-
     def action_back(self) -> None:
+        """Escape: out of the search field first (to the table), then out of browse."""
+        if isinstance(self.focused, Input):
+            self.query_one("#browse-table", DataTable).focus()
+            return
         self.app.pop_screen()

@@ -35,17 +35,18 @@ EXAM_NOTE = "Exam answers do not change your review schedule."
 CRAM_NOTE = "Cram does not change your review schedule: nothing is saved."
 
 KEYS = [
-    ("n/→", "Next"),
-    ("p/←", "Prev"),
+    ("n/p", "Next/Prev"),
     ("f", "Flag"),
     ("g", "Go to"),
     ("ctrl+s", "Submit"),
+    ("?", "Keys"),
     ("esc", "Leave"),
 ]
+"""After the answer widget's own key (digits pick options: never a letter of these)."""
 KEYS_FLIP = [("space", "Show answer"), *KEYS]
 KEYS_MARK = [("r/w", "Right/Wrong"), *KEYS]
 KEYS_TYPING = [
-    ("enter", "Save"),
+    ("enter", "Answer"),
     ("ctrl+n/p", "Next/Prev"),
     ("ctrl+f", "Flag"),
     ("esc", "Leave field"),
@@ -70,6 +71,7 @@ class ExamScreen(Screen[None]):
         Binding("ctrl+s", "submit", "Submit", show=False, priority=True),
         Binding("escape", "escape", "Leave", show=False),
     ]
+    HELP = "exam"
 
     TICK_SECONDS = 1.0
 
@@ -118,10 +120,10 @@ class ExamScreen(Screen[None]):
         for position, other in self._widgets.items():
             other.display = position == item.position
         widget = self._widget(item)
-        if widget is None or exam.locked(item):
-            self.set_focus(None)
+        if widget is None or exam.locked(item) or isinstance(widget, TextAnswer):
+            self.set_focus(None)  # a text field waits for enter: n and p still move
         else:
-            self._focus_answer(widget)
+            widget.focus()
         self._refresh()
         self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
 
@@ -135,12 +137,6 @@ class ExamScreen(Screen[None]):
             self._widgets[item.position] = widget
             self.query_one("#exam-card", VerticalScroll).mount(widget, after="#exam-front")
         return widget
-
-    def _focus_answer(self, widget: AnswerWidget) -> None:
-        if isinstance(widget, TextAnswer) and widget.is_mounted:
-            widget.query_one(Input).focus()
-        else:
-            widget.focus()  # a new TextAnswer focuses its input once mounted
 
     def _refresh(self) -> None:
         """Update everything but the question itself: bar, map, meta, feedback, hint."""
@@ -222,10 +218,12 @@ class ExamScreen(Screen[None]):
         self.query_one("#exam-explain").display = show_explain
 
     def _show_keys(self, item: ExamItem) -> None:
+        """The hint line and the key bar: true for this question and what has focus."""
         exam = self.exam
         hint = Text(style="dim")
         keys = KEYS
-        last = item.position + 1 == len(exam.items)
+        widget = self._widgets.get(item.position)
+        typing = isinstance(self.focused, Input)
         if item.is_flip:
             if not item.revealed:
                 hint.append("Recall the answer, then space shows it.")
@@ -240,14 +238,20 @@ class ExamScreen(Screen[None]):
                 keys = KEYS_MARK
         elif exam.locked(item):
             hint.append("Graded.")
-        elif item.answered:
-            hint.append("Answer saved: you can change it until you submit.")
         else:
-            hint.append("Answer the question.")
-        if isinstance(self.focused, Input):
+            if item.answered:
+                hint.append("Answer saved: you can change it until you submit.")
+            elif isinstance(widget, TextAnswer) and not typing:
+                hint.append("enter: type your answer.")
+            else:
+                hint.append("Answer the question.")
+            if widget is not None:
+                keys = [*widget.key_hints(), *KEYS]
+        if typing:
             hint.append("  Typing: ctrl+n / ctrl+p move, esc leaves the field.")
             keys = KEYS_TYPING
         elif item.answered:
+            last = item.position + 1 == len(exam.items)
             hint.append("  ctrl+s submits." if last else "  n: next question.")
         self.query_one("#exam-hint", Static).update(hint)
         self.query_one("#exam-keys", KeyBar).show_keys(keys)
@@ -346,7 +350,7 @@ class ExamScreen(Screen[None]):
         elif item.is_flip:
             self.action_reveal()
         elif (widget := self._widgets.get(item.position)) is not None:
-            self._focus_answer(widget)
+            widget.focus_answer()
             self._refresh()
 
     # -- navigation -------------------------------------------------------

@@ -51,6 +51,7 @@ class ExamSetupScreen(Screen[None]):
         Binding("ctrl+s", "start", "Start", show=False, priority=True),
         Binding("escape", "back", "Back", show=False),
     ]
+    HELP = "setup"
 
     def __init__(self, *, deck_id: str | None = None, spec: ExamSpec | None = None) -> None:
         super().__init__()
@@ -111,6 +112,7 @@ class ExamSetupScreen(Screen[None]):
                 ("space", "Tick"),
                 ("↑↓", "Choose"),
                 ("ctrl+s", "Start"),
+                ("?", "Keys"),
                 ("esc", "Back"),
             ]
         )

@@ -33,9 +33,10 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse"),
         Binding("p", "plan", "Exam plan"),
         Binding("r", "reload", "Reload decks"),
-        Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
     ]
+    HELP = "home"
+    HUB = "decks"
 
     @property
     def study_app(self) -> StudyApp:
@@ -225,8 +226,3 @@ class HomeScreen(Screen[None]):
         self.study_app.reload_library()
         self.refresh_rows()
         self.notify("Decks reloaded.")
-
-    def action_help(self) -> None:
-        from studyapp.tui.screens.help import HOME_KEYS, HelpScreen
-
-        self.app.push_screen(HelpScreen(HOME_KEYS))

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Rule, Static
+from textual.widgets import Input, Rule, Static
 
 from studyapp.core.grading import Grade, Interaction, Question
 from studyapp.core.quiz import Quizzer
@@ -46,7 +46,9 @@ KEYS_QUESTION = [
     ("?", "Keys"),
     ("esc", "End"),
 ]
-KEYS_OBJECTIVE = [("answer", "then it is graded"), ("esc", "End")]
+KEYS_OBJECTIVE = [("u", "Undo"), ("s", "Suspend"), ("e", "Edit"), ("?", "Keys"), ("esc", "End")]
+"""After the answer widget's own key (digits pick options, see ``widgets/answers``)."""
+KEYS_TYPING = [("enter", "Submit"), ("esc", "Leave the field")]
 KEYS_GRADED = [
     ("enter", "Accept rating"),
     ("1-4", "Override"),
@@ -77,9 +79,9 @@ class ReviewScreen(Screen[None]):
         Binding("s", "suspend", "Suspend"),
         Binding("r", "i_was_right", "I was right"),
         Binding("e", "edit", "Edit card"),
-        Binding("question_mark", "help", "Keys"),
         Binding("escape,q", "back", "Back"),
     ]
+    HELP = "review"
 
     def __init__(self, session: StudySession, quizzer: Quizzer) -> None:
         super().__init__()
@@ -188,11 +190,27 @@ class ReviewScreen(Screen[None]):
         self.query_one("#front", Static).update(front)
         widget = ANSWER_WIDGETS[interaction](question)
         self.query_one("#card", VerticalScroll).mount(widget, after="#front")
-        widget.focus()
+        widget.focus_answer()
         self.query_one("#answer-bar", Static).update(
             Text("Answer the question; it is graded and a rating is proposed.", style="dim")
         )
-        self.query_one("#keys", KeyBar).show_keys(KEYS_OBJECTIVE)
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """The key bar of an unanswered objective question: true whatever has focus."""
+        widgets = list(self.query(AnswerWidget))
+        if self.question is None or self.grade is not None or not widgets:
+            return
+        keys = KEYS_TYPING
+        if not isinstance(self.focused, Input):
+            keys = [*widgets[0].key_hints(), *KEYS_OBJECTIVE]
+        self.query_one("#keys", KeyBar).show_keys(keys)
+
+    def on_descendant_focus(self) -> None:
+        self._show_keys()
+
+    def on_descendant_blur(self) -> None:
+        self._show_keys()
 
     def on_submitted(self, event: Submitted) -> None:
         event.stop()
@@ -274,6 +292,9 @@ class ReviewScreen(Screen[None]):
             proposed = self._proposed()
             if proposed is not None:
                 self.action_rate(int(proposed))
+            else:  # not answered yet (the text field was left): back into the answer
+                for widget in self.query(AnswerWidget):
+                    widget.focus_answer()
         elif not self.revealed:
             self._reveal()
         else:
@@ -332,12 +353,10 @@ class ReviewScreen(Screen[None]):
         if prompt is not None:
             edit_card(self.study_app, prompt.deck, prompt.card)
 
-    def action_help(self) -> None:
-        from studyapp.tui.screens.help import REVIEW_KEYS, HelpScreen
-
-        self.app.push_screen(HelpScreen(REVIEW_KEYS))
-
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # out of the text field first
+            self.set_focus(None)
+            return
         if self.session.summary.studied:
             self._finish()
         else:

@@ -30,6 +30,9 @@ class OrderingAnswer(AnswerWidget):
         self.order = list(range(len(question.options)))
         self.cursor = 0
 
+    def key_hints(self) -> list[tuple[str, str]]:
+        return [] if self.locked else [("k/j", "Move item")]
+
     def render(self) -> RenderableType:
         text = Text()
         items = self.grade.items if self.grade else ()
@@ -45,7 +48,7 @@ class OrderingAnswer(AnswerWidget):
             text.append_text(line)
             text.append("\n")
         if not self.locked:
-            text.append("up/down select · shift+up/down or k/j move · enter submits", style="dim")
+            text.append("↑↓ select · k/j or shift+↑↓ move the item · enter submits", style="dim")
         return text
 
     def action_cursor(self, step: int) -> None:

@@ -1,4 +1,9 @@
-"""Typed and numeric answers: one input line; enter submits."""
+"""Typed and numeric answers: one input line; enter submits.
+
+The input is focused only when the screen asks (:meth:`TextAnswer.focus_answer`):
+review does at once; exams wait for enter, so that paging with ``n``/``p``
+never types into an answer.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ class TextAnswer(AnswerWidget):
         self.placeholder = (
             "type a number (units like mg, mcg, mL)" if numeric else "type the answer"
         )
+        self._focus_on_mount = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, id="answer-input")
@@ -35,7 +41,17 @@ class TextAnswer(AnswerWidget):
             yield Static(f"answer in {self.question.unit}", id="unit-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        if self._focus_on_mount:
+            self.query_one(Input).focus()
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        return [] if self.locked else [("enter", "Type the answer")]
+
+    def focus_answer(self) -> None:
+        if self.is_mounted and self.children:
+            self.query_one(Input).focus()
+        else:  # composed later: focus the input then
+            self._focus_on_mount = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
