@@ -4,6 +4,11 @@ Timed mode gives no feedback until the exam is submitted, shows a countdown
 (read from the app's clock every second) and submits itself at zero. Tutor
 mode (and cram) grades and explains each answer at once and locks it. Exam
 answers never change a review schedule; cram is not even saved.
+
+What is on screen is the answer: whenever the student leaves a question (any
+key or the go-to dialog), submits, or the time runs out, the screen asks the
+answer widgets for their pending answer (``AnswerWidget.pending``) and hands
+it to the exam (``ExamRun.keep``, ``ExamRun.submit(shown)``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Rule, Static
 
 from studyapp.core.exam import ExamClosed, ExamItem, ExamRun, format_clock
+from studyapp.core.grading import Response
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog, GoToDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
@@ -161,7 +167,7 @@ class ExamScreen(Screen[None]):
             title.append("Cram", style="bold")
         else:
             title.append(f"Exam · {exam.spec.mode.value}", style="bold")
-        answered = len(exam.items) - exam.unanswered()
+        answered = len(exam.items) - exam.unanswered(self._shown())
         title.append(f"   Question {exam.index + 1} of {len(exam.items)}")
         title.append(f"   {answered} answered", style="dim")
         self.query_one("#exam-title", Static).update(title)
@@ -269,7 +275,7 @@ class ExamScreen(Screen[None]):
         """Every second: update the countdown; at zero submit. ``True`` once finished."""
         if self._done:
             return True
-        if self.exam.check_time():
+        if self.exam.expired() and self.exam.check_time(self._shown()):
             self.notify("Time is up: the exam was submitted.", markup=False)
             self._finish()
             return True
@@ -287,16 +293,26 @@ class ExamScreen(Screen[None]):
             return False
         return True
 
-    def _save_typed(self) -> None:
-        """Timed mode: typed text not yet saved with enter is saved on leaving the question."""
-        exam = self.exam
-        item = exam.current
+    def _shown(self) -> dict[int, Response | None]:
+        """The answer on screen of every question shown so far (``None``: none)."""
+        return {position: widget.pending() for position, widget in self._widgets.items()}
+
+    def _keep_shown(self) -> None:
+        """Leaving the current question: the answer on screen is the answer
+        (tutor mode grades it; coming back shows the grade)."""
+        item = self.exam.current
         widget = self._widgets.get(item.position)
-        if exam.tutor or not isinstance(widget, TextAnswer) or exam.locked(item):
+        if widget is None or self.exam.locked(item):
             return
-        value = widget.query_one(Input).value
-        if value.strip() and value != item.response:
-            exam.answer(value)
+        grade = self.exam.keep(widget.pending())
+        if grade is not None:
+            widget.show_result(grade)
+
+    def _leave_field(self) -> None:
+        """Timed mode: leaving a text field saves its text (a tutor-mode answer
+        is graded on enter or on leaving the question, not on leaving the field)."""
+        if not self.exam.tutor:
+            self._keep_shown()
 
     def _finish(self) -> None:
         """Submit, save (exams, not cram) and show the results."""
@@ -305,7 +321,7 @@ class ExamScreen(Screen[None]):
         self._done = True
         from studyapp.tui.screens.exam_results import ExamResultsScreen
 
-        result = self.exam.submit()
+        result = self.exam.submit(self._shown())
         exam_id = None if self.cram else self.study_app.store.save_exam(result)
         if self.app.screen is not self:  # a dialog is open over the exam
             self.app.pop_screen()
@@ -356,7 +372,7 @@ class ExamScreen(Screen[None]):
     # -- navigation -------------------------------------------------------
     def _move(self, move: Callable[[], bool]) -> None:
         def change() -> None:
-            self._save_typed()
+            self._keep_shown()
             if move():
                 self.show_item()
 
@@ -384,10 +400,11 @@ class ExamScreen(Screen[None]):
 
     # -- leaving ----------------------------------------------------------
     def action_submit(self) -> None:
-        if not self._act(self._save_typed):
+        if self._tick():
             return
         exam = self.exam
-        left = [f"{exam.unanswered()} unanswered"] if exam.unanswered() else []
+        unanswered = exam.unanswered(self._shown())
+        left = [f"{unanswered} unanswered"] if unanswered else []
         flagged = sum(item.flagged for item in exam.items)
         if flagged:
             left.append(f"{flagged} flagged")
@@ -403,7 +420,7 @@ class ExamScreen(Screen[None]):
 
     def action_escape(self) -> None:
         if isinstance(self.focused, Input):  # leave the text field: keys move again
-            if self._act(self._save_typed):
+            if self._act(self._leave_field):
                 self.set_focus(None)
                 self._refresh()
             return

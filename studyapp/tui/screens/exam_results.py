@@ -79,6 +79,8 @@ class ExamResultsScreen(Screen[None]):
         text.append(f"{score_text(result.score)} / {result.total}", style="bold")
         text.append(f"  ({result.percent:.0%})", style="bold")
         text.append(f"   {result.correct} of {result.total} fully right", style="dim")
+        if result.unanswered:
+            text.append(f"   {result.unanswered} unanswered", style="yellow")
         text.append("   Time ", style="dim")
         text.append(format_duration(total_ms))
         if result.total:

@@ -1,6 +1,8 @@
 """What every answer widget does: show a question's options, collect a
-response, post :class:`Submitted`, show the graded result, and say which keys
-answer (:meth:`AnswerWidget.key_hints`).
+response, post :class:`Submitted`, show the graded result, say which keys
+answer (:meth:`AnswerWidget.key_hints`), and give the answer on screen
+(:meth:`AnswerWidget.pending`: ticks, an order, pairs, text not yet
+submitted), which an exam takes as the answer when the student leaves.
 
 Option keys are the same everywhere an option is picked (review, exams,
 cram): the digits ``1``-``9`` pick the first nine options (any option with
@@ -85,6 +87,11 @@ class AnswerWidget(Widget, can_focus=True):
     def locked(self) -> bool:
         """True once graded: the response can no longer change."""
         return self.grade is not None
+
+    def pending(self) -> Response | None:
+        """The answer on screen now, submitted or not; ``None`` when it shows none
+        (nothing ticked, chosen, moved or matched; no text)."""
+        return None
 
     def key_hints(self) -> list[tuple[str, str]]:
         """The main answering key, for the screen's key bar (none once graded);

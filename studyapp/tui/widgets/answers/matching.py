@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.events import Key
 
-from studyapp.core.grading import Question
+from studyapp.core.grading import Question, Response
 from studyapp.tui.widgets.answers.base import (
     MAX_KEYED,
     AnswerWidget,
@@ -41,6 +41,9 @@ class MatchingAnswer(AnswerWidget):
         self.choice = [-1] * len(question.options)
         self.cursor = 0
         self.labels = [option_label(i) for i in range(len(question.targets))]
+
+    def pending(self) -> Response | None:
+        return tuple(self.choice) if any(chosen >= 0 for chosen in self.choice) else None
 
     def key_hints(self) -> list[tuple[str, str]]:
         if self.locked or not self.question.targets:

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.events import Key
 
-from studyapp.core.grading import Interaction, ItemResult, Question
+from studyapp.core.grading import Interaction, ItemResult, Question, Response
 from studyapp.tui.widgets.answers.base import (
     AnswerWidget,
     mark,
@@ -41,6 +41,11 @@ class OptionsAnswer(AnswerWidget):
     @property
     def multi(self) -> bool:
         return self.question.interaction is Interaction.MULTI
+
+    def pending(self) -> Response | None:
+        if not self.chosen:
+            return None
+        return frozenset(self.chosen) if self.multi else min(self.chosen)
 
     def key_hints(self) -> list[tuple[str, str]]:
         if self.locked or not self.question.options:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from studyapp.core.grading import Grade, Interaction, Question
+from studyapp.core.grading import Grade, Interaction, Question, Response
 from studyapp.tui.widgets.answers.base import AnswerWidget
 
 __all__ = ["TextAnswer"]
@@ -43,6 +43,12 @@ class TextAnswer(AnswerWidget):
     def on_mount(self) -> None:
         if self._focus_on_mount:
             self.query_one(Input).focus()
+
+    def pending(self) -> Response | None:
+        if not self.children:
+            return None
+        value = self.query_one(Input).value
+        return value if value.strip() else None
 
     def key_hints(self) -> list[tuple[str, str]]:
         return [] if self.locked else [("enter", "Type the answer")]
