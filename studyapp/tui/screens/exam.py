@@ -29,8 +29,9 @@ from studyapp.tui.screens.exam_dialogs import ChoiceDialog, GoToDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
 from studyapp.tui.widgets.card_text import spans_to_text
-from studyapp.tui.widgets.grade_view import explain_text, grade_text
+from studyapp.tui.widgets.grade_view import explain_text, grade_text, show_feedback
 from studyapp.tui.widgets.key_bar import KeyBar
+from studyapp.tui.widgets.question_map import Marker, QuestionMap
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
@@ -96,7 +97,7 @@ class ExamScreen(Screen[None]):
         with Horizontal(id="exam-bar"):
             yield Static(id="exam-title")
             yield Static(id="exam-clock")
-        yield Static(id="exam-map")
+        yield QuestionMap(id="exam-map")
         yield Static(id="exam-meta")
         with VerticalScroll(id="exam-card"):
             yield Static(id="exam-front")
@@ -126,12 +127,13 @@ class ExamScreen(Screen[None]):
         for position, other in self._widgets.items():
             other.display = position == item.position
         widget = self._widget(item)
+        card = self.query_one("#exam-card", VerticalScroll)
         if widget is None or exam.locked(item) or isinstance(widget, TextAnswer):
-            self.set_focus(None)  # a text field waits for enter: n and p still move
+            card.focus()  # a text field waits for enter: n and p still move
         else:
             widget.focus()
         self._refresh()
-        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
+        card.scroll_home(animate=False)
 
     def _widget(self, item: ExamItem) -> AnswerWidget | None:
         """The item's answer widget, made once and kept (it keeps the answer given)."""
@@ -149,7 +151,7 @@ class ExamScreen(Screen[None]):
         exam = self.exam
         item = exam.current
         self._update_bar()
-        self.query_one("#exam-map", Static).update(self._map())
+        self.query_one("#exam-map", QuestionMap).show(self._markers(), exam.index)
         card = item.prompt.card
         meta = Text()
         meta.append(card.topic, style="bold magenta")
@@ -166,10 +168,13 @@ class ExamScreen(Screen[None]):
         if self.cram:
             title.append("Cram", style="bold")
         else:
-            title.append(f"Exam · {exam.spec.mode.value}", style="bold")
+            title.append(exam.spec.mode.value.title(), style="bold")  # Timed, Tutor
         answered = len(exam.items) - exam.unanswered(self._shown())
-        title.append(f"   Question {exam.index + 1} of {len(exam.items)}")
-        title.append(f"   {answered} answered", style="dim")
+        flagged = sum(item.flagged for item in exam.items)
+        title.append(f" · Question {exam.index + 1} of {len(exam.items)}")
+        title.append(f" · {answered} answered", style="dim")
+        if flagged:
+            title.append(f" · {flagged} flagged", style="yellow")
         self.query_one("#exam-title", Static).update(title)
         remaining = exam.remaining()
         clock = Text()
@@ -183,27 +188,20 @@ class ExamScreen(Screen[None]):
             clock.append(format_clock(remaining), style="bold red" if urgent else "bold green")
         self.query_one("#exam-clock", Static).update(clock)
 
-    def _map(self) -> Text:
-        """The question map: answered (•), graded (✓ ✗, tutor), flagged (⚑), current."""
+    def _markers(self) -> list[Marker]:
+        """The question map's markers: answered (•), graded (✓ ✗, tutor), flagged (⚑)."""
         exam = self.exam
-        text = Text()
+        shown = self._shown()
+        markers = []
         for item in exam.items:
             if item.grade is not None:
                 mark, style = ("✓", "green") if item.grade.correct else ("✗", "red")
-            elif item.answered:
+            elif exam.answered_with(item, shown):
                 mark, style = "•", "bold"
             else:
                 mark, style = " ", "dim"
-            flag = "⚑" if item.flagged else " "
-            if item.flagged:
-                style = "bold yellow"
-            if item is exam.current:
-                style += " reverse"
-            text.append(f"{item.position + 1:>3}{mark}{flag}", style=style)
-        text.append("\n  • answered   ⚑ flagged", style="dim")
-        if exam.tutor:
-            text.append("   ✓ ✗ graded", style="dim")
-        return text
+            markers.append(Marker(mark, item.flagged, style))
+        return markers
 
     def _show_feedback(self, item: ExamItem) -> None:
         exam = self.exam
@@ -342,14 +340,15 @@ class ExamScreen(Screen[None]):
 
         if not self._act(answer):
             return
-        if isinstance(widget, TextAnswer) or self.exam.locked(item):
-            self.set_focus(None)  # the keys move on again
         self._refresh()
+        if isinstance(widget, TextAnswer) or self.exam.locked(item):
+            self._show_answer()  # the keys move on again
 
     def action_reveal(self) -> None:
         item = self.exam.current
         if item.is_flip and not item.revealed and self._act(self.exam.reveal):
             self._refresh()
+            self._show_answer()
 
     def action_mark(self, correct: bool) -> None:
         item = self.exam.current
@@ -357,6 +356,13 @@ class ExamScreen(Screen[None]):
             return
         if self._act(lambda: self.exam.mark(correct)):
             self._refresh()
+            self._show_answer()
+
+    def _show_answer(self) -> None:
+        """The card takes the keys (n, p... reach the screen; up/down, pgup/pgdn
+        scroll it) and shows the answer or feedback, if any, scrolled into view."""
+        card = self.query_one("#exam-card", VerticalScroll)
+        show_feedback(card, self.query_one("#exam-divider"), self.query_one("#exam-explain"))
 
     def action_enter(self) -> None:
         """Flip: show the answer. Objective: back into the answer. Graded: next."""
@@ -421,7 +427,7 @@ class ExamScreen(Screen[None]):
     def action_escape(self) -> None:
         if isinstance(self.focused, Input):  # leave the text field: keys move again
             if self._act(self._leave_field):
-                self.set_focus(None)
+                self.query_one("#exam-card", VerticalScroll).focus()
                 self._refresh()
             return
         if self.cram:

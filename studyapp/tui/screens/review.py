@@ -20,7 +20,7 @@ from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession, card_keys
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.card_text import spans_to_text
-from studyapp.tui.widgets.grade_view import explain_text, grade_text
+from studyapp.tui.widgets.grade_view import explain_text, grade_text, show_feedback
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -170,6 +170,7 @@ class ReviewScreen(Screen[None]):
 
     def _show_flip(self) -> None:
         assert self.session.current is not None
+        self.query_one("#card", VerticalScroll).focus()  # a long card scrolls with the keys
         face = self.session.current.face()
         self.query_one("#front", Static).update(spans_to_text(face.front))
         self.query_one("#back", Static).update(spans_to_text(face.back))
@@ -223,7 +224,6 @@ class ReviewScreen(Screen[None]):
         self.grade = grade
         for widget in self.query(AnswerWidget):
             widget.show_result(grade)
-        self.set_focus(None)  # the keys now rate
         self.query_one("#back", Static).update(grade_text(grade))
         self._reveal()
 
@@ -247,6 +247,9 @@ class ReviewScreen(Screen[None]):
         explain = self.session.current.card.explain if self.session.current else None
         already_shown = self.grade is not None and explain in self.grade.feedback
         self.query_one("#explain").display = bool(explain) and not already_shown
+        # The card scrolls with the keys from now on; the digits rate.
+        card = self.query_one("#card", VerticalScroll)
+        show_feedback(card, self.query_one("#divider"), self.query_one("#explain"))
         proposed = self._proposed()
         bar = Text()
         for rating, interval in self.session.intervals().items():
@@ -355,7 +358,7 @@ class ReviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):  # out of the text field first
-            self.set_focus(None)
+            self.query_one("#card", VerticalScroll).focus()
             return
         if self.session.summary.studied:
             self._finish()

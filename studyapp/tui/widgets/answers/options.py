@@ -76,7 +76,9 @@ class OptionsAnswer(AnswerWidget):
             hint = f"{keys} tick · ↑↓ and space tick too · enter submits"
         else:
             hint = f"{keys} chooses (or ↑↓ and enter)"
-        if not self.locked:
+        if self.locked:
+            text.rstrip()
+        else:
             text.append(hint, style="dim")
         return text
 

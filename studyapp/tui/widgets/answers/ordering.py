@@ -52,7 +52,9 @@ class OrderingAnswer(AnswerWidget):
                     line.append(f"   (should be: {item.expected})", style="italic dim")
             text.append_text(line)
             text.append("\n")
-        if not self.locked:
+        if self.locked:
+            text.rstrip()
+        else:
             text.append("↑↓ select · k/j or shift+↑↓ move the item · enter submits", style="dim")
         return text
 
