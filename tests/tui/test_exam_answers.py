@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -20,8 +19,8 @@ from studyapp.tui.screens.exam import ExamScreen
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog
 from studyapp.tui.screens.exam_results import ExamResultsScreen
 from tests.conftest import FakeClock
-from tests.tui.test_exam import exam_app, text_of, wait_for
-from tests.tui.test_keys import FIXTURE, go_to_card
+from tests.tui.test_exam import text_of, wait_for
+from tests.tui.test_keys import go_to_card
 
 SIZE = (80, 24)
 
@@ -60,14 +59,12 @@ EXPECTED: dict[str, object] = {
 
 
 @pytest.fixture
-def make(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Store, clock: FakeClock
-) -> Callable[..., StudyApp]:
-    monkeypatch.chdir(tmp_path)
+def make(make_answers: Callable[..., StudyApp]) -> Callable[..., StudyApp]:
+    """The app in a 10-minute exam on the five cards of ``answers.yaml``."""
 
     def build(mode: ExamMode = ExamMode.TIMED) -> StudyApp:
         spec = ExamSpec(deck_ids=("answers",), count=5, time_limit=timedelta(minutes=10), mode=mode)
-        return exam_app(store, clock, spec, fixture=FIXTURE)
+        return make_answers(spec)
 
     return build
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -26,23 +25,8 @@ from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
 from tests.conftest import FakeClock
 from tests.tui.test_app import study_first_deck
-from tests.tui.test_exam import exam_app
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "answers.yaml"
 SIZE = (80, 24)
-
-
-def answers_app(store: Store, clock: FakeClock, spec: ExamSpec | None = None) -> StudyApp:
-    """The app on ``answers.yaml``, started in an exam on ``spec`` when one is given."""
-    return exam_app(store, clock, spec, fixture=FIXTURE)
-
-
-@pytest.fixture
-def make(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Store, clock: FakeClock
-) -> Callable[..., StudyApp]:
-    monkeypatch.chdir(tmp_path)
-    return lambda spec=None: answers_app(store, clock, spec)
 
 
 def words(app: StudyApp, selector: str) -> str:
@@ -77,8 +61,10 @@ async def go_to_card(pilot: Pilot[int], app: StudyApp, card_id: str) -> ExamScre
 # -- option keys ----------------------------------------------------------------------
 
 
-async def test_letters_of_exam_keys_never_pick_an_option(make: Callable[..., StudyApp]) -> None:
-    app = make(exam_spec())
+async def test_letters_of_exam_keys_never_pick_an_option(
+    make_answers: Callable[..., StudyApp],
+) -> None:
+    app = make_answers(exam_spec())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = await go_to_card(pilot, app, "receptor")  # seven options: 1-7
@@ -99,9 +85,9 @@ async def test_letters_of_exam_keys_never_pick_an_option(make: Callable[..., Stu
 
 
 async def test_paging_a_cram_never_types_into_a_typed_answer(
-    make: Callable[..., StudyApp],
+    make_answers: Callable[..., StudyApp],
 ) -> None:
-    app = make()
+    app = make_answers()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         deck = app.library.decks[0]
@@ -121,13 +107,13 @@ async def test_paging_a_cram_never_types_into_a_typed_answer(
 
 
 async def test_review_keys_stay_true_on_a_question_with_many_options(
-    make: Callable[..., StudyApp], monkeypatch: pytest.MonkeyPatch
+    make_answers: Callable[..., StudyApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     edited: list[str] = []
     monkeypatch.setattr(
         "studyapp.tui.live.edit_card", lambda app, deck, card: edited.append(card.id)
     )
-    app = make()
+    app = make_answers()
     async with app.run_test(size=SIZE) as pilot:
         screen = await study_first_deck(pilot)
         assert screen.session.current is not None
@@ -143,11 +129,11 @@ async def test_review_keys_stay_true_on_a_question_with_many_options(
 
 
 async def test_escape_leaves_a_typed_answer_field_before_the_session(
-    make: Callable[..., StudyApp], store: Store
+    make_answers: Callable[..., StudyApp], store: Store
 ) -> None:
     for card in ("receptor", "raised", "cascade", "pairs"):  # the typed card comes first
         store.set_suspended(("answers", card, "main"), True, FakeClock()())
-    app = make()
+    app = make_answers()
     async with app.run_test(size=SIZE) as pilot:
         screen = await study_first_deck(pilot)
         assert isinstance(app.focused, Input)
@@ -165,9 +151,9 @@ async def test_escape_leaves_a_typed_answer_field_before_the_session(
 
 
 async def test_question_mark_opens_each_screens_own_help(
-    make: Callable[..., StudyApp],
+    make_answers: Callable[..., StudyApp],
 ) -> None:
-    app = make()
+    app = make_answers()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
 
@@ -214,9 +200,9 @@ async def test_question_mark_opens_each_screens_own_help(
 
 
 async def test_escape_in_the_browse_search_leaves_the_field_then_browse(
-    make: Callable[..., StudyApp],
+    make_answers: Callable[..., StudyApp],
 ) -> None:
-    app = make()
+    app = make_answers()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("b", "slash", "t", "r", "k")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from textual.containers import VerticalScroll
@@ -21,24 +20,15 @@ from studyapp.tui.screens.exam import ExamScreen
 from studyapp.tui.screens.review import ReviewScreen
 from tests.conftest import FakeClock
 from tests.tui.test_app import screen_text, study_first_deck
-from tests.tui.test_keys import answers_app
 
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def make(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Store, clock: FakeClock
-) -> Callable[..., StudyApp]:
-    monkeypatch.chdir(tmp_path)
-    return lambda spec=None: answers_app(store, clock, spec)
-
-
 async def test_graded_feedback_is_scrolled_into_view_and_the_keys_scroll(
-    make: Callable[..., StudyApp], store: Store, clock: FakeClock
+    make_answers: Callable[..., StudyApp], store: Store, clock: FakeClock
 ) -> None:
     store.set_suspended(("answers", "receptor", "main"), True, clock())
-    app = make()
+    app = make_answers()
     async with app.run_test(size=SIZE) as pilot:
         screen = await study_first_deck(pilot)
         assert isinstance(screen, ReviewScreen) and screen.session.current is not None
