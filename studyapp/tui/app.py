@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import Notification, Notify
 
 from studyapp.config import Paths, Settings
 from studyapp.core.library import Library
@@ -38,6 +39,8 @@ class StudyApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "studyapp"
     ENABLE_COMMAND_PALETTE = False
+    NOTIFICATION_TIMEOUT = 3.0
+    """Seconds a notice stays (Textual's default, 5, kept a stack on screen)."""
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         # Not a priority: a focused text field takes "?" as a character.
@@ -68,6 +71,8 @@ class StudyApp(App[int]):
         self.watch_interval = watch_interval
         """Seconds between checks of the deck files for live reload (``None``: off)."""
         self.deck_stamps = stamps(settings.deck_dirs)
+        self.reload_notices: list[Notification] = []
+        """What the last live reload said (replaced by what the next one says)."""
         self.library = load_library()
         self.start_exam = exam
         """``studyapp exam``: start in an exam on this spec (home is under it)."""
@@ -86,6 +91,14 @@ class StudyApp(App[int]):
                 self.notify("No question matches this exam.", severity="warning")
             else:
                 self.push_screen(ExamScreen(exam))
+
+    def replace_notices(self, old: list[Notification], new: list[Notification]) -> None:
+        """Take the ``old`` notices off the screen (those still shown) and show ``new``."""
+        for notice in old:
+            if notice in self._notifications:  # Textual has no public "unnotify"
+                self._unnotify(notice)
+        for notice in new:
+            self.post_message(Notify(notice))
 
     def action_help(self) -> None:
         """``?``: the keys of the screen on top (its ``HELP`` names them)."""

@@ -139,10 +139,9 @@ async def test_home_lists_every_deck_with_its_counts_or_error(app: StudyApp) -> 
         table = app.screen.query_one("#decks", DataTable)
         assert table.cursor_row == 0
         assert table.has_focus
-        detail = static(app, "#deck-detail")
-        assert "Tiny pharmacology" in detail
-        assert "4 cards · decks/tiny.yaml" in detail
-        assert "Four cards for the TUI tests." in detail
+        assert static(app, "#deck-name") == "Tiny pharmacology"
+        assert static(app, "#deck-path") == "4 cards · decks/tiny.yaml"
+        assert static(app, "#deck-about") == "Four cards for the TUI tests."
         shown = screen_text(app)
         for header in ("Deck", "New", "Learn", "Due", "Leeches"):
             assert header in shown
@@ -150,7 +149,8 @@ async def test_home_lists_every_deck_with_its_counts_or_error(app: StudyApp) -> 
 
         # The broken deck: its detail is the first error, and enter only notifies.
         await pilot.press("down")
-        detail = static(app, "#deck-detail")
+        detail = static(app, "#deck-about")
+        assert not app.screen.query_one("#deck-name").display
         assert "This deck could not be loaded" in detail
         assert "decks/unknown-key.yaml:3:1: error: unknown key 'colour' in the deck" in detail
         await pilot.press("enter")
@@ -463,7 +463,7 @@ async def test_no_decks_found(make_app, deck_dir) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert table_rows(app) == []
-        assert static(app, "#deck-detail").startswith("No decks found.")
+        assert static(app, "#deck-about").startswith("No decks found.")
         await pilot.press("enter", "a")
         assert isinstance(app.screen, HomeScreen)
 

@@ -98,7 +98,7 @@ class ExamScreen(Screen[None]):
             yield Static(id="exam-title")
             yield Static(id="exam-clock")
         yield QuestionMap(id="exam-map")
-        yield Static(id="exam-meta")
+        yield Static(id="exam-meta", classes="one-line")
         with VerticalScroll(id="exam-card"):
             yield Static(id="exam-front")
             yield Rule(id="exam-divider")

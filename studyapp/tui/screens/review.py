@@ -20,6 +20,7 @@ from studyapp.core.scheduling import Rating, format_interval
 from studyapp.core.session import StudySession, card_keys
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.card_text import spans_to_text
+from studyapp.tui.widgets.fit import FitText
 from studyapp.tui.widgets.grade_view import explain_text, grade_text, show_feedback
 from studyapp.tui.widgets.key_bar import KeyBar
 
@@ -96,9 +97,9 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-bar"):
-            yield Static(id="deck-title")
+            yield Static(id="deck-title", classes="one-line")
             yield Static(id="counts")
-        yield Static(id="card-meta")
+        yield FitText(one_line=True, id="card-meta")
         with VerticalScroll(id="card"):
             yield Static(id="front")
             yield Rule(id="divider")
@@ -151,10 +152,14 @@ class ReviewScreen(Screen[None]):
         meta = Text()
         meta.append(card.topic, style="bold magenta")
         meta.append(f"  {card.kind}", style="dim")
-        if card.source is not None:
+        keep = None
+        if card.source is not None:  # cut to fit, the title gives way before its section
             meta.append("  ·  ")
-            meta.append(card.source.label(prompt.deck), style="italic")
-        self.query_one("#card-meta", Static).update(meta)
+            label = card.source.label(prompt.deck)
+            section = label.rfind(" § ")
+            keep = (len(meta) + section, len(meta) + len(label)) if section >= 0 else None
+            meta.append(label, style="italic")
+        self.query_one("#card-meta", FitText).show(meta, keep=keep)
         self.query_one("#explain", Static).update(explain_text(card.explain))
         for widget_id in ("#divider", "#back", "#explain"):
             self.query_one(widget_id).display = False
