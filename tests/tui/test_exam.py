@@ -237,7 +237,7 @@ async def test_typing_keeps_letters_and_control_keys_move_on(
         await pilot.pause()
         assert not isinstance(app.focused, Input)  # the field waits for enter: n, p move
         assert "enter: type your answer" in text_of(app, "#exam-hint")
-        assert "enter Type the answer n/p Next/Prev" in words_of(app, "#exam-keys")
+        assert "enter Type answer n/p Next/Prev" in words_of(app, "#exam-keys")
         await pilot.press("enter")
         assert isinstance(app.focused, Input)
         assert "esc leaves the field" in text_of(app, "#exam-hint")

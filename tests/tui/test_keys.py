@@ -142,7 +142,7 @@ async def test_escape_leaves_a_typed_answer_field_before_the_session(
         assert app.focused.value == "se"
         await pilot.press("escape")
         assert app.screen is screen and not isinstance(app.focused, Input)
-        assert words(app, "#keys").startswith("enter Type the answer u Undo s Suspend e Edit")
+        assert words(app, "#keys").startswith("enter Type answer u Undo s Suspend e Edit")
         await pilot.press("enter")
         assert isinstance(app.focused, Input) and app.focused.value == "se"
 

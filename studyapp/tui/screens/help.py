@@ -8,6 +8,7 @@ Option keys are the same everywhere an option is picked: digits (see
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -182,19 +183,19 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
+        widest = max((len(key) for _, keys in self.keys for key, _ in keys), default=1)
+        parts: list[RenderableType] = []
         for index, (section, keys) in enumerate(self.keys):
-            if index:
-                table.add_row("", "")
-            table.add_row(Text(section, style="underline"), "")
+            table = Table.grid(padding=(0, 2), expand=True)
+            table.add_column(style="bold cyan", no_wrap=True, width=widest)
+            table.add_column(ratio=1)
             for key, what in keys:
                 table.add_row(Text(key), Text(what))
+            parts += [Text(f"\n{section}" if index else section, style="underline"), table]
         with Vertical(id="help"):
             yield Static("Keys", id="help-title")
             with VerticalScroll(id="help-keys"):
-                yield Static(table)
+                yield Static(Group(*parts))
             yield Static("↑↓ pgup pgdn scroll · escape closes", id="help-footer")
 
     def on_mount(self) -> None:

@@ -44,6 +44,7 @@ KEYS_QUESTION = [
     ("space", "Show answer"),
     ("u", "Undo"),
     ("s", "Suspend"),
+    ("e", "Edit"),
     ("?", "Keys"),
     ("esc", "End"),
 ]
@@ -55,6 +56,7 @@ KEYS_GRADED = [
     ("1-4", "Override"),
     ("u", "Undo"),
     ("s", "Suspend"),
+    ("e", "Edit"),
     ("?", "Keys"),
     ("esc", "End"),
 ]
@@ -63,6 +65,7 @@ KEYS_ANSWER = [
     ("space", "Good"),
     ("u", "Undo"),
     ("s", "Suspend"),
+    ("e", "Edit"),
     ("?", "Keys"),
     ("esc", "End"),
 ]
@@ -348,8 +351,8 @@ class ReviewScreen(Screen[None]):
         count = len(card_keys(prompt.deck, prompt.card))
         every = f" (all {count} of its prompts)" if count > 1 else ""
         self.notify(
-            f"Suspended the card '{prompt.card.id}'{every}. u undoes it; later, s in browse "
-            f"or: studyapp unsuspend {prompt.deck.id} {prompt.card.id}",
+            f"Suspended the card '{prompt.card.id}'{every}: u undoes it, "
+            "s in browse brings it back.",
             markup=False,
         )
         self.show_current()

@@ -51,7 +51,7 @@ class TextAnswer(AnswerWidget):
         return value if value.strip() else None
 
     def key_hints(self) -> list[tuple[str, str]]:
-        return [] if self.locked else [("enter", "Type the answer")]
+        return [] if self.locked else [("enter", "Type answer")]
 
     def focus_answer(self) -> None:
         if self.is_mounted and self.children:
