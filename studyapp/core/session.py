@@ -1,7 +1,8 @@
 """A study session: the queue of due prompts, answering, undo, burying, limits.
 
 The session is pure policy. Persistence goes through a
-:class:`ReviewRepository` (implemented by :mod:`studyapp.store`), and time
+:class:`ReviewRepository` (declared in :mod:`studyapp.core.review_log`,
+implemented by :mod:`studyapp.store`), and time
 comes from an injected clock, so everything here is testable without SQLite
 or a real clock.
 
@@ -25,11 +26,11 @@ and logged as usual.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from studyapp.core.model import Card, Deck, Face, PromptKey
 from studyapp.core.queue import (
@@ -40,6 +41,7 @@ from studyapp.core.queue import (
     _Queue,
     build_queue,
 )
+from studyapp.core.review_log import ReviewRecord, ReviewRepository, SuspendChange
 from studyapp.core.scheduling import CardState, Policy, Rating, State, day_bounds
 
 if TYPE_CHECKING:
@@ -105,69 +107,6 @@ def _siblings(card: Card) -> tuple[str, ...]:
     from studyapp.core.kinds import KINDS  # only for cards built without the loader
 
     return tuple(KINDS[card.kind].siblings(card))
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRecord:
-    """Everything the log keeps about one answer."""
-
-    key: PromptKey
-    kind: str
-    reviewed_at: datetime
-    rating: int
-    duration_ms: int
-    before: CardState
-    after: CardState
-    answer: str | None = None
-    picked: str | None = None
-    """For choice questions: the wrong option chosen."""
-
-
-@dataclass(frozen=True, slots=True)
-class SuspendChange:
-    """One prompt suspended or unsuspended: its log row and its state before (for undo)."""
-
-    log_id: int
-    key: PromptKey
-    before: CardState
-
-
-class ReviewRepository(Protocol):
-    """Persistence the session needs (implemented by the SQLite store)."""
-
-    def queue_states(
-        self, deck_ids: Sequence[str], day_end: datetime
-    ) -> tuple[dict[PromptKey, CardState], set[PromptKey]]:
-        """States of prompts studiable before ``day_end``; keys of the other studied ones."""
-        ...
-
-    def upcoming(self, deck_ids: Sequence[str]) -> Iterable[tuple[datetime, PromptKey]]:
-        """Due times of unsuspended prompts, earliest first."""
-        ...
-
-    def day_counts(self, deck_ids: Sequence[str], since: datetime) -> dict[str, DayCounts]: ...
-
-    def card_states(self, deck_ids: Sequence[str]) -> dict[PromptKey, CardState]:
-        """The state of every studied prompt of these decks (focus sessions)."""
-        ...
-
-    def record_review(self, record: ReviewRecord) -> int:
-        """Append the review and store the new state in one transaction; return the log id."""
-        ...
-
-    def undo_review(self, log_id: int, key: PromptKey, previous: CardState) -> None:
-        """Mark the log row undone and restore ``previous`` in one transaction."""
-        ...
-
-    def suspend_prompts(
-        self, keys: Sequence[PromptKey], suspended: bool, at: datetime
-    ) -> list[SuspendChange]:
-        """Suspend (or unsuspend) those of ``keys`` not already so, in one transaction."""
-        ...
-
-    def undo_suspension(self, changes: Sequence[SuspendChange]) -> None:
-        """Mark the log rows of ``changes`` undone and restore the states before."""
-        ...
 
 
 @dataclass(slots=True)
