@@ -190,7 +190,9 @@ async def test_question_mark_opens_each_screens_own_help(
         await help_shows("choose an exam")
         await pilot.press("escape", "escape")
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("c", "enter")  # cram every topic
+        await pilot.press("c")
+        await help_shows("start the cram")
+        await pilot.press("enter")  # cram every topic
         await pilot.pause()
         assert isinstance(app.screen, ExamScreen) and app.screen.cram
         await help_shows("flag or unflag", "k / j")

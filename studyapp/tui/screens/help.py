@@ -24,7 +24,7 @@ Sections = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 ANYWHERE = (
     "Anywhere",
     (
-        ("?", "the keys of this screen"),
+        ("?", "the keys of this screen (outside a text field)"),
         ("ctrl+q", "quit"),
     ),
 )
@@ -136,6 +136,25 @@ STATS = (
     ),
 )
 
+CRAM_TOPICS = (
+    "Cram: choose a topic",
+    (
+        ("up / down", "choose all topics or one"),
+        ("enter", "start the cram (nothing is saved)"),
+        ("escape", "back to the decks"),
+    ),
+)
+
+PLAN = (
+    "Exam plan",
+    (
+        ("tab / shift+tab", "next / previous field (the plans list first)"),
+        ("enter / ctrl+s", "save the plan"),
+        ("delete", "remove the plan highlighted in the list"),
+        ("escape", "close"),
+    ),
+)
+
 SUMMARY = (
     "Session summary",
     (("enter / escape", "back to the decks (or the statistics), past any exam results"),),
@@ -167,6 +186,8 @@ HELP: dict[str, Sections] = {
     "setup": (SETUP, ANYWHERE),
     "stats": (STATS, ANYWHERE),
     "summary": (SUMMARY, ANYWHERE),
+    "cram-topics": (CRAM_TOPICS, ANYWHERE),
+    "plan": (PLAN, ANYWHERE),
     "browse": (BROWSE, ANYWHERE),
 }
 """Each screen's help, by the name in its ``HELP`` attribute."""
