@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from studyapp.core.scheduling import Policy
     from studyapp.store import Store
 from studyapp.core.queue import DailyLimits, PromptRef, build_queue
-from studyapp.core.session import prompts_of
+from studyapp.core.session import card_keys
 
 __all__ = [
     "DeckRow",
@@ -176,12 +176,12 @@ def set_suspended(
     can still be unsuspended (their history is kept).
     """
     deck = library.deck(deck_id)
-    known = {p.card.id: p for p in prompts_of(deck)} if deck is not None else {}
     changed: list[PromptKey] = []
     missing: list[str] = []
     for card_id in card_ids:
-        if card_id in known and deck is not None:
-            keys = [p.key for p in prompts_of(deck) if p.card.id == card_id]
+        card = deck.card(card_id) if deck is not None else None
+        if card is not None and deck is not None:
+            keys = card_keys(deck, card)
         else:
             keys = [
                 (deck_id, card_id, sibling)
@@ -193,10 +193,7 @@ def set_suspended(
         if not keys:
             missing.append(card_id)
             continue
-        for key in keys:
-            if store.card_state(key).suspended != suspended:
-                store.set_suspended(key, suspended, now)
-                changed.append(key)
+        changed.extend(change.key for change in store.suspend_prompts(keys, suspended, now))
     if missing:
         raise KeyError(f"no card {', '.join(missing)} in deck '{deck_id}'")
     return changed

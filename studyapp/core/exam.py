@@ -15,17 +15,30 @@ never writes the review log: a finished exam is stored on its own (tables
   can change until submitted (timed mode) or are graded and locked at once
   (tutor mode), time per question and the time left (from the injected
   clock), and :meth:`ExamRun.submit`, which gives an :class:`ExamResult`.
+* What is on screen when the student leaves a question, submits, or the time
+  runs out *is* their answer (ticks, an order, pairs, text typed without
+  enter): the screen hands it over (:meth:`ExamRun.keep`, and ``shown`` of
+  :meth:`ExamRun.submit`); a question left untouched stays unanswered.
 * At zero the exam submits itself (:meth:`ExamRun.check_time`).
+
+The submitted exam (:class:`ExamResult`) and the history's rows are plain data,
+in :mod:`studyapp.core.exam_result` (importable from here too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from random import Random
 from typing import TYPE_CHECKING
 
+from studyapp.core.exam_result import (
+    ExamAnswerRow,
+    ExamResult,
+    ExamSummary,
+    ItemOutcome,
+    TopicScore,
+)
 from studyapp.core.exam_spec import (
     ExamMode,
     ExamSpec,
@@ -37,9 +50,9 @@ from studyapp.core.exam_spec import (
     select_prompts,
 )
 from studyapp.core.grading import Grade, Interaction, Question, Response, Verdict
-from studyapp.core.model import Deck, PromptKey
+from studyapp.core.model import Deck
 from studyapp.core.session import Prompt
-from studyapp.core.text import Span, plain
+from studyapp.core.text import plain
 
 if TYPE_CHECKING:
     from studyapp.core.quiz import Quizzer
@@ -56,6 +69,7 @@ __all__ = [
     "ItemOutcome",
     "Pool",
     "PoolFacts",
+    "Shown",
     "TopicScore",
     "build_cram",
     "build_exam",
@@ -64,6 +78,10 @@ __all__ = [
     "parse_duration",
     "select_prompts",
 ]
+
+
+Shown = Mapping[int, Response | None]
+"""Question position -> the answer on screen (``None``: none shown)."""
 
 
 class ExamClosed(RuntimeError):
@@ -123,114 +141,6 @@ def _flip_grade(prompt: Prompt, marked: bool) -> Grade:
         "marked right" if marked else "marked wrong",
         plain(list(face.back)),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ItemOutcome:
-    """One question of a finished exam: what was asked, given and expected."""
-
-    position: int
-    key: PromptKey
-    kind: str
-    topic: str
-    question: tuple[Span, ...]
-    answer: str | None
-    """What the student gave (``None``: not answered)."""
-    expected: str
-    explanation: str | None
-    correct: bool
-    score: float
-    time_ms: int
-    flagged: bool
-    feedback: tuple[str, ...] = ()
-    evidence: str | None = None
-    """The card's evidence level (:data:`studyapp.core.evidence.EVIDENCE`), if it has one."""
-
-
-@dataclass(frozen=True, slots=True)
-class TopicScore:
-    topic: str
-    questions: int
-    correct: int
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class ExamResult:
-    """A submitted exam. ``score`` sums partial credit; ``correct`` counts full marks."""
-
-    spec: ExamSpec
-    started_at: datetime
-    finished_at: datetime
-    items: tuple[ItemOutcome, ...]
-    timed_out: bool = False
-
-    @property
-    def mode(self) -> ExamMode:
-        return self.spec.mode
-
-    @property
-    def total(self) -> int:
-        return len(self.items)
-
-    @property
-    def score(self) -> float:
-        return sum(item.score for item in self.items)
-
-    @property
-    def correct(self) -> int:
-        return sum(item.correct for item in self.items)
-
-    @property
-    def percent(self) -> float:
-        return self.score / self.total if self.total else 0.0
-
-    @property
-    def missed(self) -> list[PromptKey]:
-        """Prompts not fully right (unanswered ones included), in exam order."""
-        return [item.key for item in self.items if not item.correct]
-
-    def by_topic(self) -> list[TopicScore]:
-        topics: dict[str, list[ItemOutcome]] = {}
-        for item in self.items:
-            topics.setdefault(item.topic, []).append(item)
-        return [
-            TopicScore(
-                topic,
-                len(items),
-                sum(i.correct for i in items),
-                sum(i.score for i in items),
-            )
-            for topic, items in sorted(topics.items())
-        ]
-
-
-@dataclass(frozen=True, slots=True)
-class ExamSummary:
-    """One past exam, as the history lists it."""
-
-    id: int
-    started_at: datetime
-    finished_at: datetime
-    spec: ExamSpec
-    mode: ExamMode
-    score: float
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
-class ExamAnswerRow:
-    """One stored answer of a past exam."""
-
-    position: int
-    key: PromptKey
-    kind: str
-    topic: str
-    answer: str | None
-    correct: bool
-    score: float
-    time_ms: int
-    flagged: bool
 
 
 class ExamRun:
@@ -293,8 +203,16 @@ class ExamRun:
         item = item or self.current
         return self.finished or (self.tutor and item.answered)
 
-    def unanswered(self) -> int:
-        return sum(not item.answered for item in self.items)
+    def unanswered(self, shown: Shown | None = None) -> int:
+        """Questions without an answer, counting the answers ``shown`` on screen."""
+        shown = shown or {}
+        return sum(not self.answered_with(item, shown) for item in self.items)
+
+    def answered_with(self, item: ExamItem, shown: Shown) -> bool:
+        """Whether ``item`` has an answer, the one on screen (``shown``) counting."""
+        if item.position in shown and not item.is_flip and not self.locked(item):
+            return shown[item.position] is not None
+        return item.answered
 
     def time_on(self, item: ExamItem) -> int:
         """Milliseconds spent on ``item`` so far (the current one included)."""
@@ -347,7 +265,30 @@ class ExamRun:
             raise ValueError(f"{item.prompt.card.kind} questions are revealed and marked")
         if self.locked(item):
             raise ExamClosed(f"question {item.position + 1} is already graded")
-        grade = self.quizzer.grade(item.prompt, item.question, response)
+        return self._store(item, item.question, response)
+
+    def keep(self, response: Response | None) -> Grade | None:
+        """The answer on screen as the student leaves the current question.
+
+        It is their answer, as if submitted (tutor mode grades it); ``None`` (the
+        screen shows no answer: nothing ticked, no text) leaves an untouched
+        question unanswered and clears a saved answer the student took back. A
+        flip question, or a graded one, is left alone. An answer that cannot be
+        read is not kept (see :meth:`answer`).
+        """
+        self._open()
+        return self._keep(self.current, response)
+
+    def _keep(self, item: ExamItem, response: Response | None) -> Grade | None:
+        if item.question is None or self.locked(item) or response == item.response:
+            return item.grade
+        if response is None:  # (timed mode: in tutor mode an answered question is locked)
+            item.response = None
+            return None
+        return self._store(item, item.question, response)
+
+    def _store(self, item: ExamItem, question: Question, response: Response) -> Grade | None:
+        grade = self.quizzer.grade(item.prompt, question, response)
         if not grade.readable:
             return grade
         item.response = response
@@ -376,17 +317,25 @@ class ExamRun:
         return item.grade
 
     # -- time and submission ----------------------------------------------
-    def check_time(self) -> bool:
-        """Submit the exam if its time is up; ``True`` if this call submitted it."""
+    def check_time(self, shown: Shown | None = None) -> bool:
+        """Submit the exam if its time is up; ``True`` if this call submitted it.
+        ``shown``: the answers on screen at zero (see :meth:`submit`)."""
         if self.finished or not self.expired():
             return False
-        self.submit()
+        self.submit(shown)
         return True
 
-    def submit(self) -> ExamResult:
-        """Grade everything (unanswered questions are wrong) and close the exam."""
+    def submit(self, shown: Shown | None = None) -> ExamResult:
+        """Grade everything (unanswered questions are wrong) and close the exam.
+
+        ``shown`` maps question positions to the answer on screen (``None``: no
+        answer shown), taken as given (see :meth:`keep`), even at zero: what the
+        student had on screen when the time ran out counts.
+        """
         if self.result is not None:
             return self.result
+        for position, response in (shown or {}).items():
+            self._keep(self.items[position], response)
         now = self._now()
         timed_out = self.deadline is not None and now >= self.deadline
         self.current.time_ms += self._since_entered(now)

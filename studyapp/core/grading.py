@@ -208,5 +208,6 @@ def interaction_of(kind: object) -> Interaction:
 
 
 def option_letters(count: int) -> Sequence[str]:
-    """``A``, ``B``, ... labels for options (the TUI also accepts these keys)."""
+    """``A``, ``B``, ... labels for options in printed listings (preview, exports);
+    the TUI numbers options instead, and digits pick them."""
     return [chr(ord("A") + i) for i in range(count)]

@@ -1,7 +1,8 @@
 """A study session: the queue of due prompts, answering, undo, burying, limits.
 
 The session is pure policy. Persistence goes through a
-:class:`ReviewRepository` (implemented by :mod:`studyapp.store`), and time
+:class:`ReviewRepository` (declared in :mod:`studyapp.core.review_log`,
+implemented by :mod:`studyapp.store`), and time
 comes from an injected clock, so everything here is testable without SQLite
 or a real clock.
 
@@ -14,7 +15,8 @@ Queue rules (see ``docs/scheduling.md``):
 * new prompts in deck order, up to the deck's daily new limit;
 * a prompt whose sibling (same deck and card id) was studied today is
   buried until the next day, unless it is in (re)learning;
-* suspended prompts never show.
+* suspended prompts never show (suspending suspends the whole card: every
+  prompt of it).
 
 A *focus* session (``focus=[keys]``, "review my misses" after an exam) asks
 exactly the given prompts, in that order, once each, whatever their due
@@ -24,11 +26,11 @@ and logged as usual.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from studyapp.core.model import Card, Deck, Face, PromptKey
 from studyapp.core.queue import (
@@ -39,6 +41,7 @@ from studyapp.core.queue import (
     _Queue,
     build_queue,
 )
+from studyapp.core.review_log import ReviewRecord, ReviewRepository, SuspendChange
 from studyapp.core.scheduling import CardState, Policy, Rating, State, day_bounds
 from studyapp.core.text import Span
 
@@ -54,7 +57,9 @@ __all__ = [
     "ReviewRepository",
     "SessionSummary",
     "StudySession",
+    "SuspendChange",
     "build_queue",
+    "card_keys",
     "prompts_of",
 ]
 
@@ -96,59 +101,21 @@ class Prompt:
 
 def prompts_of(deck: Deck) -> list[Prompt]:
     """Every prompt of ``deck``, in deck order."""
+    return [Prompt(deck, card, sibling) for card in deck.cards for sibling in _siblings(card)]
+
+
+def card_keys(deck: Deck, card: Card) -> list[PromptKey]:
+    """The keys of every prompt of ``card`` (cloze c1, c2...; both sides of a
+    reversible): what suspending a card suspends."""
+    return [(deck.id, card.id, sibling) for sibling in _siblings(card)]
+
+
+def _siblings(card: Card) -> tuple[str, ...]:
+    if card.siblings:
+        return card.siblings
     from studyapp.core.kinds import KINDS  # only for cards built without the loader
 
-    return [
-        Prompt(deck, card, sibling)
-        for card in deck.cards
-        for sibling in card.siblings or KINDS[card.kind].siblings(card)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRecord:
-    """Everything the log keeps about one answer."""
-
-    key: PromptKey
-    kind: str
-    reviewed_at: datetime
-    rating: int
-    duration_ms: int
-    before: CardState
-    after: CardState
-    answer: str | None = None
-    picked: str | None = None
-    """For choice questions: the wrong option chosen."""
-
-
-class ReviewRepository(Protocol):
-    """Persistence the session needs (implemented by the SQLite store)."""
-
-    def queue_states(
-        self, deck_ids: Sequence[str], day_end: datetime
-    ) -> tuple[dict[PromptKey, CardState], set[PromptKey]]:
-        """States of prompts studiable before ``day_end``; keys of the other studied ones."""
-        ...
-
-    def upcoming(self, deck_ids: Sequence[str]) -> Iterable[tuple[datetime, PromptKey]]:
-        """Due times of unsuspended prompts, earliest first."""
-        ...
-
-    def day_counts(self, deck_ids: Sequence[str], since: datetime) -> dict[str, DayCounts]: ...
-
-    def card_states(self, deck_ids: Sequence[str]) -> dict[PromptKey, CardState]:
-        """The state of every studied prompt of these decks (focus sessions)."""
-        ...
-
-    def record_review(self, record: ReviewRecord) -> int:
-        """Append the review and store the new state in one transaction; return the log id."""
-        ...
-
-    def undo_review(self, log_id: int, key: PromptKey, previous: CardState) -> None:
-        """Mark the log row undone and restore ``previous`` in one transaction."""
-        ...
-
-    def set_suspended(self, key: PromptKey, suspended: bool, at: datetime) -> CardState: ...
+    return tuple(KINDS[card.kind].siblings(card))
 
 
 @dataclass(slots=True)
@@ -166,6 +133,13 @@ class _Answered:
     before: CardState
     rating: int
     duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Suspended:
+    prompt: Prompt
+    """The prompt on screen when its card was suspended (current again on undo)."""
+    changes: tuple[SuspendChange, ...]
 
 
 class StudySession:
@@ -215,7 +189,7 @@ class StudySession:
             self._prompts = sorted(
                 (p for p in self._prompts if p.key in order), key=lambda p: order[p.key]
             )
-        self._undo: list[_Answered] = []
+        self._undo: list[_Answered | _Suspended] = []
         # New and review prompts answered so far this study day, to spread
         # the new ones evenly through the reviews.
         self._new_shown = 0
@@ -464,11 +438,22 @@ class StudySession:
     def can_undo(self) -> bool:
         return bool(self._undo)
 
+    def next_undo(self) -> str | None:
+        """What :meth:`undo` would undo: ``"answer"``, ``"suspension"`` or ``None``."""
+        if not self._undo:
+            return None
+        return "suspension" if isinstance(self._undo[-1], _Suspended) else "answer"
+
     def undo(self) -> Prompt | None:
-        """Undo the last answer of this session; its prompt becomes current again."""
+        """Undo the last answer or suspension of this session; its prompt becomes current again."""
         if not self._undo:
             return None
         last = self._undo.pop()
+        if isinstance(last, _Suspended):
+            self.repository.undo_suspension(last.changes)
+            self._reload()
+            self.current = last.prompt
+            return last.prompt
         self.repository.undo_review(last.log_id, last.prompt.key, last.before)
         self._focus_done.discard(last.prompt.key)
         self._summary.studied -= 1
@@ -483,11 +468,21 @@ class StudySession:
         return last.prompt
 
     def suspend_current(self) -> Prompt | None:
-        """Suspend the current prompt (unsuspend it from the browser or CLI)."""
+        """Suspend the current prompt's whole card: every one of its prompts (cloze
+        c1, c2...; both sides of a reversible), as ``studyapp suspend`` does.
+
+        Returns the prompt (``None`` with nothing current); :func:`card_keys`
+        gives the prompts suspended with it. :meth:`undo` unsuspends them again.
+        """
         prompt = self.current
         if prompt is None:
             return None
-        self.states[prompt.key] = self.repository.set_suspended(prompt.key, True, self.clock())
-        self._undo.clear()  # undo history is for answers; keep it simple and safe
+        keys = card_keys(prompt.deck, prompt.card)
+        changes = self.repository.suspend_prompts(keys, True, self.clock())
+        for change in changes:
+            self.states[change.key] = replace(change.before, suspended=True)
+            self._settled.discard(change.key)
+        self._pulled.difference_update(keys)
+        self._undo.append(_Suspended(prompt, tuple(changes)))
         self._rebuild()
         return prompt

@@ -242,13 +242,14 @@ def compute_stats(
             studied = state is not None and state.state is not State.NEW
             r = policy.retrievability(state, now) if studied and state is not None else None
             topics.setdefault((deck.id, prompt.card.topic), []).append((prompt.key, r))
+            if state is not None and state.suspended:  # studied or not: suspended
+                suspended += 1
+                leech += state.leech
+                continue
             if state is None or not studied:
                 new += 1
                 continue
             leech += state.leech
-            if state.suspended:
-                suspended += 1
-                continue
             if state.state is State.LEARNING:
                 learning += 1
             elif state.state is State.RELEARNING:

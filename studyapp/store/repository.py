@@ -25,7 +25,7 @@ from typing import Any
 from studyapp.core.model import PromptKey
 from studyapp.core.queue import DayCounts
 from studyapp.core.scheduling import CardState, LogEvent, Policy, State
-from studyapp.core.session import ReviewRecord
+from studyapp.core.session import ReviewRecord, SuspendChange
 from studyapp.store.db import connect, from_iso, to_iso
 from studyapp.store.exams import ExamRecords
 from studyapp.store.parameters import ParameterRecords
@@ -252,42 +252,84 @@ class Store(ExamRecords, ParameterRecords, PlanRecords):
         ``LookupError``.
         """
         with self._transaction() as conn:
-            later = conn.execute(
-                "SELECT id FROM review_log WHERE deck_id=? AND card_id=? AND sibling=? "
-                "AND id > ? AND undone_at IS NULL LIMIT 1",
-                (*key, log_id),
-            ).fetchone()
-            if later is not None:
-                raise ValueError(
-                    f"review {log_id} cannot be undone: {key} has a later log entry ({later[0]})"
-                )
-            updated = conn.execute(
-                "UPDATE review_log SET undone_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') "
-                "WHERE id = ? AND deck_id=? AND card_id=? AND sibling=? AND action = 'review' "
-                "AND undone_at IS NULL",
-                (log_id, *key),
-            ).rowcount
-            if updated != 1:
-                raise LookupError(f"review {log_id} of {key} does not exist or was already undone")
+            self._mark_undone(conn, log_id, key, ("review",))
             self._put_state(conn, key, previous)
 
+    @staticmethod
+    def _mark_undone(
+        conn: sqlite3.Connection, log_id: int, key: PromptKey, actions: tuple[str, ...]
+    ) -> None:
+        """Set ``undone_at`` on log row ``log_id`` (one of ``actions``) of ``key``,
+        the prompt's latest live row (see :meth:`undo_review`)."""
+        what = "/".join(actions)
+        later = conn.execute(
+            "SELECT id FROM review_log WHERE deck_id=? AND card_id=? AND sibling=? "
+            "AND id > ? AND undone_at IS NULL LIMIT 1",
+            (*key, log_id),
+        ).fetchone()
+        if later is not None:
+            raise ValueError(
+                f"{what} {log_id} cannot be undone: {key} has a later log entry ({later[0]})"
+            )
+        marks = ",".join("?" * len(actions))
+        updated = conn.execute(
+            "UPDATE review_log SET undone_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') "
+            f"WHERE id = ? AND deck_id=? AND card_id=? AND sibling=? AND action IN ({marks}) "
+            "AND undone_at IS NULL",
+            (log_id, *key, *actions),
+        ).rowcount
+        if updated != 1:
+            raise LookupError(f"{what} {log_id} of {key} does not exist or was already undone")
+
     def set_suspended(self, key: PromptKey, suspended: bool, at: datetime) -> CardState:
+        """Suspend or unsuspend one prompt (logged even when it already was)."""
         with self._transaction() as conn:
             current = self.card_state(key)
             state = replace(current, suspended=suspended)
-            conn.execute(
-                "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, "
-                "state_before, state_after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    *key,
-                    "suspend" if suspended else "unsuspend",
-                    to_iso(at),
-                    current.state.value,
-                    current.state.value,
-                ),
-            )
+            self._log_suspension(conn, key, current, suspended, at)
             self._put_state(conn, key, state)
         return state
+
+    def suspend_prompts(
+        self, keys: Sequence[PromptKey], suspended: bool, at: datetime
+    ) -> list[SuspendChange]:
+        """Suspend (or unsuspend) those of ``keys`` that are not already, in one
+        transaction: every prompt of a card at once. Returns what changed, for undo."""
+        changes: list[SuspendChange] = []
+        with self._transaction() as conn:
+            for key in keys:
+                before = self.card_state(key)
+                if before.suspended != suspended:
+                    log_id = self._log_suspension(conn, key, before, suspended, at)
+                    self._put_state(conn, key, replace(before, suspended=suspended))
+                    changes.append(SuspendChange(log_id, key, before))
+        return changes
+
+    def undo_suspension(self, changes: Sequence[SuspendChange]) -> None:
+        """Mark the log rows of ``changes`` undone and restore each prompt's state
+        before them, in one transaction (the rules of :meth:`undo_review`)."""
+        with self._transaction() as conn:
+            for change in changes:
+                self._mark_undone(conn, change.log_id, change.key, ("suspend", "unsuspend"))
+                self._put_state(conn, change.key, change.before)
+
+    @staticmethod
+    def _log_suspension(
+        conn: sqlite3.Connection, key: PromptKey, before: CardState, suspended: bool, at: datetime
+    ) -> int:
+        cursor = conn.execute(
+            "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, "
+            "state_before, state_after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                *key,
+                "suspend" if suspended else "unsuspend",
+                to_iso(at),
+                before.state.value,
+                before.state.value,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     @staticmethod
     def _put_state(conn: sqlite3.Connection, key: PromptKey, state: CardState) -> None:

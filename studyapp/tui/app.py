@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import Notification, Notify
 
 from studyapp.config import Paths, Settings
 from studyapp.core.library import Library
@@ -38,7 +39,13 @@ class StudyApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "studyapp"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    NOTIFICATION_TIMEOUT = 3.0
+    """Seconds a notice stays (Textual's default, 5, kept a stack on screen)."""
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # Not a priority: a focused text field takes "?" as a character.
+        Binding("question_mark", "help", "Keys", show=False),
+    ]
 
     def __init__(
         self,
@@ -64,6 +71,8 @@ class StudyApp(App[int]):
         self.watch_interval = watch_interval
         """Seconds between checks of the deck files for live reload (``None``: off)."""
         self.deck_stamps = stamps(settings.deck_dirs)
+        self.reload_notices: list[Notification] = []
+        """What the last live reload said (replaced by what the next one says)."""
         self.library = load_library()
         self.start_exam = exam
         """``studyapp exam``: start in an exam on this spec (home is under it)."""
@@ -82,6 +91,39 @@ class StudyApp(App[int]):
                 self.notify("No question matches this exam.", severity="warning")
             else:
                 self.push_screen(ExamScreen(exam))
+
+    def replace_notices(self, old: list[Notification], new: list[Notification]) -> None:
+        """Take the ``old`` notices off the screen (those still shown) and show ``new``."""
+        for notice in old:
+            if notice in self._notifications:  # Textual has no public "unnotify"
+                self._unnotify(notice)
+        for notice in new:
+            self.post_message(Notify(notice))
+
+    def action_help(self) -> None:
+        """``?``: the keys of the screen on top (its ``HELP`` names them)."""
+        topic = getattr(self.screen, "HELP", None)
+        if topic is None:  # a dialog, or the help itself
+            return
+        from studyapp.tui.screens.help import HELP, HelpScreen
+
+        self.push_screen(HelpScreen(HELP[topic]))
+
+    def hub_below(self) -> str:
+        """The name of the place :meth:`back_to_hub` returns to: the nearest screen
+        below the top one with a ``HUB`` name (the deck list, the statistics)."""
+        for screen in reversed(self.screen_stack[:-1]):
+            if hub := getattr(screen, "HUB", None):
+                return str(hub)
+        return "decks"
+
+    def back_to_hub(self) -> None:
+        """Leave the top screen and any screen between it and the place it was
+        started from: a session's summary after "review my misses" goes back to
+        the deck list, past the exam results."""
+        self.pop_screen()
+        while len(self.screen_stack) > 2 and not getattr(self.screen, "HUB", None):
+            self.pop_screen()
 
     def reload_library(self) -> None:
         self.library = self._load_library()

@@ -14,6 +14,8 @@ import subprocess
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from textual.notifications import Notification, SeverityLevel
+
 from studyapp.core.reload import changed_paths, new_errors, new_warnings, stamps
 
 if TYPE_CHECKING:
@@ -34,18 +36,26 @@ def poll_decks(app: StudyApp) -> list[str]:
     return changed
 
 
+NOTICE_SECONDS = {"error": 8.0, "warning": 6.0, "information": 3.0}
+"""How long a reload's notice stays: long enough to read a deck error."""
+
+
 def reload_decks(app: StudyApp, changed: list[str]) -> None:
-    """Reload the library, report broken files among ``changed``, update the screens."""
+    """Reload the library, report broken files among ``changed``, update the screens.
+
+    What a reload says replaces what the previous one said: a warning or an
+    error fixed by this save does not stay on screen.
+    """
     app.reload_library()
     errors = new_errors(app.library, changed)
-    for error in errors:
-        app.notify(
+    notices = [
+        _notice(
             f"{error.message()}\nThe last good version stays in use.",
+            "error",
             title="Deck not reloaded",
-            severity="error",
-            timeout=12,
-            markup=False,
         )
+        for error in errors
+    ]
     if not errors:
         names = ", ".join(os.path.basename(path) for path in changed)
         warnings = new_warnings(app.library, changed)
@@ -53,19 +63,20 @@ def reload_decks(app: StudyApp, changed: list[str]) -> None:
             shown = [w.format() for w in warnings[:3]]
             if len(warnings) > 3:
                 shown.append(f"... {len(warnings) - 3} more: studyapp check lists them all")
-            app.notify(
-                "\n".join(shown),
-                title=f"Reloaded {names}: {len(warnings)} warning{'s' * (len(warnings) != 1)}",
-                severity="warning",
-                timeout=12,
-                markup=False,
-            )
+            title = f"Reloaded {names}: {len(warnings)} warning{'s' * (len(warnings) != 1)}"
+            notices.append(_notice("\n".join(shown), "warning", title=title))
         else:
-            app.notify(f"Reloaded {names}", timeout=3, markup=False)
+            notices.append(_notice(f"Reloaded {names}", "information"))
+    app.replace_notices(app.reload_notices, notices)
+    app.reload_notices = notices
     for screen in list(app.screen_stack):
         hook = getattr(screen, "library_reloaded", None)
         if callable(hook):
             hook()
+
+
+def _notice(message: str, severity: SeverityLevel, *, title: str = "") -> Notification:
+    return Notification(message, title, severity, NOTICE_SECONDS[severity], markup=False)
 
 
 def editor_command(env: Mapping[str, str], path: str, line: int) -> list[str]:

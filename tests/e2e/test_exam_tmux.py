@@ -30,11 +30,11 @@ KEYS_BY_KIND = {
     "basic": ["Space", "r"],  # reveal, then "I was right"
     "reversible": ["Space", "r"],
     "cloze": ["Space", "r"],
-    "choice": ["a"],
-    "truefalse": ["a"],
-    "select": ["a", "Enter"],
-    "typed": ["x", "Enter"],
-    "numeric": ["1", "Enter"],  # a number: an unreadable answer is asked again, not kept
+    "choice": ["1"],
+    "truefalse": ["1"],
+    "select": ["1", "Enter"],
+    "typed": ["Enter", "x", "Enter"],  # enter goes into the text field
+    "numeric": ["Enter", "1", "Enter"],  # a number: an unreadable answer is not kept
     "ordering": ["Enter"],
     "matching": ["Enter"],
 }
@@ -79,3 +79,68 @@ def test_a_short_exam_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Pat
     assert '"decks": ["selank"]' in exams[0][2]
     assert answers == [(0, "selank"), (1, "selank")]
     assert logged == 0 and states == 0
+
+
+CLOCK_DECK = """\
+deck: clock
+title: Clock test
+cards:
+  - id: raised
+    kind: select
+    topic: immunity
+    question: Which of these does the peptide raise?
+    choices:
+      - {text: IL-10, correct: true}
+      - {text: BDNF, correct: true}
+      - {text: TNF-alpha}
+      - {text: IL-6}
+    explain: Anti-inflammatory signals and BDNF go up.
+  - id: kinase
+    kind: typed
+    topic: pathway
+    question: Which kinase does BDNF activate?
+    answer: TrkB
+    explain: TrkB is a receptor tyrosine kinase.
+"""
+
+
+def test_answers_on_screen_count_when_the_clock_runs_out(
+    tmux: Callable[..., str], tmp_path: Path
+) -> None:
+    """Ticks and text typed without enter, on screen at zero, are scored as answered."""
+    home, decks = tmp_path / "home", tmp_path / "decks"
+    decks.mkdir()
+    (decks / "clock.yaml").write_text(CLOCK_DECK, encoding="utf-8")
+    command = (
+        f"env STUDYAPP_HOME={home} TEXTUAL_ANIMATIONS=none TERM=xterm-256color "
+        f"{STUDYAPP} exam --decks {decks} --deck clock -n 2 --time 15s; echo EXITED:$?; sleep 60"
+    )
+    tmux("new-session", "-d", "-s", "clock", "-x", "80", "-y", "24", command)
+
+    def capture() -> str:
+        return tmux("capture-pane", "-p", "-t", "clock")
+
+    def keys(*names: str) -> None:
+        for name in names:
+            tmux("send-keys", "-t", "clock", name)
+
+    for number in (1, 2):
+        screen = wait_for(capture, f"Question {number} of 2")
+        typed = "typed" in screen
+        if typed:
+            keys("Enter", "T", "r", "k", "B")  # into the field; never submitted with enter
+            wait_for(capture, "TrkB")
+        else:
+            keys("1", "2")  # two ticks, never submitted with enter
+            wait_for(capture, "[x]")
+        if number == 1:
+            keys("C-n" if typed else "n")
+    screen = wait_for(capture, "Time ran out", timeout=40)
+    assert "(not answered)" not in screen
+    keys("C-q")
+    wait_for(capture, "EXITED:0")
+
+    with sqlite3.connect(home / "studyapp.db") as conn:
+        answers = dict(conn.execute("SELECT card_id, answer FROM exam_answer").fetchall())
+    assert answers["kinase"] == "TrkB"
+    assert answers["raised"] is not None and answers["raised"].count("; ") == 1  # two ticked

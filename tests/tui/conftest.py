@@ -132,3 +132,15 @@ def make_app(deck_dir: Path, store: Store, clock: FakeClock) -> Callable[..., St
 @pytest.fixture
 def app(make_app: Callable[..., StudyApp]) -> StudyApp:
     return make_app()
+
+
+@pytest.fixture
+def make_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Store, clock: FakeClock
+) -> Callable[..., StudyApp]:
+    """Build the app on ``answers.yaml`` (questions of every answer widget, seven
+    options), started in an exam on ``spec`` when one is given."""
+    from tests.tui.test_exam import exam_app
+
+    monkeypatch.chdir(tmp_path)
+    return lambda spec=None: exam_app(store, clock, spec, fixture=FIXTURES / "answers.yaml")

@@ -139,10 +139,9 @@ async def test_home_lists_every_deck_with_its_counts_or_error(app: StudyApp) -> 
         table = app.screen.query_one("#decks", DataTable)
         assert table.cursor_row == 0
         assert table.has_focus
-        detail = static(app, "#deck-detail")
-        assert "Tiny pharmacology" in detail
-        assert "4 cards · decks/tiny.yaml" in detail
-        assert "Four cards for the TUI tests." in detail
+        assert static(app, "#deck-name") == "Tiny pharmacology"
+        assert static(app, "#deck-path") == "4 cards · decks/tiny.yaml"
+        assert static(app, "#deck-about") == "Four cards for the TUI tests."
         shown = screen_text(app)
         for header in ("Deck", "New", "Learn", "Due", "Leeches"):
             assert header in shown
@@ -150,7 +149,8 @@ async def test_home_lists_every_deck_with_its_counts_or_error(app: StudyApp) -> 
 
         # The broken deck: its detail is the first error, and enter only notifies.
         await pilot.press("down")
-        detail = static(app, "#deck-detail")
+        detail = static(app, "#deck-about")
+        assert not app.screen.query_one("#deck-name").display
         assert "This deck could not be loaded" in detail
         assert "decks/unknown-key.yaml:3:1: error: unknown key 'colour' in the deck" in detail
         await pilot.press("enter")
@@ -314,11 +314,33 @@ async def test_suspend_hides_the_card(app: StudyApp, store: Store) -> None:
         assert store.card_state(AGONIST).suspended
         assert current_key(app) == HALF_LIFE
         assert static(app, "#counts") == "New 3  Learn 0  Due 0"
-        assert "Suspended 'agonist'" in notifications(app)[-1]
+        assert "Suspended the card 'agonist'" in notifications(app)[-1]
         assert store.review_count() == 0
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         assert table_rows(app)[0][1] == "3"
+
+
+async def test_suspend_in_review_suspends_every_prompt_of_the_card_and_u_undoes_it(
+    app: StudyApp, store: Store, clock: FakeClock
+) -> None:
+    half_life_c2 = ("tiny", "half-life", "c2")
+    for key in (HALF_LIFE, half_life_c2):  # both deletions in learning: both due again today
+        after = app.policy.review(CardState(), 1, clock())
+        store.record_review(ReviewRecord(key, "cloze", clock(), 1, 1000, CardState(), after))
+    clock.advance(minutes=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await study_first_deck(pilot)
+        assert current_key(app) == HALF_LIFE
+        await pilot.press("s")
+        assert store.card_state(HALF_LIFE).suspended and store.card_state(half_life_c2).suspended
+        assert "Suspended the card 'half-life' (all 2 of its prompts)" in notifications(app)[-1]
+        assert current_key(app) not in (HALF_LIFE, half_life_c2, None)
+        await pilot.press("u")
+        assert not store.card_state(HALF_LIFE).suspended
+        assert not store.card_state(half_life_c2).suspended
+        assert current_key(app) == HALF_LIFE
+        assert notifications(app)[-1] == "Unsuspended the card 'half-life'."
 
 
 async def test_help_modal_lists_keys_and_closes(app: StudyApp, store: Store) -> None:
@@ -329,14 +351,23 @@ async def test_help_modal_lists_keys_and_closes(app: StudyApp, store: Store) -> 
         shown = screen_text(app)
         for words in ("Keys", "study the selected deck", "browse and search", "ctrl+q"):
             assert words in shown
-        assert "Again: forgot" not in shown  # each screen lists its own keys
+        assert "rate Again" not in shown  # each screen lists its own keys
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
         await pilot.press("enter", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = screen_text(app)
-        for words in ("Again: forgot", "undo the last", "edit this card", "ctrl+q"):
+        for words in ("rate Again / Hard / Good / Easy", "undo the last", "edit this card"):
+            assert words in shown
+        # Every way of answering: option digits, select-all, ordering, matching, "I was right".
+        for words in (
+            "choose option 1-9",
+            "↑↓ space",
+            "ordering: move",
+            "matching:",
+            "I was right",
+        ):
             assert words in shown
         assert "study the selected deck" not in shown
         await pilot.press("escape")
@@ -432,7 +463,7 @@ async def test_no_decks_found(make_app, deck_dir) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert table_rows(app) == []
-        assert static(app, "#deck-detail").startswith("No decks found.")
+        assert static(app, "#deck-about").startswith("No decks found.")
         await pilot.press("enter", "a")
         assert isinstance(app.screen, HomeScreen)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.widgets import DataTable, Input, Static
 
 from studyapp.store import Store
@@ -22,7 +24,10 @@ def rows(app: StudyApp) -> list[list[str]]:
 
 
 def ids(app: StudyApp) -> list[str]:
-    return [row[0] for row in rows(app)]
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    assert len(screen.shown) == screen.query_one("#browse-table", DataTable).row_count
+    return [card.id for card in screen.shown]
 
 
 def detail(app: StudyApp) -> str:
@@ -71,15 +76,25 @@ async def test_b_opens_browse_listing_every_card(app: StudyApp) -> None:
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_long_fronts_are_cut_to_fit(app: StudyApp) -> None:
+async def test_the_front_is_the_main_column_and_cut_cells_end_with_an_ellipsis(
+    app: StudyApp, make_app: Callable[..., StudyApp]
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_browse(app, pilot)
-        assert [row[5] for row in rows(app)] == [
-            "What is an agon…",
-            "After [...] hal…",
+        table = app.screen.query_one("#browse-table", DataTable)
+        widths = {str(column.key.value): column.width for column in table.ordered_columns}
+        assert list(widths) == ["id", "topic", "state", "front"]  # kind and due: in the detail
+        assert widths["front"] >= sum(widths.values()) - widths["front"]
+        assert [row[3] for row in rows(app)] == [
+            "What is an agonist?",
+            "After [...] half-life, 50% of the…",
             "Propranolol",
-            "Literal [bold r…",
+            "Literal [bold red]x[/] and an esc…",
         ]
+    wider = make_app()
+    async with wider.run_test(size=(100, 30)) as pilot:
+        await open_browse(wider, pilot)
+        assert rows(wider)[2][:4] == ["beta-blocker", "reversible", "receptors", "new"]
 
 
 async def test_b_on_a_broken_deck_explains(app: StudyApp) -> None:
@@ -153,7 +168,7 @@ async def test_a_bad_state_is_reported_and_keeps_the_rows(app: StudyApp) -> None
 async def test_detail_shows_every_prompt_and_its_scheduling(
     app: StudyApp, clock: FakeClock
 ) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(140, 30)) as pilot:  # wide: the due column too
         await pilot.pause()
         await pilot.press("enter")
         assert isinstance(app.screen, ReviewScreen)

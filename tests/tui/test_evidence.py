@@ -76,7 +76,7 @@ async def test_a_graded_answer_shows_the_level_and_not_the_explain_twice(levels:
         await pilot.pause()
         assert screen.session.current is not None
         assert screen.session.current.card.id == "spray"
-        await pilot.press("a")  # A: True
+        await pilot.press("1")  # 1: True
         await pilot.pause()
         assert screen.grade is not None and screen.grade.correct
         assert "It has a registration number." in screen.grade.feedback

@@ -44,14 +44,18 @@ SIZE = (100, 34)
 
 
 def exam_app(
-    store: Store, clock: FakeClock, spec: ExamSpec | None = None, seed: int = 7
+    store: Store,
+    clock: FakeClock,
+    spec: ExamSpec | None = None,
+    seed: int = 7,
+    fixture: Path = FIXTURE,
 ) -> StudyApp:
-    """The app on ``exam-decks/exam.yaml`` (relative to the working directory),
-    started in an exam on ``spec`` when one is given."""
-    folder = Path("exam-decks")
+    """The app on ``exam-decks/exam.yaml`` (or ``fixture``; relative to the working
+    directory), started in an exam on ``spec`` when one is given."""
+    folder = Path(f"{fixture.stem}-decks")
     if not folder.exists():
         folder.mkdir()
-        shutil.copy(FIXTURE, folder / "exam.yaml")
+        shutil.copy(fixture, folder / fixture.name)
     settings = Settings(deck_dirs=(folder,), include_bundled=False)
     return StudyApp(
         load_library=lambda: load_library([folder]),
@@ -83,6 +87,11 @@ def text_of(app: StudyApp, selector: str) -> str:
     console = Console(width=200, file=io.StringIO(), record=True)
     console.print(app.screen.query_one(selector, Static).content)
     return console.export_text()
+
+
+def words_of(app: StudyApp, selector: str) -> str:
+    """``text_of`` with runs of spaces as one (the key bar packs itself when narrow)."""
+    return " ".join(text_of(app, selector).split())
 
 
 def exam_screen(app: StudyApp) -> ExamScreen:
@@ -122,10 +131,12 @@ async def answer(pilot: Pilot[int], app: StudyApp, right: bool) -> None:
             for i in range(len(question.options))
             if grade(item.prompt, question, i).correct == right
         )
-        await pilot.press("abcdefgh"[index])
+        await pilot.press("123456789"[index])
     elif item.interaction is Interaction.TYPED:
+        await pilot.press("enter")  # into the text field
         widget = next(w for w in exam_screen(app).query(TextAnswer) if w.display)
         entry = widget.query_one(Input)
+        assert app.focused is entry
         entry.value = grade(item.prompt, question, "").expected if right else "no idea"
         await pilot.press("enter")
     else:
@@ -226,8 +237,13 @@ async def test_typing_keeps_letters_and_control_keys_move_on(
         exam.go_to(typed.position)
         screen.show_item()
         await pilot.pause()
+        assert not isinstance(app.focused, Input)  # the field waits for enter: n, p move
+        assert "enter: type your answer" in text_of(app, "#exam-hint")
+        assert "enter Type answer n/p Next/Prev" in words_of(app, "#exam-keys")
+        await pilot.press("enter")
         assert isinstance(app.focused, Input)
         assert "esc leaves the field" in text_of(app, "#exam-hint")
+        assert "ctrl+n/p Next/Prev" in words_of(app, "#exam-keys")
         await pilot.press("n", "p", "f")  # letters of the answer, not keys
         assert exam.index == typed.position and not typed.flagged
         assert app.focused.value == "npf"
@@ -236,14 +252,14 @@ async def test_typing_keeps_letters_and_control_keys_move_on(
         await pilot.press("ctrl+n")  # leaving a typed answer saves it (timed mode)
         assert exam.index == typed.position + 1 and typed.response == "npf"
         await pilot.press("ctrl+p")
-        assert exam.index == typed.position and isinstance(app.focused, Input)
-        await pilot.press("escape")
-        assert app.focused is None
+        assert exam.index == typed.position and not isinstance(app.focused, Input)
+        await pilot.press("enter", "escape")
+        assert not isinstance(app.focused, Input)
         await pilot.press("enter")  # back into the answer, to change it
         assert isinstance(app.focused, Input)
         app.focused.value = "TrkB"
         await pilot.press("enter")
-        assert typed.response == "TrkB" and app.focused is None
+        assert typed.response == "TrkB" and not isinstance(app.focused, Input)
 
 
 async def test_submitting_early_asks_first(make: Callable[..., StudyApp], store: Store) -> None:
@@ -347,7 +363,7 @@ async def test_review_my_misses_studies_the_missed_cards_and_changes_their_sched
             if question is None:
                 await pilot.press("space")
             elif question.options:  # choice or true/false
-                await pilot.press("a")
+                await pilot.press("1")
             else:
                 app.screen.query_one(Input).value = "no idea"
                 await pilot.press("enter")
@@ -355,8 +371,9 @@ async def test_review_my_misses_studies_the_missed_cards_and_changes_their_sched
             await pilot.pause()
         assert studied == missed
         assert isinstance(app.screen, SummaryScreen)
-        await pilot.press("enter")
-        assert isinstance(app.screen, ExamResultsScreen)
+        assert "enter Back to decks" in words_of(app, "KeyBar")
+        await pilot.press("enter")  # "Back to decks": the deck list, not the results
+        assert isinstance(app.screen, HomeScreen)
     logged = store.conn.execute("SELECT deck_id, card_id, sibling, rating FROM review_log")
     assert [(row[:3], row[3]) for row in logged] == [(key, 1) for key in missed]
     assert rows(store, "card_state") == 2
@@ -499,7 +516,7 @@ async def test_tutor_mode_grades_and_explains_each_answer_and_locks_it(
         assert "Wrong" in back and "Expected: GABA transaminase" in back
         assert "Why: Less breakdown" in text_of(app, "#exam-explain")
         assert "✗" in text_of(app, "#exam-map") and "Graded." in text_of(app, "#exam-hint")
-        right = "abc"[choice.question.options.index("GABA transaminase")]  # type: ignore[union-attr]
+        right = "123"[choice.question.options.index("GABA transaminase")]  # type: ignore[union-attr]
         await pilot.press(right)  # locked: no change
         assert choice.response != choice.question.options.index("GABA transaminase")  # type: ignore[union-attr]
         assert rows(store, "review_log") == 0

@@ -186,12 +186,12 @@ async def test_browse_follows_saves(app: StudyApp, deck_dir: Path) -> None:
         save(tiny, good.replace("Propranolol", "Propranolol (Inderal)"))
         app.poll_decks()
         await pilot.pause()
-        assert str(table.get_row_at(2)[5]) == "Propranolol (Inderal)"
+        assert str(table.get_row_at(2)[-1]) == "Propranolol (Inderal)"
         save(tiny, good + "  - id: [broken\n")
         app.poll_decks()
         await pilot.pause()
         assert table.row_count == 4
-        assert str(table.get_row_at(2)[5]) == "Propranolol (Inderal)"
+        assert str(table.get_row_at(2)[-1]) == "Propranolol (Inderal)"
         assert notifications(app)[-1].startswith("decks/tiny.yaml:")
 
 
@@ -248,7 +248,7 @@ async def test_e_in_browse_edits_the_selected_card(
         await pilot.pause()
         assert json.loads(fake_editor.read_text(encoding="utf-8")) == ["+28", "decks/tiny.yaml"]
         table = app.screen.query_one("#browse-table", DataTable)
-        assert str(table.get_row_at(0)[5]) == "Define an agonist."
+        assert str(table.get_row_at(0)[-1]) == "Define an agonist."
 
 
 async def test_an_editor_that_cannot_start_is_reported(

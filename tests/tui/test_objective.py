@@ -66,7 +66,7 @@ async def test_choice_right_answer_proposes_good_and_enter_commits(
         assert screen.question is not None
         assert screen.question.interaction is Interaction.CHOICE
         right = screen.question.options.index("GABA transaminase")
-        await pilot.press("abcdefgh"[right])
+        await pilot.press("123456789"[right])
         assert screen.grade is not None and screen.grade.correct
         assert "Correct" in plain(objective_app, "#back")
         assert "Good*" in plain(objective_app, "#answer-bar")
@@ -82,7 +82,7 @@ async def test_choice_wrong_answer_logs_the_option_picked_and_can_be_overridden(
         screen = await open_card(pilot, objective_app, "gaba-enzyme")
         assert screen.question is not None
         wrong = screen.question.options.index("Monoamine oxidase A")
-        await pilot.press("abcdefgh"[wrong])
+        await pilot.press("123456789"[wrong])
         back = plain(objective_app, "#back")
         assert "Wrong" in back and "Expected: GABA transaminase" in back
         assert "not GABA" in back  # the picked option's "why"
@@ -99,8 +99,8 @@ async def test_select_all_partial_answer_shows_a_breakdown(
     async with objective_app.run_test(size=SIZE) as pilot:
         screen = await open_card(pilot, objective_app, "cytokines-down")
         assert screen.question is not None
-        letter = "abcdefgh"[screen.question.options.index("TNF-alpha")]
-        await pilot.press(letter, "enter")
+        digit = "123456789"[screen.question.options.index("TNF-alpha")]
+        await pilot.press(digit, "enter")
         assert screen.grade is not None and not screen.grade.correct
         assert "Partly right" in plain(objective_app, "#back")
         assert "Again*" in plain(objective_app, "#answer-bar")
@@ -113,7 +113,7 @@ async def test_true_false(objective_app: StudyApp, store: Store) -> None:
     async with objective_app.run_test(size=SIZE) as pilot:
         screen = await open_card(pilot, objective_app, "wada")
         assert screen.question is not None and screen.question.options == ("True", "False")
-        await pilot.press("b")
+        await pilot.press("2")
         assert screen.grade is not None and screen.grade.correct
         await pilot.press("enter")
         assert logged(store, "wada")[0][:2] == (3, "truefalse")
@@ -139,7 +139,7 @@ async def test_ordering_with_the_keyboard(objective_app: StudyApp, store: Store)
         assert logged(store, "cascade")[0][:2] == (3, "ordering")
 
 
-async def test_matching_with_letters(objective_app: StudyApp, store: Store) -> None:
+async def test_matching_with_digits(objective_app: StudyApp, store: Store) -> None:
     async with objective_app.run_test(size=SIZE) as pilot:
         screen = await open_card(pilot, objective_app, "pairs")
         question = screen.question
@@ -150,7 +150,7 @@ async def test_matching_with_letters(objective_app: StudyApp, store: Store) -> N
             "Immune pathway": "STAT3",
         }
         for left in question.options:
-            await pilot.press("abcdefgh"[question.targets.index(partner[left])])
+            await pilot.press("123456789"[question.targets.index(partner[left])])
         await pilot.press("enter")
         assert screen.grade is not None and screen.grade.correct, screen.grade
         await pilot.press("enter")

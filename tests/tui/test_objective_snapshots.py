@@ -46,11 +46,11 @@ def to_card(card_id: str, keys: tuple[str, ...] = (), typed: str | None = None):
 
 
 CASES = {
-    "choice_wrong": to_card("gaba-enzyme", ("c",)),
-    "select_partial": to_card("cytokines-down", ("a", "enter")),
-    "truefalse": to_card("wada", ("a",)),
+    "choice_wrong": to_card("gaba-enzyme", ("3",)),
+    "select_partial": to_card("cytokines-down", ("1", "enter")),
+    "truefalse": to_card("wada", ("1",)),
     "ordering_unanswered": to_card("cascade"),
-    "matching_graded": to_card("pairs", ("a", "b", "c", "enter")),
+    "matching_graded": to_card("pairs", ("1", "2", "3", "enter")),
     "typed_almost": to_card("gaba-t", typed="GABA transaminse"),
     "numeric_syringe": to_card("recon", typed="0.1 mL"),
 }

@@ -22,6 +22,8 @@ from studyapp.tui.screens.exam import ExamScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
 from studyapp.tui.screens.stats import DayBars, Heatmap, StatsScreen
+from studyapp.tui.screens.summary import SummaryScreen
+from studyapp.tui.widgets.key_bar import KeyBar
 from tests.conftest import FakeClock
 
 SIZE = (80, 24)
@@ -124,9 +126,12 @@ async def test_r_reviews_the_selected_topic_weakest_first(app: StudyApp, store: 
         assert store.review_count() == before + 1
         await pilot.press("escape")
         await pilot.pause()
-        while not isinstance(app.screen, StatsScreen):
-            await pilot.press("escape")
-            await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        bar = app.screen.query_one(KeyBar).render()
+        assert "Back to statistics" in str(bar)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
         # Back on the statistics: the new answer is counted.
         assert stats_screen(app).report is not None
         assert stats_screen(app).report.total_reviews == before + 1  # type: ignore[union-attr]

@@ -179,6 +179,16 @@ def right(exam: ExamRun) -> Response:
     raise AssertionError(card)
 
 
+def right_of(exam: ExamRun, position: int) -> Response:
+    """The right response to question ``position`` (the exam stays where it is)."""
+    index = exam.index
+    exam.index = position
+    try:
+        return right(exam)
+    finally:
+        exam.index = index
+
+
 def wrong(exam: ExamRun) -> Response:
     """A wrong response to the current (objective) question."""
     question = exam.current.question
@@ -433,6 +443,56 @@ def test_timed_answers_change_until_submitted_and_get_no_feedback(
     with pytest.raises(ExamClosed):
         exam.toggle_flag()
     assert exam.submit() is result  # submitting twice gives the same result
+
+
+def test_the_answer_on_screen_when_leaving_is_kept(
+    deck: Deck, quizzer: Quizzer, clock: FakeClock
+) -> None:
+    exam = exam_of(deck, quizzer, clock, "cytokines", "trkb", "wada", "agonist")
+    ticks = right(exam)
+    assert exam.keep(ticks) is None  # timed: kept, no feedback
+    assert exam.current.response == ticks and exam.current.answered
+    exam.next()
+    exam.keep(None)  # untouched: stays unanswered
+    assert not exam.current.answered
+    exam.keep("TrkB")
+    exam.keep(None)  # the text was deleted again: no answer on screen, none kept
+    assert not exam.current.answered
+    exam.next()
+    exam.next()
+    exam.keep(0)  # a flip question has no answer widget: left alone
+    assert exam.current.response is None
+    assert exam.unanswered() == 3
+    # At submission the answers on screen count, even those not kept yet.
+    assert exam.unanswered({1: "TrkB", 2: None}) == 2
+    result = exam.submit({1: "TrkB", 2: None})
+    assert [i.correct for i in result.items] == [True, True, False, False]
+    assert result.items[1].answer == "TrkB" and result.unanswered == 2
+
+
+def test_what_is_on_screen_at_zero_is_the_answer(
+    deck: Deck, quizzer: Quizzer, clock: FakeClock
+) -> None:
+    exam = exam_of(deck, quizzer, clock, "trkb", "cytokines", limit=timedelta(minutes=1))
+    clock.advance(minutes=2)
+    ticks = right_of(exam, 1)
+    assert exam.check_time({0: "TrkB", 1: ticks}) is True
+    result = exam.result
+    assert result is not None and result.timed_out
+    assert [i.correct for i in result.items] == [True, True] and result.unanswered == 0
+    with pytest.raises(ExamClosed):
+        exam.keep("TrkA")
+
+
+def test_tutor_mode_grades_the_answer_kept_on_leaving(
+    deck: Deck, quizzer: Quizzer, clock: FakeClock
+) -> None:
+    exam = exam_of(deck, quizzer, clock, "cytokines", "trkb", mode=ExamMode.TUTOR)
+    grade = exam.keep(frozenset({0}))
+    assert grade is not None and exam.locked()
+    assert exam.keep(frozenset({0, 1})) is grade  # locked: unchanged
+    exam.next()
+    assert exam.keep(None) is None and not exam.locked()
 
 
 def test_time_per_question_from_the_clock(deck: Deck, quizzer: Quizzer, clock: FakeClock) -> None:

@@ -713,12 +713,47 @@ def test_undo_brings_back_a_buried_sibling_day(store: Store, clock: FakeClock) -
     assert store.day_counts(["d"], local(2026, 11, 23, 4, 0))["d"].touched_cards == set()
 
 
-def test_suspending_clears_undo(store: Store, clock: FakeClock) -> None:
-    session = open_session([basics("d", 3)], store, clock)
-    session.answer(Rating.GOOD, 1000)
+def test_suspend_suspends_the_whole_card_and_undo_brings_every_prompt_back(
+    store: Store, clock: FakeClock
+) -> None:
+    deck = make_deck("d", [cloze("cz"), basic("b"), reversible("r")])
+    # Both deletions and both sides in learning: each would come again today.
+    for key in (("d", "cz", "c1"), ("d", "cz", "c2"), ("d", "r", "forward"), ("d", "r", "reverse")):
+        after = POLICY.review(CardState(), Rating.AGAIN, clock())
+        store.record_review(ReviewRecord(key, "cloze", clock(), 1, 1000, CardState(), after))
+    clock.advance(minutes=2)
+    session = open_session([deck], store, clock)
+    session.answer(Rating.GOOD, 1000)  # an answer before the suspension stays undoable
+    answered = session.current
+    assert answered is not None and answered.key[1] == "cz"
+    assert session.suspend_current() == answered
+    siblings = [("d", "cz", "c1"), ("d", "cz", "c2")]
+    assert all(store.card_state(key).suspended for key in siblings)
+    assert session.current is not None and session.current.key[1] != "cz"
+    assert all(p.key[1] != "cz" for q in (session.queue.learning, session.queue.new) for p in q)
+    assert session.can_undo()
+    assert session.undo() == answered  # the suspension: both prompts back
+    assert not any(store.card_state(key).suspended for key in siblings)
+    assert session.current == answered
+    history = [row["action"] for row in store.history(("d", "cz", "c2"))]
+    assert history == ["review", "suspend"]  # kept, marked undone
+    assert store.history(("d", "cz", "c2"))[-1]["undone_at"] is not None
+    assert session.undo() is not None  # then the answer before it
+    assert session.summary.studied == 0
+    replayed = store.replay_states(POLICY)
+    assert store.card_states(["d"]) == {k: v for k, v in replayed.items() if v != CardState()}
+
+
+def test_suspending_a_card_in_a_focus_session_skips_its_other_prompts(
+    store: Store, clock: FakeClock
+) -> None:
+    deck = make_deck("d", [cloze("cz"), basic("b")])
+    focus = [("d", "cz", "c1"), ("d", "cz", "c2"), ("d", "b", "main")]
+    session = open_session([deck], store, clock, focus=focus)
+    assert session.current is not None and session.current.key == focus[0]
     session.suspend_current()
-    assert not session.can_undo()
-    assert session.undo() is None
+    assert session.current is not None and session.current.key == ("d", "b", "main")
+    assert session.counts().total == 1
 
 
 def test_undo_updates_the_summary_next_due(store: Store, clock: FakeClock) -> None:

@@ -217,6 +217,12 @@ def test_counts_by_state() -> None:
     assert (counts.suspended, counts.leech, counts.total) == (1, 1, 5)
 
 
+def test_a_never_studied_suspended_prompt_counts_as_suspended_not_new() -> None:
+    states = {key("a"): CardState(suspended=True), key("b"): review_state("2026-11-30T10:00")}
+    counts = report([], states).counts
+    assert (counts.new, counts.review, counts.suspended, counts.total) == (3, 1, 1, 5)
+
+
 def fsrs_r(days: int, stability: float) -> float:
     """FSRS-6 retrievability by hand, default decay w20 = 0.1542: factor = 0.9 ** (-1 / w20) - 1
     = 0.9804, so R(30 days, S = 10) = (1 + 0.9804 * 3) ** -0.1542 = 0.8094."""
@@ -392,6 +398,21 @@ def test_stats_json_of_one_deck(cli_home: Path, capsys: pytest.CaptureFixture[st
     assert data["total_reviews"] == 3
     assert data["buttons"]["all"] == {"again": 0, "hard": 0, "good": 3, "easy": 0}
     assert [row["deck"] for row in data["retention"] if row["group"] == "deck"] == ["pharm"]
+
+
+def test_suspended_new_cards_are_counted_alike_everywhere(
+    cli_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`suspend` on a never-studied card: Suspended in the statistics, and no
+    longer New in `due` (the deck list counts the same way)."""
+    assert main(["suspend", "pharm", "two"]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)["counts"]
+    assert (counts["new"], counts["suspended"], counts["total"]) == (0, 1, 2)
+    assert main(["due", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["new"] == 0
 
 
 def test_stats_text(cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -224,6 +224,34 @@ def test_suspending_a_new_prompt(store: Store) -> None:
     states_match(store, POLICY)
 
 
+def test_suspending_prompts_together_and_undoing_it(store: Store) -> None:
+    keys = [("d", "cz", "c1"), ("d", "cz", "c2"), ("d", "cz", "c3")]
+    _, learnt = answer(store, keys[0], Rating.EASY, T0)
+    store.set_suspended(keys[2], True, T0)  # already suspended: left alone
+    changes = store.suspend_prompts(keys, True, T0 + timedelta(hours=1))
+    assert [(c.key, c.before) for c in changes] == [(keys[0], learnt), (keys[1], CardState())]
+    assert all(store.card_state(key).suspended for key in keys)
+    assert store.suspend_prompts(keys, True, T0) == []  # nothing to do: nothing logged
+    states_match(store, POLICY)
+    store.undo_suspension(changes)
+    assert store.card_state(keys[0]) == learnt and store.card_state(keys[1]) == CardState()
+    assert store.card_state(keys[2]).suspended  # not part of this change
+    assert store.history(keys[1])[-1]["undone_at"] is not None
+    states_match(store, POLICY)
+    with pytest.raises(LookupError):  # twice
+        store.undo_suspension(changes[:1])
+    assert not store.conn.in_transaction
+
+
+def test_a_suspension_with_a_later_entry_cannot_be_undone(store: Store) -> None:
+    (change,) = store.suspend_prompts([KEY], True, T0)
+    store.set_suspended(KEY, False, T0 + timedelta(minutes=1))  # e.g. from the browser
+    with pytest.raises(ValueError, match="later"):
+        store.undo_suspension([change])
+    assert store.card_state(KEY) == CardState()
+    states_match(store, POLICY)
+
+
 # -- undo -----------------------------------------------------------------------------
 
 

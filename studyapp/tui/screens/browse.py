@@ -23,8 +23,10 @@ from studyapp.core.search import (
     matches,
     parse_query,
 )
+from studyapp.core.session import card_keys
 from studyapp.core.text import plain
 from studyapp.tui.widgets.card_detail import card_detail, state_label
+from studyapp.tui.widgets.fit import FitText, ellipsize, file_name_span
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -36,9 +38,48 @@ MAX_ROWS = 250
 """At most this many matches are listed (a table of thousands is slow to build):
 the title says when more match, and a search narrows them down."""
 
-FRONT_WIDTH = 60
-"""The front column shows at most this many characters of the first prompt
-(fewer on a narrow terminal, so the table needs no horizontal scrolling)."""
+COLUMNS = (
+    # key, label, preferred width, width when short of room, least width
+    ("id", "ID", 20, 12, 8),
+    ("kind", "Kind", 10, 10, 0),
+    ("topic", "Topic", 16, 10, 8),
+    ("state", "State", 14, 9, 7),
+    ("due", "Due", 12, 12, 0),
+)
+"""The columns before the front, the main column, which takes the rest."""
+
+FRONT_SHARE = 0.45
+"""The front (the question) gets at least this share of the table's width."""
+
+CELL_PADDING = 2
+"""A DataTable cell's padding, one cell on each side."""
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """The width of each column of a table ``width`` cells wide (0: not shown).
+
+    The front gets what is left, and at least :data:`FRONT_SHARE` of it: the
+    other columns give way in turn (id, topic and state shrink, their text cut
+    with an ellipsis; then due goes, then kind; the detail pane shows them all).
+    """
+    target = int(width * FRONT_SHARE)
+    widths: dict[str, int] = {}
+    for dropped in ((), ("due",), ("due", "kind")):
+        widths = {c[0]: 0 if c[0] in dropped else c[2] for c in COLUMNS}
+        for stage in (3, 4):  # toward the short widths, then toward the least ones
+            for column in COLUMNS:
+                key, least = str(column[0]), int(column[stage])
+                if widths[key] and least:
+                    lack = target - _front(width, widths)
+                    widths[key] = max(least, min(widths[key], widths[key] - lack))
+        if _front(width, widths) >= target:
+            break
+    return widths | {"front": max(8, _front(width, widths))}
+
+
+def _front(width: int, widths: dict[str, int]) -> int:
+    shown = [w for w in widths.values() if w]
+    return width - sum(shown) - CELL_PADDING * (len(shown) + 1)
 
 
 class BrowseScreen(Screen[None]):
@@ -48,9 +89,9 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Edit card"),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("question_mark", "help", "Keys"),
         Binding("escape", "back", "Back"),
     ]
+    HELP = "browse"
 
     def __init__(self, deck: Deck) -> None:
         super().__init__()
@@ -64,6 +105,7 @@ class BrowseScreen(Screen[None]):
         self._matched = 0
         self._query = Query()
         self._loaded_deck: Deck | None = None
+        self._widths: dict[str, int] = {}
 
     @property
     def study_app(self) -> StudyApp:
@@ -71,7 +113,7 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="browse"):
-            yield Static(id="browse-title")
+            yield FitText(one_line=True, id="browse-title")
             yield Input(
                 placeholder="search: words  tag:X  topic:X  kind:X  is:new|due|suspended|leech",
                 id="browse-search",
@@ -91,17 +133,27 @@ class BrowseScreen(Screen[None]):
         )
 
     def on_mount(self) -> None:
+        self._set_columns()
+        self.query_one("#browse-table", DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self._set_columns():
+            self._refilter()
+
+    def _set_columns(self) -> bool:
+        """Lay the table's columns out for the screen's width; ``True`` if they changed."""
+        # The table spans the screen but for the padding and a scrollbar.
+        widths = column_widths(self.app.size.width - 4)
+        if widths == self._widths:
+            return False
+        self._widths = widths
         table = self.query_one("#browse-table", DataTable)
-        for label, key in (
-            ("ID", "id"),
-            ("Kind", "kind"),
-            ("Topic", "topic"),
-            ("State", "state"),
-            ("Due", "due"),
-            ("Front", "front"),
-        ):
-            table.add_column(label, key=key)
-        table.focus()
+        table.clear(columns=True)
+        labels = {key: label for key, label, *_sizes in COLUMNS} | {"front": "Front"}
+        for key, column_width in widths.items():
+            if column_width:
+                table.add_column(labels[key], key=key, width=column_width)
+        return True
 
     def on_screen_resume(self) -> None:
         # Shown, first or again (back from the help or the editor): states may have changed.
@@ -163,6 +215,11 @@ class BrowseScreen(Screen[None]):
         self._show_title()
 
     def _cells(self, card: Card, states: list[CardState]) -> list[Text]:
+        """The row of ``card``: the shown columns' texts, cut to their widths."""
+        cells = self._all_cells(card, states)
+        return [ellipsize(cells[key], width) for key, width in self._widths.items() if width]
+
+    def _all_cells(self, card: Card, states: list[CardState]) -> dict[str, Text]:
         dues = [
             s.due for s in states if s.due is not None and not s.suspended and s.state != State.NEW
         ]
@@ -171,18 +228,14 @@ class BrowseScreen(Screen[None]):
             first = min(dues)
             style = "bold red" if first <= self.study_app.clock() else ""
             due = Text(f"{first.astimezone():%d %b %H:%M}", style=style)
-        front = self._fronts[card.id]
-        width = max(16, min(FRONT_WIDTH, self.app.size.width - 72))
-        if len(front) > width:
-            front = front[: width - 1] + "…"
-        return [
-            Text(card.id, style="bold"),
-            Text(card.kind, style="cyan"),
-            Text(card.topic, style="magenta"),
-            state_label(states),
-            due,
-            Text(front),
-        ]
+        return {
+            "id": Text(card.id, style="bold"),
+            "kind": Text(card.kind, style="cyan"),
+            "topic": Text(card.topic, style="magenta"),
+            "state": state_label(states),
+            "due": due,
+            "front": Text(self._fronts[card.id]),
+        }
 
     def _show_title(self) -> None:
         title = Text()
@@ -194,8 +247,10 @@ class BrowseScreen(Screen[None]):
             title.append(f"  {total} card{'s' * (total != 1)}", style="dim")
         if self._matched > len(self.shown):
             title.append(f"  (first {len(self.shown)} listed: search to narrow)", style="yellow")
-        title.append(f"  ·  {self.deck.path}", style="dim")
-        self.query_one("#browse-title", Static).update(title)
+        title.append("  ·  ")
+        title.append(self.deck.path, style="dim")  # cut to fit: the file name stays
+        keep = file_name_span(title, self.deck.path)
+        self.query_one("#browse-title", FitText).show(title, keep=keep)
 
     def selected_card(self) -> Card | None:
         table = self.query_one("#browse-table", DataTable)
@@ -222,7 +277,7 @@ class BrowseScreen(Screen[None]):
             self._query = parse_query(event.value)
         except QueryError as exc:
             event.input.add_class("invalid")
-            self.query_one("#browse-title", Static).update(Text(str(exc), style="bold red"))
+            self.query_one("#browse-title", FitText).show(Text(str(exc), style="bold red"))
             return
         event.input.remove_class("invalid")
         self._refilter(rebuild=False)
@@ -250,10 +305,8 @@ class BrowseScreen(Screen[None]):
             return
         states = self._card_states(card)
         suspend = not all(state.suspended for state in states.values())
-        now = self.study_app.clock()
-        for sibling, state in states.items():
-            if state.suspended != suspend:
-                self.study_app.store.set_suspended((self.deck.id, card.id, sibling), suspend, now)
+        keys = card_keys(self.deck, card)
+        self.study_app.store.suspend_prompts(keys, suspend, self.study_app.clock())
         verb = "Suspended" if suspend else "Unsuspended"
         self.notify(f"{verb} '{card.id}'.", markup=False)
         self._load()
@@ -265,10 +318,9 @@ class BrowseScreen(Screen[None]):
         if card is not None:
             edit_card(self.study_app, self.deck, card)
 
-    def action_help(self) -> None:
-        from studyapp.tui.screens.help import BROWSE_KEYS, HelpScreen
-
-        self.app.push_screen(HelpScreen(BROWSE_KEYS))
-
     def action_back(self) -> None:
+        """Escape: out of the search field first (to the table), then out of browse."""
+        if isinstance(self.focused, Input):
+            self.query_one("#browse-table", DataTable).focus()
+            return
         self.app.pop_screen()

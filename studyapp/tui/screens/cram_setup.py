@@ -26,7 +26,12 @@ __all__ = ["CramTopicScreen"]
 
 
 class CramTopicScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", show=False),
+        # A modal screen hides the app's bindings: its own "?" asks the app.
+        Binding("question_mark", "app.help", "Keys", show=False),
+    ]
+    HELP = "cram-topics"
 
     def __init__(self, deck: Deck) -> None:
         super().__init__()

@@ -4,6 +4,11 @@ Timed mode gives no feedback until the exam is submitted, shows a countdown
 (read from the app's clock every second) and submits itself at zero. Tutor
 mode (and cram) grades and explains each answer at once and locks it. Exam
 answers never change a review schedule; cram is not even saved.
+
+What is on screen is the answer: whenever the student leaves a question (any
+key or the go-to dialog), submits, or the time runs out, the screen asks the
+answer widgets for their pending answer (``AnswerWidget.pending``) and hands
+it to the exam (``ExamRun.keep``, ``ExamRun.submit(shown)``).
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Rule, Static
 
 from studyapp.core.exam import ExamClosed, ExamItem, ExamRun, format_clock
-from studyapp.core.grading import Grade
+from studyapp.core.grading import Grade, Response
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog, GoToDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
 from studyapp.tui.widgets.card_text import spans_to_text
-from studyapp.tui.widgets.grade_view import explain_text, grade_text
+from studyapp.tui.widgets.grade_view import explain_text, grade_text, show_feedback
 from studyapp.tui.widgets.key_bar import KeyBar
+from studyapp.tui.widgets.question_map import Marker, QuestionMap
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
@@ -36,17 +42,18 @@ EXAM_NOTE = "Exam answers do not change your review schedule."
 CRAM_NOTE = "Cram does not change your review schedule: nothing is saved."
 
 KEYS = [
-    ("n/→", "Next"),
-    ("p/←", "Prev"),
+    ("n/p", "Next/Prev"),
     ("f", "Flag"),
     ("g", "Go to"),
     ("ctrl+s", "Submit"),
+    ("?", "Keys"),
     ("esc", "Leave"),
 ]
+"""After the answer widget's own key (digits pick options: never a letter of these)."""
 KEYS_FLIP = [("space", "Show answer"), *KEYS]
 KEYS_MARK = [("r/w", "Right/Wrong"), *KEYS]
 KEYS_TYPING = [
-    ("enter", "Save"),
+    ("enter", "Answer"),
     ("ctrl+n/p", "Next/Prev"),
     ("ctrl+f", "Flag"),
     ("esc", "Leave field"),
@@ -71,6 +78,7 @@ class ExamScreen(Screen[None]):
         Binding("ctrl+s", "submit", "Submit", show=False, priority=True),
         Binding("escape", "escape", "Leave", show=False),
     ]
+    HELP = "exam"
 
     TICK_SECONDS = 1.0
 
@@ -89,8 +97,8 @@ class ExamScreen(Screen[None]):
         with Horizontal(id="exam-bar"):
             yield Static(id="exam-title")
             yield Static(id="exam-clock")
-        yield Static(id="exam-map")
-        yield Static(id="exam-meta")
+        yield QuestionMap(id="exam-map")
+        yield Static(id="exam-meta", classes="one-line")
         with VerticalScroll(id="exam-card"):
             yield Static(id="exam-front")
             yield Rule(id="exam-divider")
@@ -119,12 +127,13 @@ class ExamScreen(Screen[None]):
         for position, other in self._widgets.items():
             other.display = position == item.position
         widget = self._widget(item)
-        if widget is None or exam.locked(item):
-            self.set_focus(None)
+        card = self.query_one("#exam-card", VerticalScroll)
+        if widget is None or exam.locked(item) or isinstance(widget, TextAnswer):
+            card.focus()  # a text field waits for enter: n and p still move
         else:
-            self._focus_answer(widget)
+            widget.focus()
         self._refresh()
-        self.query_one("#exam-card", VerticalScroll).scroll_home(animate=False)
+        card.scroll_home(animate=False)
 
     def _widget(self, item: ExamItem) -> AnswerWidget | None:
         """The item's answer widget, made once and kept (it keeps the answer given)."""
@@ -137,18 +146,12 @@ class ExamScreen(Screen[None]):
             self.query_one("#exam-card", VerticalScroll).mount(widget, after="#exam-front")
         return widget
 
-    def _focus_answer(self, widget: AnswerWidget) -> None:
-        if isinstance(widget, TextAnswer) and widget.is_mounted:
-            widget.query_one(Input).focus()
-        else:
-            widget.focus()  # a new TextAnswer focuses its input once mounted
-
     def _refresh(self) -> None:
         """Update everything but the question itself: bar, map, meta, feedback, hint."""
         exam = self.exam
         item = exam.current
         self._update_bar()
-        self.query_one("#exam-map", Static).update(self._map())
+        self.query_one("#exam-map", QuestionMap).show(self._markers(), exam.index)
         card = item.prompt.card
         meta = Text()
         meta.append(card.topic, style="bold magenta")
@@ -165,10 +168,13 @@ class ExamScreen(Screen[None]):
         if self.cram:
             title.append("Cram", style="bold")
         else:
-            title.append(f"Exam · {exam.spec.mode.value}", style="bold")
-        answered = len(exam.items) - exam.unanswered()
-        title.append(f"   Question {exam.index + 1} of {len(exam.items)}")
-        title.append(f"   {answered} answered", style="dim")
+            title.append(exam.spec.mode.value.title(), style="bold")  # Timed, Tutor
+        answered = len(exam.items) - exam.unanswered(self._shown())
+        flagged = sum(item.flagged for item in exam.items)
+        title.append(f" · Question {exam.index + 1} of {len(exam.items)}")
+        title.append(f" · {answered} answered", style="dim")
+        if flagged:
+            title.append(f" · {flagged} flagged", style="yellow")
         self.query_one("#exam-title", Static).update(title)
         remaining = exam.remaining()
         clock = Text()
@@ -182,27 +188,20 @@ class ExamScreen(Screen[None]):
             clock.append(format_clock(remaining), style="bold red" if urgent else "bold green")
         self.query_one("#exam-clock", Static).update(clock)
 
-    def _map(self) -> Text:
-        """The question map: answered (•), graded (✓ ✗, tutor), flagged (⚑), current."""
+    def _markers(self) -> list[Marker]:
+        """The question map's markers: answered (•), graded (✓ ✗, tutor), flagged (⚑)."""
         exam = self.exam
-        text = Text()
+        shown = self._shown()
+        markers = []
         for item in exam.items:
             if item.grade is not None:
                 mark, style = ("✓", "green") if item.grade.correct else ("✗", "red")
-            elif item.answered:
+            elif exam.answered_with(item, shown):
                 mark, style = "•", "bold"
             else:
                 mark, style = " ", "dim"
-            flag = "⚑" if item.flagged else " "
-            if item.flagged:
-                style = "bold yellow"
-            if item is exam.current:
-                style += " reverse"
-            text.append(f"{item.position + 1:>3}{mark}{flag}", style=style)
-        text.append("\n  • answered   ⚑ flagged", style="dim")
-        if exam.tutor:
-            text.append("   ✓ ✗ graded", style="dim")
-        return text
+            markers.append(Marker(mark, item.flagged, style))
+        return markers
 
     def _show_feedback(self, item: ExamItem) -> None:
         exam = self.exam
@@ -226,10 +225,12 @@ class ExamScreen(Screen[None]):
         self.query_one("#exam-explain").display = show_explain and bool(shown)
 
     def _show_keys(self, item: ExamItem) -> None:
+        """The hint line and the key bar: true for this question and what has focus."""
         exam = self.exam
         hint = Text(style="dim")
         keys = KEYS
-        last = item.position + 1 == len(exam.items)
+        widget = self._widgets.get(item.position)
+        typing = isinstance(self.focused, Input)
         if item.is_flip:
             if not item.revealed:
                 hint.append("Recall the answer, then space shows it.")
@@ -244,14 +245,20 @@ class ExamScreen(Screen[None]):
                 keys = KEYS_MARK
         elif exam.locked(item):
             hint.append("Graded.")
-        elif item.answered:
-            hint.append("Answer saved: you can change it until you submit.")
         else:
-            hint.append("Answer the question.")
-        if isinstance(self.focused, Input):
+            if item.answered:
+                hint.append("Answer saved: you can change it until you submit.")
+            elif isinstance(widget, TextAnswer) and not typing:
+                hint.append("enter: type your answer.")
+            else:
+                hint.append("Answer the question.")
+            if widget is not None:
+                keys = [*widget.key_hints(), *KEYS]
+        if typing:
             hint.append("  Typing: ctrl+n / ctrl+p move, esc leaves the field.")
             keys = KEYS_TYPING
         elif item.answered:
+            last = item.position + 1 == len(exam.items)
             hint.append("  ctrl+s submits." if last else "  n: next question.")
         self.query_one("#exam-hint", Static).update(hint)
         self.query_one("#exam-keys", KeyBar).show_keys(keys)
@@ -269,7 +276,7 @@ class ExamScreen(Screen[None]):
         """Every second: update the countdown; at zero submit. ``True`` once finished."""
         if self._done:
             return True
-        if self.exam.check_time():
+        if self.exam.expired() and self.exam.check_time(self._shown()):
             self.notify("Time is up: the exam was submitted.", markup=False)
             self._finish()
             return True
@@ -287,16 +294,29 @@ class ExamScreen(Screen[None]):
             return False
         return True
 
-    def _save_typed(self) -> None:
-        """Timed mode: typed text not yet saved with enter is saved on leaving the question."""
-        exam = self.exam
-        item = exam.current
+    def _shown(self) -> dict[int, Response | None]:
+        """The answer on screen of every question shown so far (``None``: none)."""
+        return {position: widget.pending() for position, widget in self._widgets.items()}
+
+    def _keep_shown(self) -> None:
+        """Leaving the current question: the answer on screen is the answer
+        (tutor mode grades it; coming back shows the grade)."""
+        item = self.exam.current
         widget = self._widgets.get(item.position)
-        if exam.tutor or not isinstance(widget, TextAnswer) or exam.locked(item):
+        if widget is None or self.exam.locked(item):
             return
-        value = widget.query_one(Input).value
-        if value.strip() and value != item.response:
-            exam.answer(value)
+        grade = self.exam.keep(widget.pending())
+        if grade is not None and not grade.readable:
+            if isinstance(widget, TextAnswer):  # not kept: said so when the student comes back
+                widget.show_unreadable(grade)
+        elif grade is not None:
+            widget.show_result(grade)
+
+    def _leave_field(self) -> None:
+        """Timed mode: leaving a text field saves its text (a tutor-mode answer
+        is graded on enter or on leaving the question, not on leaving the field)."""
+        if not self.exam.tutor:
+            self._keep_shown()
 
     def _finish(self) -> None:
         """Submit, save (exams, not cram) and show the results."""
@@ -305,7 +325,7 @@ class ExamScreen(Screen[None]):
         self._done = True
         from studyapp.tui.screens.exam_results import ExamResultsScreen
 
-        result = self.exam.submit()
+        result = self.exam.submit(self._shown())
         exam_id = None if self.cram else self.study_app.store.save_exam(result)
         if self.app.screen is not self:  # a dialog is open over the exam
             self.app.pop_screen()
@@ -330,16 +350,15 @@ class ExamScreen(Screen[None]):
         if graded is not None and not graded.readable and isinstance(widget, TextAnswer):
             widget.show_unreadable(graded)  # not kept: asked again, saying what can be read
             return
-        if graded is not None:
-            widget.show_result(graded)
-        if isinstance(widget, TextAnswer) or self.exam.locked(item):
-            self.set_focus(None)  # the keys move on again
         self._refresh()
+        if isinstance(widget, TextAnswer) or self.exam.locked(item):
+            self._show_answer()  # the keys move on again
 
     def action_reveal(self) -> None:
         item = self.exam.current
         if item.is_flip and not item.revealed and self._act(self.exam.reveal):
             self._refresh()
+            self._show_answer()
 
     def action_mark(self, correct: bool) -> None:
         item = self.exam.current
@@ -347,6 +366,13 @@ class ExamScreen(Screen[None]):
             return
         if self._act(lambda: self.exam.mark(correct)):
             self._refresh()
+            self._show_answer()
+
+    def _show_answer(self) -> None:
+        """The card takes the keys (n, p... reach the screen; up/down, pgup/pgdn
+        scroll it) and shows the answer or feedback, if any, scrolled into view."""
+        card = self.query_one("#exam-card", VerticalScroll)
+        show_feedback(card, self.query_one("#exam-divider"), self.query_one("#exam-explain"))
 
     def action_enter(self) -> None:
         """Flip: show the answer. Objective: back into the answer. Graded: next."""
@@ -356,13 +382,13 @@ class ExamScreen(Screen[None]):
         elif item.is_flip:
             self.action_reveal()
         elif (widget := self._widgets.get(item.position)) is not None:
-            self._focus_answer(widget)
+            widget.focus_answer()
             self._refresh()
 
     # -- navigation -------------------------------------------------------
     def _move(self, move: Callable[[], bool]) -> None:
         def change() -> None:
-            self._save_typed()
+            self._keep_shown()
             if move():
                 self.show_item()
 
@@ -390,10 +416,11 @@ class ExamScreen(Screen[None]):
 
     # -- leaving ----------------------------------------------------------
     def action_submit(self) -> None:
-        if not self._act(self._save_typed):
+        if self._tick():
             return
         exam = self.exam
-        left = [f"{exam.unanswered()} unanswered"] if exam.unanswered() else []
+        unanswered = exam.unanswered(self._shown())
+        left = [f"{unanswered} unanswered"] if unanswered else []
         flagged = sum(item.flagged for item in exam.items)
         if flagged:
             left.append(f"{flagged} flagged")
@@ -409,8 +436,8 @@ class ExamScreen(Screen[None]):
 
     def action_escape(self) -> None:
         if isinstance(self.focused, Input):  # leave the text field: keys move again
-            if self._act(self._save_typed):
-                self.set_focus(None)
+            if self._act(self._leave_field):
+                self.query_one("#exam-card", VerticalScroll).focus()
                 self._refresh()
             return
         if self.cram:

@@ -27,6 +27,7 @@ __all__ = ["ExamHistoryScreen"]
 
 class ExamHistoryScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "back", "Back")]
+    HELP = "history"
 
     @property
     def study_app(self) -> StudyApp:
@@ -39,7 +40,7 @@ class ExamHistoryScreen(Screen[None]):
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="history-detail-scroll"):
                 yield Static(id="history-detail")
-        yield KeyBar([("up/down", "Choose an exam"), ("esc", "Back")])
+        yield KeyBar([("up/down", "Choose an exam"), ("?", "Keys"), ("esc", "Back")])
 
     def on_mount(self) -> None:
         self._exams = self.study_app.store.exam_history()

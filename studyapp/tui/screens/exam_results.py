@@ -41,8 +41,9 @@ class ExamResultsScreen(Screen[None]):
     BINDINGS = [
         Binding("m", "review_misses", "Review my misses"),
         Binding("h", "history", "Exam history"),
-        Binding("escape,q,enter", "done", "Back to decks"),
+        Binding("escape,q,enter", "done", "Back"),
     ]
+    HELP = "results"
 
     def __init__(self, result: ExamResult, *, exam_id: int | None, cram: bool = False) -> None:
         super().__init__()
@@ -66,7 +67,7 @@ class ExamResultsScreen(Screen[None]):
             yield Static(CRAM_NOTE if self.cram else EXAM_NOTE, id="results-note", markup=False)
             yield Static(self._topics(), id="results-topics")
             yield Static(Group(*(self._item(i) for i in result.items)), id="results-review")
-        keys = [("h", "History"), ("esc", "Back to decks")]
+        keys = [("h", "History"), ("?", "Keys"), ("esc", f"Back to {self.study_app.hub_below()}")]
         if not self.cram:
             keys.insert(0, ("m", "Review my misses (changes the schedule)"))
         yield KeyBar(keys)
@@ -79,6 +80,8 @@ class ExamResultsScreen(Screen[None]):
         text.append(f"{score_text(result.score)} / {result.total}", style="bold")
         text.append(f"  ({result.percent:.0%})", style="bold")
         text.append(f"   {result.correct} of {result.total} fully right", style="dim")
+        if result.unanswered:
+            text.append(f"   {result.unanswered} unanswered", style="yellow")
         text.append("   Time ", style="dim")
         text.append(format_duration(total_ms))
         if result.total:
@@ -156,4 +159,4 @@ class ExamResultsScreen(Screen[None]):
         self.app.push_screen(ExamHistoryScreen())
 
     def action_done(self) -> None:
-        self.app.pop_screen()
+        self.study_app.back_to_hub()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Button, Input, RadioSet, SelectionList, Static
 
 from studyapp.core.evidence import EVIDENCE
 from studyapp.core.exam import (
@@ -31,6 +31,7 @@ from studyapp.core.exam import (
 )
 from studyapp.tui.screens.exam import EXAM_NOTE, ExamScreen
 from studyapp.tui.widgets.key_bar import KeyBar
+from studyapp.tui.widgets.ticks import GlyphRadioButton, TickList
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
@@ -40,14 +41,15 @@ __all__ = ["ExamSetupScreen"]
 POOLS = {
     Pool.ALL: "All cards",
     Pool.UNSEEN: "Unseen (never reviewed)",
-    Pool.MISSED: "Missed (Again, or wrong in an exam)",
+    Pool.MISSED: "Missed (Again, or wrong)",
     Pool.FLAGGED: "Flagged in an exam",
     Pool.LEECHES: "Leeches",
 }
 MODES = {
-    ExamMode.TIMED: "Timed: no feedback until you submit",
-    ExamMode.TUTOR: "Tutor: graded and explained at once",
+    ExamMode.TIMED: "Timed: feedback at the end",
+    ExamMode.TUTOR: "Tutor: feedback at once",
 }
+"""Labels short enough for 80 columns (the help and the README say more)."""
 
 
 class ExamSetupScreen(Screen[None]):
@@ -55,6 +57,7 @@ class ExamSetupScreen(Screen[None]):
         Binding("ctrl+s", "start", "Start", show=False, priority=True),
         Binding("escape", "back", "Back", show=False),
     ]
+    HELP = "setup"
 
     def __init__(self, *, deck_id: str | None = None, spec: ExamSpec | None = None) -> None:
         super().__init__()
@@ -78,27 +81,27 @@ class ExamSetupScreen(Screen[None]):
             with Horizontal(id="setup-columns"):
                 with Vertical(id="setup-left"):
                     yield Static("Decks", classes="setup-label")
-                    yield SelectionList[str](
+                    yield TickList(
                         *((Text(d.title), d.id, d.id in chosen) for d in decks),
                         id="setup-decks",
                     )
                     yield Static("Topics (none ticked: every topic)", classes="setup-label")
-                    yield SelectionList[str](id="setup-topics")
+                    yield TickList(id="setup-topics")
                     yield Static(
                         "Evidence (none ticked: any)",
                         classes="setup-label",
                         id="setup-evidence-label",
                     )
-                    yield SelectionList[str](id="setup-evidence")
+                    yield TickList(id="setup-evidence")
                 with Vertical(id="setup-right"):
                     yield Static("Pool", classes="setup-label", id="setup-pool-label")
                     with RadioSet(id="setup-pool", compact=True):
                         for pool, label in POOLS.items():
-                            yield RadioButton(label, value=pool is spec.pool)
+                            yield GlyphRadioButton(label, value=pool is spec.pool)
                     yield Static("Mode", classes="setup-label")
                     with RadioSet(id="setup-mode", compact=True):
                         for mode, label in MODES.items():
-                            yield RadioButton(label, value=mode is spec.mode)
+                            yield GlyphRadioButton(label, value=mode is spec.mode)
                     with Horizontal(id="setup-numbers"):
                         with Vertical():
                             yield Static("Questions", classes="setup-label")
@@ -109,9 +112,9 @@ class ExamSetupScreen(Screen[None]):
                                 compact=True,
                             )
                         with Vertical():
-                            yield Static("Time (blank: none)", classes="setup-label")
+                            yield Static("Time limit", classes="setup-label")
                             yield Input(
-                                limit, placeholder="15m, 90s, 1h", id="setup-time", compact=True
+                                limit, placeholder="none, 15m, 1h", id="setup-time", compact=True
                             )
                     yield Static(id="setup-status")
                     yield Button("Start", id="setup-start", variant="primary", compact=True)
@@ -121,6 +124,7 @@ class ExamSetupScreen(Screen[None]):
                 ("space", "Tick"),
                 ("↑↓", "Choose"),
                 ("ctrl+s", "Start"),
+                ("?", "Keys"),
                 ("esc", "Back"),
             ]
         )

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from studyapp.core.model import Deck
 from studyapp.services import DeckRow
+from studyapp.tui.widgets.fit import FitText, file_name_span
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -33,9 +34,10 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse"),
         Binding("p", "plan", "Exam plan"),
         Binding("r", "reload", "Reload decks"),
-        Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
     ]
+    HELP = "home"
+    HUB = "decks"
 
     @property
     def study_app(self) -> StudyApp:
@@ -45,8 +47,11 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static("studyapp · decks", id="home-title")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-            yield Static(id="deck-detail")
-            yield Static(id="deck-plan")
+            with Vertical(id="deck-detail"):
+                yield Static(id="deck-name", classes="one-line")
+                yield FitText(one_line=True, id="deck-path")
+                yield Static(id="deck-plan")
+                yield FitText(id="deck-about")
         yield KeyBar(
             [
                 ("enter", "Study"),
@@ -121,24 +126,28 @@ class HomeScreen(Screen[None]):
         return self._rows[min(table.cursor_row, len(self._rows) - 1)]
 
     def _show_detail(self) -> None:
-        detail = self.query_one("#deck-detail", Static)
+        """The selected deck: title, card count and file (one line each, cut with
+        an ellipsis: the file name stays), plans, and the description (or the
+        deck's first error) in the room left, its last line ending with ``…`` if cut."""
+        name = self.query_one("#deck-name", Static)
+        path = self.query_one("#deck-path", FitText)
+        about = self.query_one("#deck-about", FitText)
         row = self._selected_row()
+        name.display = path.display = row is not None and not row.error
         if row is None or row.error:
             self._show_plan(None)
         if row is None:
-            detail.update(Text("No decks found. Add a folder with --decks DIR or STUDYAPP_DECKS."))
+            about.show(Text("No decks found. Add a folder with --decks DIR or STUDYAPP_DECKS."))
             return
         if row.error:
-            detail.update(Text(f"This deck could not be loaded:\n{row.error}", style="red"))
+            about.show(Text(f"This deck could not be loaded:\n{row.error}", style="red"))
             return
         deck = self.study_app.library.deck(row.deck)
-        description = deck.description if deck else ""
-        text = Text()
-        text.append(f"{row.title}\n", style="bold")
-        cards = f"{row.cards} card{'s' * (row.cards != 1)}"
-        text.append(f"{cards} · {row.path}\n", style="dim")
-        text.append(description)
-        detail.update(text)
+        name.update(Text(row.title, style="bold"))
+        cards = f"{row.cards} card{'s' * (row.cards != 1)} · "
+        where = Text(f"{cards}{row.path}", style="dim")
+        path.show(where, keep=file_name_span(where, row.path))
+        about.show(Text(deck.description if deck else ""))
         self._show_plan(row.deck)
 
     def _show_plan(self, deck_id: str | None) -> None:
@@ -225,8 +234,3 @@ class HomeScreen(Screen[None]):
         self.study_app.reload_library()
         self.refresh_rows()
         self.notify("Decks reloaded.")
-
-    def action_help(self) -> None:
-        from studyapp.tui.screens.help import HOME_KEYS, HelpScreen
-
-        self.app.push_screen(HelpScreen(HOME_KEYS))

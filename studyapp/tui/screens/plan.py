@@ -36,7 +36,9 @@ class PlanScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", show=False),
         Binding("ctrl+s", "save", "Save", show=False, priority=True),
         Binding("delete", "remove", "Remove plan", show=False),
+        Binding("question_mark", "app.help", "Keys", show=False),  # (modal: see cram_setup)
     ]
+    HELP = "plan"
 
     def __init__(self, deck: Deck) -> None:
         super().__init__()

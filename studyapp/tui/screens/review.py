@@ -11,18 +11,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Rule, Static
+from textual.widgets import Input, Rule, Static
 
 from studyapp.core.grading import Grade, Interaction, Question
 from studyapp.core.quiz import Quizzer
 from studyapp.core.reload import merge_decks
 from studyapp.core.scheduling import Rating, format_interval
-from studyapp.core.session import StudySession
+from studyapp.core.session import StudySession, card_keys
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
 from studyapp.tui.widgets.card_text import spans_to_text
-from studyapp.tui.widgets.grade_view import explain_text, grade_text
+from studyapp.tui.widgets.fit import FitText
+from studyapp.tui.widgets.grade_view import explain_text, grade_text, show_feedback
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -45,15 +46,19 @@ KEYS_QUESTION = [
     ("space", "Show answer"),
     ("u", "Undo"),
     ("s", "Suspend"),
+    ("e", "Edit"),
     ("?", "Keys"),
     ("esc", "End"),
 ]
-KEYS_OBJECTIVE = [("answer", "then it is graded"), ("esc", "End")]
+KEYS_OBJECTIVE = [("u", "Undo"), ("s", "Suspend"), ("e", "Edit"), ("?", "Keys"), ("esc", "End")]
+"""After the answer widget's own key (digits pick options, see ``widgets/answers``)."""
+KEYS_TYPING = [("enter", "Submit"), ("esc", "Leave the field")]
 KEYS_GRADED = [
     ("enter", "Accept rating"),
     ("1-4", "Override"),
     ("u", "Undo"),
     ("s", "Suspend"),
+    ("e", "Edit"),
     ("?", "Keys"),
     ("esc", "End"),
 ]
@@ -62,6 +67,7 @@ KEYS_ANSWER = [
     ("space", "Good"),
     ("u", "Undo"),
     ("s", "Suspend"),
+    ("e", "Edit"),
     ("?", "Keys"),
     ("esc", "End"),
 ]
@@ -79,9 +85,9 @@ class ReviewScreen(Screen[None]):
         Binding("s", "suspend", "Suspend"),
         Binding("r", "i_was_right", "I was right"),
         Binding("e", "edit", "Edit card"),
-        Binding("question_mark", "help", "Keys"),
         Binding("escape,q", "back", "Back"),
     ]
+    HELP = "review"
 
     def __init__(self, session: StudySession, quizzer: Quizzer) -> None:
         super().__init__()
@@ -96,9 +102,9 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-bar"):
-            yield Static(id="deck-title")
+            yield Static(id="deck-title", classes="one-line")
             yield Static(id="counts")
-        yield Static(id="card-meta")
+        yield FitText(one_line=True, id="card-meta")
         with VerticalScroll(id="card"):
             yield Static(id="front")
             yield Rule(id="divider")
@@ -151,10 +157,14 @@ class ReviewScreen(Screen[None]):
         meta = Text()
         meta.append(card.topic, style="bold magenta")
         meta.append(f"  {card.kind}", style="dim")
-        if card.source is not None:
+        keep = None
+        if card.source is not None:  # cut to fit, the title gives way before its section
             meta.append("  ·  ")
-            meta.append(card.source.label(prompt.deck), style="italic")
-        self.query_one("#card-meta", Static).update(meta)
+            label = card.source.label(prompt.deck)
+            section = label.rfind(" § ")
+            keep = (len(meta) + section, len(meta) + len(label)) if section >= 0 else None
+            meta.append(label, style="italic")
+        self.query_one("#card-meta", FitText).show(meta, keep=keep)
         for widget_id in ("#divider", "#back", "#explain"):
             self.query_one(widget_id).display = False
         for old in self.query(AnswerWidget):
@@ -169,6 +179,7 @@ class ReviewScreen(Screen[None]):
 
     def _show_flip(self) -> None:
         assert self.session.current is not None
+        self.query_one("#card", VerticalScroll).focus()  # a long card scrolls with the keys
         face = self.session.current.face()
         self.query_one("#front", Static).update(spans_to_text(face.front))
         self.query_one("#back", Static).update(spans_to_text(face.back))
@@ -189,11 +200,27 @@ class ReviewScreen(Screen[None]):
         self.query_one("#front", Static).update(front)
         widget = ANSWER_WIDGETS[interaction](question)
         self.query_one("#card", VerticalScroll).mount(widget, after="#front")
-        widget.focus()
+        widget.focus_answer()
         self.query_one("#answer-bar", Static).update(
             Text("Answer the question; it is graded and a rating is proposed.", style="dim")
         )
-        self.query_one("#keys", KeyBar).show_keys(KEYS_OBJECTIVE)
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """The key bar of an unanswered objective question: true whatever has focus."""
+        widgets = list(self.query(AnswerWidget))
+        if self.question is None or self.grade is not None or not widgets:
+            return
+        keys = KEYS_TYPING
+        if not isinstance(self.focused, Input):
+            keys = [*widgets[0].key_hints(), *KEYS_OBJECTIVE]
+        self.query_one("#keys", KeyBar).show_keys(keys)
+
+    def on_descendant_focus(self) -> None:
+        self._show_keys()
+
+    def on_descendant_blur(self) -> None:
+        self._show_keys()
 
     def on_submitted(self, event: Submitted) -> None:
         event.stop()
@@ -210,7 +237,6 @@ class ReviewScreen(Screen[None]):
         self.grade = grade
         for widget in self.query(AnswerWidget):
             widget.show_result(grade)
-        self.set_focus(None)  # the keys now rate
         self.query_one("#back", Static).update(grade_text(grade))
         self._reveal()
 
@@ -238,6 +264,9 @@ class ReviewScreen(Screen[None]):
         shown = explain_text(explain, card.evidence if card else None)
         self.query_one("#explain", Static).update(shown)
         self.query_one("#explain").display = bool(shown)
+        # The card scrolls with the keys from now on; the digits rate.
+        scroller = self.query_one("#card", VerticalScroll)
+        show_feedback(scroller, self.query_one("#divider"), self.query_one("#explain"))
         proposed = self._proposed()
         bar = Text()
         for rating, interval in self.session.intervals().items():
@@ -283,6 +312,9 @@ class ReviewScreen(Screen[None]):
             proposed = self._proposed()
             if proposed is not None:
                 self.action_rate(int(proposed))
+            else:  # not answered yet (the text field was left): back into the answer
+                for widget in self.query(AnswerWidget):
+                    widget.focus_answer()
         elif not self.revealed:
             self._reveal()
         else:
@@ -348,22 +380,29 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(ChoiceDialog(message, choices), chosen)
 
     def action_undo(self) -> None:
+        what = self.session.next_undo()
         prompt = self.session.undo()
         if prompt is None:
             self.notify("Nothing to undo in this session.")
             return
-        self.notify("Undid the last answer.")
+        if what == "suspension":
+            self.notify(f"Unsuspended the card '{prompt.card.id}'.", markup=False)
+        else:
+            self.notify("Undid the last answer.")
         self.show_current()
 
     def action_suspend(self) -> None:
         prompt = self.session.suspend_current()
-        if prompt is not None:
-            self.notify(
-                f"Suspended '{prompt.card.id}'. To bring it back: "
-                f"studyapp unsuspend {prompt.deck.id} {prompt.card.id}",
-                markup=False,
-            )
-            self.show_current()
+        if prompt is None:
+            return
+        count = len(card_keys(prompt.deck, prompt.card))
+        every = f" (all {count} of its prompts)" if count > 1 else ""
+        self.notify(
+            f"Suspended the card '{prompt.card.id}'{every}: u undoes it, "
+            "s in browse brings it back.",
+            markup=False,
+        )
+        self.show_current()
 
     def action_edit(self) -> None:
         from studyapp.tui.live import edit_card
@@ -372,12 +411,10 @@ class ReviewScreen(Screen[None]):
         if prompt is not None:
             edit_card(self.study_app, prompt.deck, prompt.card)
 
-    def action_help(self) -> None:
-        from studyapp.tui.screens.help import REVIEW_KEYS, HelpScreen
-
-        self.app.push_screen(HelpScreen(REVIEW_KEYS))
-
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # out of the text field first
+            self.query_one("#card", VerticalScroll).focus()
+            return
         if self.session.summary.studied:
             self._finish()
         else:

@@ -112,6 +112,8 @@ class StatsScreen(Screen[None]):
         Binding("pagedown,space", "page(1)", "Scroll down", priority=True),
         Binding("pageup", "page(-1)", "Scroll up", priority=True),
     ]
+    HELP = "stats"
+    HUB = "statistics"
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,6 +146,7 @@ class StatsScreen(Screen[None]):
                 ("r", "Review topic"),
                 ("↑↓", "Topic"),
                 ("pgdn/pgup", "Scroll"),
+                ("?", "Keys"),
                 ("esc", "Back"),
             ]
         )

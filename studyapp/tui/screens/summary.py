@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +14,9 @@ from textual.widgets import Static
 
 from studyapp.core.session import StudySession
 from studyapp.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from studyapp.tui.app import StudyApp
 
 __all__ = ["SummaryScreen", "format_duration"]
 
@@ -29,18 +34,24 @@ def format_duration(ms: int) -> str:
 
 class SummaryScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter,escape,q", "done", "Back to decks"),
+        Binding("enter,escape,q", "done", "Back"),
     ]
+    HELP = "summary"
 
     def __init__(self, session: StudySession) -> None:
         super().__init__()
         self.session = session
 
+    @property
+    def study_app(self) -> StudyApp:
+        return cast("StudyApp", self.app)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="summary"):
             yield Static(id="summary-title")
             yield Static(id="summary-table")
-        yield KeyBar([("enter", "Back to decks"), ("ctrl+q", "Quit")])
+        back = f"Back to {self.study_app.hub_below()}"
+        yield KeyBar([("enter", back), ("?", "Keys"), ("ctrl+q", "Quit")])
 
     def on_mount(self) -> None:
         summary = self.session.summary
@@ -69,4 +80,4 @@ class SummaryScreen(Screen[None]):
         self.query_one("#summary-table", Static).update(table)
 
     def action_done(self) -> None:
-        self.app.pop_screen()
+        self.study_app.back_to_hub()

@@ -1,14 +1,19 @@
 """How a graded answer is shown: verdict, expected answer, feedback, typed
-diff, worked solution. Plain ``Text``: nothing from a deck is markup."""
+diff, worked solution. Plain ``Text``: nothing from a deck is markup.
+
+:func:`show_feedback` scrolls it into view once it is shown (at 80x24 the
+options of a long question push it below the fold)."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.containers import ScrollableContainer
+from textual.widget import Widget
 
 from studyapp.core.evidence import evidence_line
 from studyapp.core.grading import Grade, Verdict
 
-__all__ = ["explain_text", "grade_text"]
+__all__ = ["explain_text", "grade_text", "show_feedback"]
 
 VERDICTS = {
     Verdict.CORRECT: ("Correct", "bold green"),
@@ -45,7 +50,23 @@ def grade_text(grade: Grade) -> Text:
             text.append(f"  {line}\n")
     for line in grade.drawing:
         text.append(f"{line}\n", style="cyan")
+    text.rstrip()
     return text
+
+
+def show_feedback(card: ScrollableContainer, top: Widget, bottom: Widget) -> None:
+    """Focus the scrolling ``card`` (then its keys scroll it: up/down, pgup/pgdn,
+    home/end; the screen's own keys still reach the screen) and scroll it, once
+    laid out, so that the feedback from ``top`` (the verdict) to ``bottom`` (the
+    "Why") is in view; when it does not all fit, ``top`` comes first."""
+    card.focus()
+
+    def scroll() -> None:  # once the feedback is laid out
+        if bottom.display:
+            card.scroll_to_widget(bottom, animate=False, immediate=True)
+        card.scroll_to_widget(top, animate=False, immediate=True)
+
+    card.call_after_refresh(scroll)
 
 
 def explain_text(explain: str | None, evidence: str | None = None) -> Text:

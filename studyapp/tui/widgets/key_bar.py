@@ -24,6 +24,8 @@ class KeyBar(Static):
         background: $footer-background;
         color: $footer-foreground;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 

@@ -1,7 +1,7 @@
-"""Choice, select-all and true/false: options with letters, keyboard only.
+"""Choice, select-all and true/false: numbered options, keyboard only.
 
-Keys: a letter picks (single choice: submits at once), up/down move, space
-toggles (select-all), enter submits.
+Keys: a digit picks an option (single choice: submits at once; select-all:
+ticks or unticks it), up/down move, space ticks (select-all), enter submits.
 """
 
 from __future__ import annotations
@@ -11,8 +11,14 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.events import Key
 
-from studyapp.core.grading import Interaction, ItemResult, Question, option_letters
-from studyapp.tui.widgets.answers.base import AnswerWidget, mark
+from studyapp.core.grading import Interaction, ItemResult, Question, Response
+from studyapp.tui.widgets.answers.base import (
+    AnswerWidget,
+    mark,
+    option_index,
+    option_keys,
+    option_label,
+)
 
 __all__ = ["OptionsAnswer"]
 
@@ -29,21 +35,31 @@ class OptionsAnswer(AnswerWidget):
         super().__init__(question, id=id)
         self.cursor = 0
         self.chosen: set[int] = set()
-        self.letters = list(option_letters(len(question.options)))
+        width = len(option_label(len(question.options) - 1)) if question.options else 1
+        self.labels = [option_label(i).rjust(width) for i in range(len(question.options))]
 
     @property
     def multi(self) -> bool:
         return self.question.interaction is Interaction.MULTI
 
+    def pending(self) -> Response | None:
+        if not self.chosen:
+            return None
+        return frozenset(self.chosen) if self.multi else min(self.chosen)
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        if self.locked or not self.question.options:
+            return []
+        return [(option_keys(len(self.question.options)), "Tick" if self.multi else "Choose")]
+
     def render(self) -> RenderableType:
         text = Text()
         items = self.grade.items if self.grade else ()
         for index, option in enumerate(self.question.options):
-            letter = self.letters[index]
             selected = index in self.chosen
             pointer = "›" if index == self.cursor and not self.locked else " "
             box = ("[x]" if selected else "[ ]") if self.multi else ("(•)" if selected else "( )")
-            line = Text(f"{pointer} {letter}. ")
+            line = Text(f"{pointer} {self.labels[index]}. ")
             line.append(box + " ", style="bold" if selected else "dim")
             line.append(option, style="bold" if selected else "")
             item = items[index] if index < len(items) else None
@@ -55,8 +71,14 @@ class OptionsAnswer(AnswerWidget):
                     line.append(f"\n      {item.note}", style="italic dim")
             text.append_text(line)
             text.append("\n")
-        hint = "letters choose · space toggles · enter submits" if self.multi else "press a letter"
-        if not self.locked:
+        keys = option_keys(len(self.question.options))
+        if self.multi:
+            hint = f"{keys} tick · ↑↓ and space tick too · enter submits"
+        else:
+            hint = f"{keys} chooses (or ↑↓ and enter)"
+        if self.locked:
+            text.rstrip()
+        else:
             text.append(hint, style="dim")
         return text
 
@@ -70,20 +92,18 @@ class OptionsAnswer(AnswerWidget):
         return Text("  ")
 
     def on_key(self, event: Key) -> None:
-        if self.locked or event.character is None or not event.character.isalpha():
+        index = option_index(event.character, len(self.question.options))
+        if self.locked or index is None:
             return
-        letter = event.character.upper()
-        if letter in self.letters:
-            event.stop()
-            index = self.letters.index(letter)
-            self.cursor = index
-            if self.multi:
-                self.chosen ^= {index}
-                self.refresh()
-            else:
-                self.chosen = {index}
-                self.refresh()
-                self.submit(index)
+        event.stop()
+        self.cursor = index
+        if self.multi:
+            self.chosen ^= {index}
+            self.refresh()
+        else:
+            self.chosen = {index}
+            self.refresh()
+            self.submit(index)
 
     def action_move(self, step: int) -> None:
         if not self.locked and self.question.options:

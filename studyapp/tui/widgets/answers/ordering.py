@@ -10,7 +10,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
 
-from studyapp.core.grading import Question
+from studyapp.core.grading import Question, Response
 from studyapp.tui.widgets.answers.base import AnswerWidget, mark
 
 __all__ = ["OrderingAnswer"]
@@ -29,6 +29,14 @@ class OrderingAnswer(AnswerWidget):
         super().__init__(question, id=id)
         self.order = list(range(len(question.options)))
         self.cursor = 0
+        self.moved = False
+        """Whether the student moved an item (or submitted the order as it is)."""
+
+    def pending(self) -> Response | None:
+        return tuple(self.order) if self.moved else None
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        return [] if self.locked else [("k/j", "Move item")]
 
     def render(self) -> RenderableType:
         text = Text()
@@ -44,8 +52,10 @@ class OrderingAnswer(AnswerWidget):
                     line.append(f"   (should be: {item.expected})", style="italic dim")
             text.append_text(line)
             text.append("\n")
-        if not self.locked:
-            text.append("up/down select · shift+up/down or k/j move · enter submits", style="dim")
+        if self.locked:
+            text.rstrip()
+        else:
+            text.append("↑↓ select · k/j or shift+↑↓ move the item · enter submits", style="dim")
         return text
 
     def action_cursor(self, step: int) -> None:
@@ -59,7 +69,10 @@ class OrderingAnswer(AnswerWidget):
             return
         self.order[self.cursor], self.order[target] = self.order[target], self.order[self.cursor]
         self.cursor = target
+        self.moved = True
         self.refresh()
 
     def action_submit(self) -> None:
+        if not self.locked:
+            self.moved = True
         self.submit(tuple(self.order))

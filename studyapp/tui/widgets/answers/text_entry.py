@@ -4,6 +4,10 @@ The placeholder and the hint under a numeric answer both come from the
 card's unit (:func:`studyapp.core.units.reading_hint`), so they never
 disagree. An answer the app cannot read stays on screen, editable, with the
 reason and what it can read (:meth:`TextAnswer.show_unreadable`).
+
+The input is focused only when the screen asks (:meth:`TextAnswer.focus_answer`):
+review does at once; exams wait for enter, so that paging with ``n``/``p``
+never types into an answer.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from studyapp.core import units
-from studyapp.core.grading import Grade, Interaction, Question
+from studyapp.core.grading import Grade, Interaction, Question, Response
 from studyapp.tui.widgets.answers.base import AnswerWidget
 
 __all__ = ["TextAnswer"]
@@ -38,6 +42,7 @@ class TextAnswer(AnswerWidget):
         self.numeric = question.interaction is Interaction.NUMERIC
         self.reads = units.reading_hint(units.lookup_unit(question.unit or ""))
         self.placeholder = f"type {self.reads}" if self.numeric else "type the answer"
+        self._focus_on_mount = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, id="answer-input")
@@ -47,7 +52,23 @@ class TextAnswer(AnswerWidget):
 
     def on_mount(self) -> None:
         self.query_one("#unreadable", Static).display = False
-        self.query_one(Input).focus()
+        if self._focus_on_mount:
+            self.query_one(Input).focus()
+
+    def pending(self) -> Response | None:
+        if not self.children:
+            return None
+        value = self.query_one(Input).value
+        return value if value.strip() else None
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        return [] if self.locked else [("enter", "Type answer")]
+
+    def focus_answer(self) -> None:
+        if self.is_mounted and self.children:
+            self.query_one(Input).focus()
+        else:  # composed later: focus the input then
+            self._focus_on_mount = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
