@@ -250,7 +250,7 @@ class _Due:
 
 
 def _rating(rng: random.Random, state: Any, retrievability: float) -> int:
-    from studyapp.core.scheduling import Rating, State
+    from studyapp.core.study.scheduling import Rating, State
 
     if state.state is State.REVIEW:
         if rng.random() > retrievability * 0.98:
@@ -276,7 +276,7 @@ def simulate_history(
     Returns the log rows (columns as ``Store.record_review`` writes them) and
     the final state of every studied prompt.
     """
-    from studyapp.core.scheduling import CardState, Policy, State
+    from studyapp.core.study.scheduling import CardState, Policy, State
     from studyapp.store.repository import to_iso
 
     rng = random.Random(seed + 1)
@@ -366,7 +366,7 @@ def write_database(
     db_path: Path, rows: list[tuple[Any, ...]], states: dict[tuple[str, str, str], Any]
 ) -> None:
     """Create the database through studyapp's own migrations and bulk-insert."""
-    from studyapp.core.scheduling import CardState
+    from studyapp.core.study.scheduling import CardState
     from studyapp.store import Store
     from studyapp.store.repository import to_iso
 
@@ -412,7 +412,7 @@ def verify(db_path: Path, sample: int = 0) -> int:
     """Replay the log with studyapp's own replay and compare with card_state.
 
     Returns the number of mismatching prompts (0 expected)."""
-    from studyapp.core.scheduling import Policy
+    from studyapp.core.study.scheduling import Policy
     from studyapp.store import Store
 
     with Store.open(db_path) as store:

@@ -40,9 +40,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from studyapp.core import optimizer  # noqa: E402
-from studyapp.core.review_import import DEFAULT_SIBLING, parse_reviews  # noqa: E402
-from studyapp.core.scheduling import Policy  # noqa: E402
+from studyapp.core.progress import optimizer  # noqa: E402
+from studyapp.core.progress.review_import import DEFAULT_SIBLING, parse_reviews  # noqa: E402
+from studyapp.core.study.scheduling import Policy  # noqa: E402
 from studyapp.store import Store  # noqa: E402
 
 PUBLISHED = {

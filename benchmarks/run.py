@@ -53,7 +53,7 @@ import time
 t0 = time.perf_counter()
 import asyncio, json, sys
 from pathlib import Path
-from studyapp.config import Settings
+from studyapp.app.config import Settings
 from studyapp.core.library import load_library
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
@@ -371,9 +371,9 @@ def bench_due(runner: Subprocess, data: Path, reps: int, log: Callable[[str], No
 
 def bench_session(data: Path, reps: int, log: Callable[[str], None]) -> list[Result]:
     from studyapp.core.library import load_library
-    from studyapp.core.scheduling import Policy, day_bounds
-    from studyapp.core.session import DailyLimits, ReviewRecord, StudySession, build_queue
-    from studyapp.core.session import prompts_of as prompts_of_deck
+    from studyapp.core.study.scheduling import Policy, day_bounds
+    from studyapp.core.study.session import DailyLimits, ReviewRecord, StudySession, build_queue
+    from studyapp.core.study.session import prompts_of as prompts_of_deck
     from studyapp.store import Store
 
     library = load_library([data / "decks"], cache_dir=data / "home" / "cache" / "decks")
@@ -501,9 +501,9 @@ def bench_session(data: Path, reps: int, log: Callable[[str], None]) -> list[Res
 def bench_authoring(data: Path, reps: int, log: Callable[[str], None]) -> list[Result]:
     """Live reload's poll of the deck files, and a browse search over the biggest deck."""
     from studyapp.core.library import load_library
-    from studyapp.core.reload import stamps
-    from studyapp.core.scheduling import CardState, day_bounds
-    from studyapp.core.search import card_flags, card_text, matches, parse_query
+    from studyapp.core.library.reload import stamps
+    from studyapp.core.study.scheduling import CardState, day_bounds
+    from studyapp.core.study.search import card_flags, card_text, matches, parse_query
 
     decks = data / "decks"
     poll_reps = max(reps * 20, 50)
@@ -555,7 +555,7 @@ def machine() -> dict[str, Any]:
     except (ImportError, AttributeError):
         libyaml = None
     # Which event parser studyapp's YAML reader uses (diagnostic only).
-    from studyapp.core import yamlsafe
+    from studyapp.core.deck import yamlsafe
 
     parser = getattr(yamlsafe, "_Parser", None)
     yaml_parser = f"{parser.__module__}.{parser.__name__}" if parser is not None else "?"

@@ -5,7 +5,7 @@ Usage::
     python benchmarks/stats.py [--data DIR] [--reps N]
 
 Times the two store reads (the live review log, the card states) and the
-computation of every figure (:func:`studyapp.core.stats.compute_stats`), and
+computation of every figure (:func:`studyapp.core.progress.stats.compute_stats`), and
 prints the medians. The data come from ``benchmarks/generate.py`` (reused
 while its parameters match), as for ``run.py``.
 """
@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from studyapp.core.library import load_library
-    from studyapp.core.scheduling import Policy
-    from studyapp.core.stats import compute_stats
+    from studyapp.core.progress.stats import compute_stats
+    from studyapp.core.study.scheduling import Policy
     from studyapp.store import Store
     from studyapp.store.stats import review_rows
 

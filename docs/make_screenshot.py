@@ -10,9 +10,9 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from studyapp.config import Paths, load_settings
-from studyapp.core.scheduling import Policy, SchedulerConfig
-from studyapp.services import load_decks
+from studyapp.app.config import Paths, load_settings
+from studyapp.app.services import load_decks
+from studyapp.core.study.scheduling import Policy, SchedulerConfig
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 

@@ -1,6 +1,7 @@
-"""Subcommands that live in their own module.
+"""The ``studyapp`` commands, one module each.
 
-Each module in this package is one ``studyapp`` command. It defines:
+Each module in this package (other than the private ``_`` ones) is one
+``studyapp`` command. It defines:
 
 ``NAME``
     the command name (``studyapp NAME``);
@@ -11,9 +12,13 @@ Each module in this package is one ``studyapp`` command. It defines:
 ``run(args, paths, settings) -> int``
     runs the command and returns the exit code.
 
-Command modules are imported to build the parser, so they must stay cheap at
-import time: import heavy modules (Textual, sqlite3, exporters) inside ``run``.
-The ``--decks`` and ``--data-dir`` options are added by :mod:`studyapp.cli`.
+The module's docstring is the command's description in ``studyapp COMMAND
+--help``. Command modules are imported to build the parser (only the one
+named when a command is run, every one for ``studyapp --help``), so they must
+stay cheap at import time: import heavy modules (Textual, sqlite3, exporters)
+inside ``run``. Only ``exam`` (and ``studyapp`` with no command) starts the
+study app; no other command imports Textual. The ``--decks`` and
+``--data-dir`` options are added by :mod:`studyapp.cli`.
 """
 
 from __future__ import annotations
@@ -27,9 +32,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
+    from studyapp.app.config import Paths, Settings
 
-__all__ = ["Command", "discover", "fail"]
+__all__ = ["Command", "discover", "fail", "find"]
+
+FIRST = ("check", "due", "rebuild", "suspend", "unsuspend", "exam")
+"""Listed first by ``studyapp --help`` (checking decks, daily study); the rest by name."""
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,36 @@ class Command:
 
 
 def discover() -> dict[str, Command]:
-    """Every command module in this package, by command name, sorted."""
+    """Every command module in this package, by command name, :data:`FIRST` first."""
     commands = [
         Command.of(importlib.import_module(f"{__name__}.{info.name}"))
         for info in pkgutil.iter_modules(__path__)
         if not info.name.startswith("_")
     ]
-    return {command.name: command for command in sorted(commands, key=lambda c: c.name)}
+    order = {name: position for position, name in enumerate(FIRST)}
+    commands.sort(key=lambda c: (order.get(c.name, len(FIRST)), c.name))
+    return {command.name: command for command in commands}
+
+
+def find(name: str) -> Command | None:
+    """The command called ``name`` (``None``: there is none).
+
+    Only its module is imported when the module is named after the command
+    (``import-reviews`` in ``import_reviews``); the others are found by
+    :func:`discover`.
+    """
+    stem = name.replace("-", "_")
+    if stem.isidentifier() and not stem.startswith("_"):
+        module_name = f"{__name__}.{stem}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+        else:
+            if getattr(module, "NAME", None) == name:
+                return Command.of(module)
+    return discover().get(name)
 
 
 def fail(message: str, code: int = 1) -> int:

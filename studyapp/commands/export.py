@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from studyapp.commands import fail
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
-    from studyapp.core.model import Deck
+    from studyapp.app.config import Paths, Settings
+    from studyapp.core.deck.model import Deck
     from studyapp.interchange import Report
 
 NAME = "export"
@@ -53,9 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from studyapp.app.output import OutputError, check_output, write_output
+    from studyapp.app.services import load_decks
     from studyapp.core.library import load_library
-    from studyapp.output import OutputError, check_output, write_output
-    from studyapp.services import load_decks
 
     output: Path = args.output
     fmt = args.format or SUFFIXES.get(output.suffix.casefold())

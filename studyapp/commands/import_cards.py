@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from studyapp.commands import fail
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
+    from studyapp.app.config import Paths, Settings
 
 NAME = "import"
 HELP = "make a YAML deck from a CSV or TSV file (ours, Anki's, or front,back)"
@@ -40,10 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    from studyapp.core.limits import MAX_BYTES
+    from studyapp.app.output import OutputError, check_output, write_output
+    from studyapp.core.deck.limits import MAX_BYTES
     from studyapp.interchange.importer import build_deck, slug
     from studyapp.interchange.table import TableError, read_table
-    from studyapp.output import OutputError, check_output, write_output
 
     source: Path = args.file
     output: Path = args.output

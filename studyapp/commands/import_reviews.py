@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
+    from studyapp.app.config import Paths, Settings
 
 NAME = "import-reviews"
 HELP = "import a review history (CSV: card_id, review_rating, review_time, review_duration)"
@@ -38,8 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from datetime import UTC, datetime
 
-    from studyapp.core.review_import import DEFAULT_SIBLING, parse_reviews
-    from studyapp.services import load_decks, policy_for
+    from studyapp.app.services import load_decks, policy_for
+    from studyapp.core.progress.review_import import DEFAULT_SIBLING, parse_reviews
     from studyapp.store import Store
 
     path: Path = args.file
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         known = ", ".join(d.id for d in library.decks) or "none"
         print(f"studyapp: no deck '{args.deck}' (decks: {known})", file=sys.stderr)
         return 1
-    from studyapp.core.session import prompts_of
+    from studyapp.core.study.session import prompts_of
 
     siblings: dict[str, tuple[str, str]] = {}
     for prompt in prompts_of(deck):

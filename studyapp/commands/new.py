@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
+    from studyapp.app.config import Paths, Settings
 
 NAME = "new"
 HELP = "create a deck with a commented example of every card kind"
@@ -72,8 +72,8 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     import shlex
     import sys
 
-    from studyapp.core.loader import SLUG
-    from studyapp.output import write_text
+    from studyapp.app.output import write_text
+    from studyapp.core.library.loader import SLUG
 
     path: Path = args.path
     if any(ord(char) < 32 for char in str(path)):
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         if schema_path.exists():
             print(f"kept {schema_path} (refresh it with: studyapp schema -o {schema_path} --force)")
         else:
-            from studyapp.core.schema import schema_json
+            from studyapp.core.library.schema import schema_json
 
             problem = write_text(schema_path, schema_json(), force=False, make_parents=True)
             if problem:

@@ -14,8 +14,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
-    from studyapp.core.optimizer import Report
+    from studyapp.app.config import Paths, Settings
+    from studyapp.core.progress.optimizer import Report
 
 NAME = "optimize"
 HELP = "fit FSRS parameters to your review log (adopted only if they predict it better)"
@@ -33,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from datetime import UTC, datetime
 
-    from studyapp.core import optimizer
+    from studyapp.core.progress import optimizer
     from studyapp.store import Store
 
     if args.reset:
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         now = datetime.now(UTC)
         from dataclasses import replace
 
-        from studyapp.core.scheduling import Policy
+        from studyapp.core.study.scheduling import Policy
 
         policy = Policy(replace(settings.scheduler, parameters=report.parameters))
         count = store.save_parameters(
@@ -92,7 +92,7 @@ def _reset(paths: Paths, settings: Settings, *, dry_run: bool) -> int:
     from dataclasses import replace
     from datetime import UTC, datetime
 
-    from studyapp.core.scheduling import Policy
+    from studyapp.core.study.scheduling import Policy
     from studyapp.store import Store
 
     if not paths.database.exists():

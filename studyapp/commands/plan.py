@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from studyapp.config import Paths, Settings
-    from studyapp.core.model import Deck
+    from studyapp.app.config import Paths, Settings
+    from studyapp.core.deck.model import Deck
     from studyapp.store import Store
 
 NAME = "plan"
@@ -64,9 +64,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from datetime import UTC, datetime
 
-    from studyapp.core.planning import study_date
-    from studyapp.plan_service import describe_outcome, new_plan, plan_outcomes
-    from studyapp.services import load_decks
+    from studyapp.app.plan_service import describe_outcome, new_plan, plan_outcomes
+    from studyapp.app.services import load_decks
+    from studyapp.core.study.planning import study_date
     from studyapp.store import Store
 
     now = datetime.now(UTC)
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 
 
 def _list(store: Store, decks: Sequence[Deck], settings: Settings, now: datetime) -> int:
-    from studyapp.plan_service import describe_outcome, plan_outcomes
+    from studyapp.app.plan_service import describe_outcome, plan_outcomes
 
     outcomes = {o.plan.id: o for o in plan_outcomes(store, decks, settings, now)}
     plans = store.exam_plans()

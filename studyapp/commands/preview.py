@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from studyapp.config import Paths, Settings
-    from studyapp.core.model import Deck
+    from studyapp.app.config import Paths, Settings
+    from studyapp.core.deck.model import Deck
 
 NAME = "preview"
 HELP = "print every card of a deck (front and back of every prompt) for proofreading"
@@ -55,7 +55,7 @@ def find_deck(name: str, paths: Paths, settings: Settings) -> Deck | None:
                 print(diagnostic.format(), file=sys.stderr)
             print(f"studyapp: {name} has errors; fix them to preview it", file=sys.stderr)
         return result.deck
-    from studyapp.services import load_decks
+    from studyapp.app.services import load_decks
 
     library = load_decks(paths, settings)
     deck = library.deck(name)
@@ -69,9 +69,9 @@ def print_deck(console: Console, deck: Deck) -> None:
     """Every card of ``deck``; deck text goes in as ``Text``, never markup."""
     from rich.text import Text
 
-    from studyapp.core.evidence import evidence_line
-    from studyapp.core.search import faces_of
-    from studyapp.tui.widgets.card_text import spans_to_text
+    from studyapp.core.deck.evidence import evidence_line
+    from studyapp.core.study.search import faces_of
+    from studyapp.render.card_text import spans_to_text
 
     count = len(deck.cards)
     header = Text()

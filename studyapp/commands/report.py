@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from studyapp.commands import fail
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
+    from studyapp.app.config import Paths, Settings
 
 NAME = "report"
 HELP = "print a Markdown summary of decks (cards per topic and kind)"
@@ -37,11 +37,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    from studyapp.config import bundled_decks_dir
+    from studyapp.app.config import bundled_decks_dir
+    from studyapp.app.output import OutputError, check_output, write_text
+    from studyapp.core.deck.model import Severity
+    from studyapp.core.deck.report import render_report
     from studyapp.core.library import load_library
-    from studyapp.core.model import Severity
-    from studyapp.core.report import render_report
-    from studyapp.output import OutputError, check_output, write_text
 
     targets: list[Path] = list(args.paths) or [bundled_decks_dir()]
     for target in targets:

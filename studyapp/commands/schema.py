@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
+    from studyapp.app.config import Paths, Settings
 
 NAME = "schema"
 HELP = "print the JSON Schema of the deck format (for editors)"
@@ -29,8 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     import sys
 
-    from studyapp.core.schema import schema_json
-    from studyapp.output import write_text
+    from studyapp.app.output import write_text
+    from studyapp.core.library.schema import schema_json
 
     text = schema_json()
     if args.output is None:

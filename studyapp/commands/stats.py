@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studyapp.config import Paths, Settings
+    from studyapp.app.config import Paths, Settings
 
 NAME = "stats"
 HELP = "print statistics: forecast, streak, retention, mastery per topic"
@@ -39,8 +39,8 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     import json
     import sys
 
-    from studyapp.core.scheduling import Policy
-    from studyapp.services import load_decks
+    from studyapp.app.services import load_decks
+    from studyapp.core.study.scheduling import Policy
 
     library = load_decks(paths, settings)
     decks = library.decks
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
                 history_of=wanted or None,
             )
     else:
-        from studyapp.core.stats import compute_stats
+        from studyapp.core.progress.stats import compute_stats
 
         report = compute_stats(
             [],
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
             return 0
         from rich.console import Console
 
-        from studyapp.stats_view import report_renderables
+        from studyapp.render.stats import report_renderables
 
         console = Console()
         for renderable in report_renderables(report):

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from studyapp.config import Paths, Settings
-    from studyapp.core.grading import Grade, Question
-    from studyapp.core.model import Deck
-    from studyapp.core.scheduling import Rating
+    from studyapp.app.config import Paths, Settings
+    from studyapp.core.deck.model import Deck
+    from studyapp.core.kinds.grading import Grade, Question
+    from studyapp.core.study.scheduling import Rating
 
 NAME = "try"
 HELP = "grade an answer to one card exactly as the app would (writes nothing)"
@@ -66,9 +66,9 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 
     from studyapp.commands import fail
     from studyapp.commands.preview import find_deck
-    from studyapp.core.grading import Interaction
-    from studyapp.core.quiz import Quizzer, response_from_text
-    from studyapp.core.session import prompts_of
+    from studyapp.core.kinds.grading import Interaction
+    from studyapp.core.study.quiz import Quizzer, response_from_text
+    from studyapp.core.study.session import prompts_of
 
     deck = find_deck(args.deck, paths, settings)
     if deck is None:
@@ -126,9 +126,9 @@ def _result(
     rating: Rating | None,
 ) -> dict[str, Any]:
     """Everything shown, as JSON-ready data."""
-    from studyapp.core import units
-    from studyapp.core.grading import option_letters
-    from studyapp.core.text import plain
+    from studyapp.core.deck.text import plain
+    from studyapp.core.kinds import units
+    from studyapp.core.kinds.grading import option_letters
 
     count = len(question.options)  # a matching's left items are numbered, as on screen
     labels = [str(n) for n in range(1, count + 1)] if question.targets else option_letters(count)

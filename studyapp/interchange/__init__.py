@@ -1,6 +1,6 @@
 """Exports of loaded decks to other tools, and the CSV/TSV import.
 
-One module per format, each taking loaded :class:`~studyapp.core.model.Deck`
+One module per format, each taking loaded :class:`~studyapp.core.deck.model.Deck`
 objects (decks with load errors are never exported):
 
 * :mod:`.apkg`: an Anki package, with ``genanki``;

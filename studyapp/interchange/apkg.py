@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core.grading import DeckContext
-from studyapp.core.model import Card, Deck
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.kinds.grading import DeckContext
 from studyapp.interchange import Report
 from studyapp.interchange.layout import Layout, Line, layout
 from studyapp.interchange.markup import escape_markers, to_html

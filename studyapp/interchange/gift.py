@@ -31,8 +31,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from studyapp.core.grading import DeckContext
-from studyapp.core.model import Card, Deck
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.kinds.grading import DeckContext
 from studyapp.interchange import Report
 from studyapp.interchange.layout import numeric_variant, shown_choices, with_caveat
 from studyapp.interchange.markup import to_html, to_plain
@@ -101,7 +101,7 @@ def _number(value: float) -> str:
     """``value`` to 12 significant digits, without float noise (``0.0045``, not ``0.00450..1``)."""
     from decimal import Decimal
 
-    from studyapp.core import units
+    from studyapp.core.kinds import units
 
     return units.format_number(Decimal(f"{value:.12g}"))
 

@@ -32,9 +32,9 @@ from typing import Any
 
 import yaml
 
-from studyapp.core.evidence import EVIDENCE
-from studyapp.core.model import LoadResult
-from studyapp.core.text import sanitize
+from studyapp.core.deck.evidence import EVIDENCE
+from studyapp.core.deck.model import LoadResult
+from studyapp.core.deck.text import sanitize
 from studyapp.interchange import Report
 from studyapp.interchange.apkg import EVIDENCE_TAG
 from studyapp.interchange.markup import html_to_text
@@ -168,7 +168,7 @@ def _fields(kind: str, front: str, back: str, cells: dict[str, str]) -> dict[str
         return {"front": front, "back": back}
     fields: dict[str, Any] = {"question": front, "answer": back}
     if kind == "typed":
-        from studyapp.core.answers import match_key
+        from studyapp.core.kinds.answers import match_key
 
         if not match_key(back):
             return "a typed answer needs a letter or digit"
@@ -193,7 +193,7 @@ def build_deck(
     description: str | None = None,
 ) -> ImportResult:
     """The YAML deck made of ``table``'s rows (not written anywhere)."""
-    from studyapp.core.loader import load_deck_bytes
+    from studyapp.core.library.loader import load_deck_bytes
 
     report = Report()
     problems: list[str] = []

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from random import Random
 
-from studyapp.core.grading import DeckContext
+from studyapp.core.deck.model import Card, Deck
 from studyapp.core.kinds._options import Choice, choices_from_data, not_identity_permutation
-from studyapp.core.model import Card, Deck
+from studyapp.core.kinds.grading import DeckContext
 from studyapp.interchange.markup import escape_markers
 
 __all__ = [
@@ -116,8 +116,7 @@ def shown_choices(deck: Deck, card: Card, context: DeckContext | None = None) ->
 
 def numeric_variant(deck: Deck, card: Card) -> NumericVariant:
     """``card`` (a numeric card) with its params drawn once, with the card's seed."""
-    from studyapp.core import units
-    from studyapp.core.kinds import numeric
+    from studyapp.core.kinds import numeric, units
 
     data = card.data
     generated = data["answer"] is None

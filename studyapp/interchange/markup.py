@@ -1,7 +1,7 @@
 """Card text to HTML, and HTML back to card text.
 
 Card text is data with a tiny formatting subset (``**bold**``, ``*italic*``,
-```code```, newlines; see :mod:`studyapp.core.text`). Exports that need HTML
+```code```, newlines; see :mod:`studyapp.core.deck.text`). Exports that need HTML
 (Anki fields, GIFT ``[html]`` questions) escape every character of deck text
 and only add the tags the spans ask for. Imports of HTML (Anki's own text
 exports) go the other way, escaping the markers so literal ``*`` stay literal.
@@ -13,7 +13,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from studyapp.core.text import parse_inline, plain
+from studyapp.core.deck.text import parse_inline, plain
 
 __all__ = ["escape_markers", "html_to_text", "to_html", "to_plain"]
 

@@ -34,8 +34,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from studyapp.core.grading import DeckContext
-from studyapp.core.model import Card, Deck
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.kinds.grading import DeckContext
 from studyapp.interchange import Report
 from studyapp.interchange.apkg import anki_tags, deck_name
 from studyapp.interchange.layout import layout, plain_lines

@@ -12,13 +12,13 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from studyapp.core.model import PromptKey
+from studyapp.core.deck.model import PromptKey
 from studyapp.store.db import to_iso
 
 if TYPE_CHECKING:
     # Exams are imported where they are used: reviews and `studyapp due` never need them.
-    from studyapp.core.exam import ExamAnswerRow, ExamResult, ExamSummary, PoolFacts
-    from studyapp.core.scheduling import CardState
+    from studyapp.core.study.exam import ExamAnswerRow, ExamResult, ExamSummary, PoolFacts
+    from studyapp.core.study.scheduling import CardState
 
 __all__ = ["ExamRecords"]
 
@@ -75,7 +75,7 @@ class ExamRecords:
 
     def exam_history(self, limit: int | None = None) -> list[ExamSummary]:
         """Past exams, newest first."""
-        from studyapp.core.exam import ExamMode, ExamSpec, ExamSummary
+        from studyapp.core.study.exam import ExamMode, ExamSpec, ExamSummary
 
         rows = self.conn.execute(
             "SELECT id, started_at, finished_at, spec, mode, score, total FROM exam "
@@ -97,7 +97,7 @@ class ExamRecords:
 
     def exam_answers(self, exam_id: int) -> list[ExamAnswerRow]:
         """The answers of one exam, in the order asked."""
-        from studyapp.core.exam import ExamAnswerRow
+        from studyapp.core.study.exam import ExamAnswerRow
 
         rows = self.conn.execute(
             "SELECT position, deck_id, card_id, sibling, kind, topic, answer, correct, score, "
@@ -160,7 +160,7 @@ class ExamRecords:
 
     def pool_facts(self, deck_ids: Sequence[str]) -> PoolFacts:
         """What choosing an exam's questions needs to know about these decks."""
-        from studyapp.core.exam import PoolFacts
+        from studyapp.core.study.exam import PoolFacts
 
         missed, flagged = self.exam_marks(deck_ids)
         return PoolFacts(

@@ -18,13 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core.model import PromptKey
-from studyapp.core.scheduling import CardState, LogEvent, Policy, SchedulerConfig
+from studyapp.core.deck.model import PromptKey
+from studyapp.core.study.scheduling import CardState, LogEvent, Policy, SchedulerConfig
 from studyapp.store.db import from_iso, to_iso
 
 if TYPE_CHECKING:
-    from studyapp.core.optimizer import ReviewRow
-    from studyapp.core.review_import import ImportedReview
+    from studyapp.core.progress.optimizer import ReviewRow
+    from studyapp.core.progress.review_import import ImportedReview
 
 __all__ = ["AdoptedParameters", "ImportCounts", "ParameterRecords"]
 
@@ -131,7 +131,7 @@ class ParameterRecords:
 
     def review_rows(self) -> list[ReviewRow]:
         """Every live review of the log, for the optimizer."""
-        from studyapp.core.optimizer import ReviewRow
+        from studyapp.core.progress.optimizer import ReviewRow
 
         rows = self.conn.execute(
             "SELECT deck_id, card_id, sibling, reviewed_at, rating FROM review_log "

@@ -16,7 +16,7 @@ from studyapp.store.db import to_iso
 
 if TYPE_CHECKING:
     # Planning is imported where plans are used: most decks have none.
-    from studyapp.core.planning import ExamPlan
+    from studyapp.core.study.planning import ExamPlan
 
 __all__ = ["PlanRecords"]
 
@@ -32,7 +32,7 @@ class PlanRecords:
 
     def add_plan(self, plan: ExamPlan, at: datetime) -> ExamPlan:
         """Store ``plan``; return it with its id and creation time."""
-        from studyapp.core.planning import ExamPlan
+        from studyapp.core.study.planning import ExamPlan
 
         with self._transaction() as conn:
             cursor = conn.execute(
@@ -60,7 +60,7 @@ class PlanRecords:
         ).fetchall()
         if not rows:  # the usual case: planning is never imported
             return []
-        from studyapp.core.planning import ExamPlan
+        from studyapp.core.study.planning import ExamPlan
 
         return [
             ExamPlan(

@@ -22,10 +22,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from studyapp.core.model import PromptKey
-from studyapp.core.queue import DayCounts
-from studyapp.core.scheduling import CardState, LogEvent, Policy, State
-from studyapp.core.session import ReviewRecord, SuspendChange
+from studyapp.core.deck.model import PromptKey
+from studyapp.core.study.queue import DayCounts
+from studyapp.core.study.scheduling import CardState, LogEvent, Policy, State
+from studyapp.core.study.session import ReviewRecord, SuspendChange
 from studyapp.store.db import connect, from_iso, to_iso
 from studyapp.store.exams import ExamRecords
 from studyapp.store.parameters import ParameterRecords

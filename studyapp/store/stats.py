@@ -1,4 +1,5 @@
-"""Statistics reads: the live reviews and card states that :mod:`studyapp.core.stats` needs.
+"""Statistics reads: the live reviews and card states that
+:mod:`studyapp.core.progress.stats` needs.
 
 Functions taking a :class:`Store` (the repository module is full); one query
 reads the log, one the card states.
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 
-from studyapp.core.model import Deck
-from studyapp.core.scheduling import Policy
-from studyapp.core.stats import ReviewRow, StatsReport, compute_stats
+from studyapp.core.deck.model import Deck
+from studyapp.core.progress.stats import ReviewRow, StatsReport, compute_stats
+from studyapp.core.study.scheduling import Policy
 from studyapp.store.db import from_iso
 from studyapp.store.repository import Store
 

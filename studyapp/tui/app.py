@@ -11,19 +11,19 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import Notification, Notify
 
-from studyapp.config import Paths, Settings
+from studyapp.app.config import Paths, Settings
+from studyapp.app.services import DeckRow, deck_rows, load_decks
+from studyapp.core.deck.model import Deck, PromptKey
 from studyapp.core.library import Library
-from studyapp.core.model import Deck, PromptKey
-from studyapp.core.quiz import Quizzer
-from studyapp.core.reload import stamps
-from studyapp.core.scheduling import Policy, study_date
-from studyapp.core.session import StudySession
-from studyapp.services import DeckRow, deck_rows, load_decks
+from studyapp.core.library.reload import stamps
+from studyapp.core.study.quiz import Quizzer
+from studyapp.core.study.scheduling import Policy, study_date
+from studyapp.core.study.session import StudySession
 from studyapp.store import Store
 
 if TYPE_CHECKING:
-    from studyapp.core.exam import ExamRun, ExamSpec
-    from studyapp.core.planning import ExamPlan, PlanOutcome
+    from studyapp.core.study.exam import ExamRun, ExamSpec
+    from studyapp.core.study.planning import ExamPlan, PlanOutcome
 
 __all__ = ["StudyApp", "run"]
 
@@ -160,7 +160,7 @@ class StudyApp(App[int]):
         plans = self.exam_plans()
         if not plans:  # the usual case: planning is never imported
             return []
-        from studyapp.plan_service import plan_outcomes
+        from studyapp.app.plan_service import plan_outcomes
 
         return plan_outcomes(self.store, self.library.decks, self.settings, self.clock(), plans)
 
@@ -168,14 +168,14 @@ class StudyApp(App[int]):
         """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""
         decks = [d for d in self.library.decks if not spec.deck_ids or d.id in spec.deck_ids]
         facts = self.store.pool_facts([deck.id for deck in decks])
-        from studyapp.core.exam import build_exam  # off the start-up path
+        from studyapp.core.study.exam import build_exam  # off the start-up path
 
         return build_exam(decks, spec, facts, self.rng, self.quizzer, self.clock)
 
     def new_cram(self, deck: Deck, topics: Sequence[str]) -> ExamRun | None:
         """Every unsuspended prompt of ``deck`` on ``topics`` (all when empty); never saved."""
         facts = self.store.pool_facts([deck.id])
-        from studyapp.core.exam import build_cram
+        from studyapp.core.study.exam import build_cram
 
         return build_cram([deck], topics, facts, self.rng, self.quizzer, self.clock)
 

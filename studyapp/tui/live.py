@@ -3,7 +3,7 @@
 The app polls the deck files' stamps (modification time and size) on a
 timer; when one changed it reloads the library, reports the files that no
 longer load, and tells every screen on the stack (a screen that holds decks
-defines ``library_reloaded()``). The diffing is pure, in :mod:`studyapp.core.reload`.
+defines ``library_reloaded()``). The diffing is pure, in :mod:`studyapp.core.library.reload`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from textual.notifications import Notification, SeverityLevel
 
-from studyapp.core.reload import changed_paths, new_errors, new_warnings, stamps
+from studyapp.core.library.reload import changed_paths, new_errors, new_warnings, stamps
 
 if TYPE_CHECKING:
-    from studyapp.core.model import Card, Deck
+    from studyapp.core.deck.model import Card, Deck
     from studyapp.tui.app import StudyApp
 
 __all__ = ["edit_card", "editor_command", "poll_decks", "reload_decks"]

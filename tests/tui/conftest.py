@@ -17,9 +17,9 @@ from random import Random
 
 import pytest
 
-from studyapp.config import Settings
+from studyapp.app.config import Settings
 from studyapp.core.library import Library, load_library
-from studyapp.core.scheduling import Policy, SchedulerConfig
+from studyapp.core.study.scheduling import Policy, SchedulerConfig
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens import review as review_screen

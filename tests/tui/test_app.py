@@ -8,8 +8,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from studyapp.core.scheduling import CardState, State
-from studyapp.core.session import ReviewRecord
+from studyapp.core.study.scheduling import CardState, State
+from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.help import HelpScreen

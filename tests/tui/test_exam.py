@@ -19,12 +19,12 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
 
-from studyapp.config import Settings
-from studyapp.core.evidence import evidence_line
-from studyapp.core.exam import ExamMode, ExamRun, ExamSpec
-from studyapp.core.grading import Interaction
+from studyapp.app.config import Settings
+from studyapp.core.deck.evidence import evidence_line
+from studyapp.core.kinds.grading import Interaction
 from studyapp.core.library import load_library
-from studyapp.core.scheduling import Policy, SchedulerConfig
+from studyapp.core.study.exam import ExamMode, ExamRun, ExamSpec
+from studyapp.core.study.scheduling import Policy, SchedulerConfig
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.cram_setup import CramTopicScreen

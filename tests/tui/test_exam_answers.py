@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from studyapp.core.exam import ExamMode, ExamRun, ExamSpec
+from studyapp.core.study.exam import ExamMode, ExamRun, ExamSpec
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam import ExamScreen

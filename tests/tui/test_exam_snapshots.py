@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from studyapp.core.exam import ExamSpec
+from studyapp.core.study.exam import ExamSpec
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from tests.conftest import FakeClock

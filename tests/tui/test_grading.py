@@ -13,8 +13,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from studyapp.core.exam import ExamMode, ExamSpec
-from studyapp.core.grading import Verdict
+from studyapp.core.kinds.grading import Verdict
+from studyapp.core.study.exam import ExamMode, ExamSpec
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam import ExamScreen

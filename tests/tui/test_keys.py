@@ -14,7 +14,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from studyapp.core.exam import ExamSpec
+from studyapp.core.study.exam import ExamSpec
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.browse import BrowseScreen

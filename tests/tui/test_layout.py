@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from textual.containers import VerticalScroll
 
-from studyapp.core.exam import ExamRun, ExamSpec
-from studyapp.core.model import Card, Deck
-from studyapp.core.planning import ExamPlan
-from studyapp.core.session import prompts_of
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.study.exam import ExamRun, ExamSpec
+from studyapp.core.study.planning import ExamPlan
+from studyapp.core.study.session import prompts_of
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.browse import CELL_PADDING, COLUMNS, FRONT_SHARE, column_widths

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from studyapp.core.grading import Interaction
+from studyapp.core.kinds.grading import Interaction
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog

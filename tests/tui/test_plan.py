@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from textual.widgets import Input, OptionList, Static
 
-from studyapp.core.planning import ExamPlan
-from studyapp.core.scheduling import CardState, State
-from studyapp.core.session import ReviewRecord
+from studyapp.core.study.planning import ExamPlan
+from studyapp.core.study.scheduling import CardState, State
+from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.home import HomeScreen

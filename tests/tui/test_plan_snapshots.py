@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from studyapp.core.planning import ExamPlan
+from studyapp.core.study.planning import ExamPlan
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from tests.conftest import FakeClock

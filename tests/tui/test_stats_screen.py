@@ -13,9 +13,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from studyapp.core.model import PromptKey
-from studyapp.core.scheduling import CardState, Policy, SchedulerConfig
-from studyapp.core.session import ReviewRecord
+from studyapp.core.deck.model import PromptKey
+from studyapp.core.study.scheduling import CardState, Policy, SchedulerConfig
+from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam import ExamScreen

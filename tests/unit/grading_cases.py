@@ -16,10 +16,10 @@ from datetime import datetime
 from random import Random
 from typing import Any, cast
 
-from studyapp.core.grading import DeckContext, Grade, ObjectiveKind, Question, Response
+from studyapp.core.deck.model import Card, Deck
 from studyapp.core.kinds import get_kind
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Card, Deck
+from studyapp.core.kinds.grading import DeckContext, Grade, ObjectiveKind, Question, Response
+from studyapp.core.library.loader import load_deck_bytes
 
 __all__ = ["Aliases", "ask", "card_deck", "grade_answer", "response_for"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from studyapp.core.optimizer import ReviewRow, default_parameters
+from studyapp.core.progress.optimizer import ReviewRow, default_parameters
 
 START = datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from studyapp.core.deck.model import Deck
 from studyapp.core.kinds import KINDS
-from studyapp.core.loader import load_deck_file
-from studyapp.core.model import Deck
+from studyapp.core.library.loader import load_deck_file
 from studyapp.interchange.apkg import MODEL_NAMES, export_apkg, note_guid, stable_id
 
 anki_collection = pytest.importorskip("anki.collection")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.core.loader import load_deck_file
-from studyapp.core.model import Card, Deck
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.library.loader import load_deck_file
 from studyapp.interchange.apkg import (
     MODEL_NAMES,
     anki_tags,

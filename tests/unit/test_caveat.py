@@ -17,11 +17,11 @@ from random import Random
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.loader import load_deck_bytes, load_deck_file
-from studyapp.core.model import Deck
-from studyapp.core.quiz import Quizzer
-from studyapp.core.session import Prompt, prompts_of
-from studyapp.core.text import plain
+from studyapp.core.deck.model import Deck
+from studyapp.core.deck.text import plain
+from studyapp.core.library.loader import load_deck_bytes, load_deck_file
+from studyapp.core.study.quiz import Quizzer
+from studyapp.core.study.session import Prompt, prompts_of
 from studyapp.interchange import Report
 from studyapp.interchange.apkg import note_fields
 from studyapp.interchange.gift import gift_questions

@@ -18,7 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.core.grading import (
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.deck.text import plain
+from studyapp.core.kinds import choice, get_kind, select, truefalse
+from studyapp.core.kinds._options import normalize
+from studyapp.core.kinds.grading import (
     DeckContext,
     Interaction,
     ItemResult,
@@ -26,12 +30,8 @@ from studyapp.core.grading import (
     Verdict,
     interaction_of,
 )
-from studyapp.core.kinds import choice, get_kind, select, truefalse
-from studyapp.core.kinds._options import normalize
 from studyapp.core.library import result_from_json, result_to_json
-from studyapp.core.loader import LoadResult, load_deck_bytes
-from studyapp.core.model import Card, Deck
-from studyapp.core.text import plain
+from studyapp.core.library.loader import LoadResult, load_deck_bytes
 
 HEADER = "deck: d\ntitle: T\ncards:\n"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
+from studyapp.core.deck.model import Diagnostic, Severity
 from studyapp.core.library import load_library
-from studyapp.core.lint import lint_library
-from studyapp.core.model import Diagnostic, Severity
+from studyapp.core.library.lint import lint_library
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "decks" / "selank.yaml"
@@ -365,7 +365,7 @@ def test_github_format_prints_one_annotation_per_problem(
 def test_github_format_escapes_properties_and_messages(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from studyapp.check import github_annotation
+    from studyapp.commands.check import github_annotation
 
     diagnostic = Diagnostic("a,b:c%.yaml", 3, 7, Severity.ERROR, "100% sure: a, b\r\nc", "x-y")
     assert github_annotation(diagnostic) == (
@@ -386,7 +386,7 @@ def test_github_format_escapes_properties_and_messages(
 
 
 def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
-    from studyapp.core.rules import RULES
+    from studyapp.core.deck.rules import RULES
 
     code, out, err = run(capsys, "check", "--list-rules")
     assert (code, err) == (0, [])

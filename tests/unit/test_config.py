@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.config import (
+from studyapp.app.config import (
     ConfigError,
     Paths,
     Settings,
@@ -16,8 +16,8 @@ from studyapp.config import (
     load_settings,
     resolve_paths,
 )
-from studyapp.core.scheduling import SchedulerConfig
-from studyapp.core.session import DailyLimits
+from studyapp.core.study.scheduling import SchedulerConfig
+from studyapp.core.study.session import DailyLimits
 
 REPO_DECKS = Path(__file__).resolve().parents[2] / "decks"
 

@@ -18,7 +18,11 @@ from random import Random
 import pytest
 
 from studyapp import cli
-from studyapp.core.exam import (
+from studyapp.commands import exam as exam_command
+from studyapp.core.deck.model import Deck, PromptKey
+from studyapp.core.kinds.grading import Interaction, Response
+from studyapp.core.library.loader import load_deck_bytes
+from studyapp.core.study.exam import (
     ExamClosed,
     ExamMode,
     ExamRun,
@@ -31,12 +35,9 @@ from studyapp.core.exam import (
     parse_duration,
     select_prompts,
 )
-from studyapp.core.grading import Interaction, Response
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Deck, PromptKey
-from studyapp.core.quiz import Quizzer
-from studyapp.core.scheduling import CardState, Policy, Rating, SchedulerConfig, State
-from studyapp.core.session import DailyLimits, Prompt, ReviewRecord, StudySession, prompts_of
+from studyapp.core.study.quiz import Quizzer
+from studyapp.core.study.scheduling import CardState, Policy, Rating, SchedulerConfig, State
+from studyapp.core.study.session import DailyLimits, Prompt, ReviewRecord, StudySession, prompts_of
 from studyapp.store import Store
 from tests.conftest import FakeClock
 from tests.unit.test_import_hygiene import python
@@ -242,7 +243,7 @@ def test_spec_round_trips_through_json_and_is_validated() -> None:
 
 
 def test_cli_pools_are_the_exam_pools() -> None:
-    assert tuple(pool.value for pool in Pool) == cli.POOLS
+    assert tuple(pool.value for pool in Pool) == exam_command.POOLS
 
 
 # -- choosing questions ---------------------------------------------------------------

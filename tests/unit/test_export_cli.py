@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.loader import load_deck_file
+from studyapp.core.library.loader import load_deck_file
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -147,7 +147,7 @@ def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
     import os
     import stat
 
-    from studyapp.output import write_output
+    from studyapp.app.output import write_output
 
     out = tmp_path / "new.txt"
     old = os.umask(0o022)
@@ -164,7 +164,7 @@ def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
-    from studyapp.output import write_output
+    from studyapp.app.output import write_output
 
     out = tmp_path / "out.apkg"
     out.write_text("old", encoding="utf-8")

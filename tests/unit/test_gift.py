@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from studyapp.core.loader import load_deck_file
-from studyapp.core.model import Deck
+from studyapp.core.deck.model import Deck
+from studyapp.core.library.loader import load_deck_file
 from studyapp.interchange.gift import MOODLE_GRADES, export_gift, gift_escape
 
 DATA = Path(__file__).parent / "data"

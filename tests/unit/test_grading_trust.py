@@ -19,12 +19,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.core.answers import MAX_ANSWER_CHARS, char_diff
-from studyapp.core.exam import ExamMode, ExamRun, ExamSpec
-from studyapp.core.grading import Verdict, proposed_rating
-from studyapp.core.quiz import Quizzer
-from studyapp.core.session import prompts_of
-from studyapp.core.units import MAX_INPUT
+from studyapp.core.kinds.answers import MAX_ANSWER_CHARS, char_diff
+from studyapp.core.kinds.grading import Verdict
+from studyapp.core.kinds.units import MAX_INPUT
+from studyapp.core.study.exam import ExamMode, ExamRun, ExamSpec
+from studyapp.core.study.quiz import Quizzer, proposed_rating
+from studyapp.core.study.session import prompts_of
 from tests.unit.grading_cases import Aliases, card_deck, grade_answer
 
 C, A, W, P, U = "correct", "almost", "wrong", "partial", "unreadable"
@@ -367,7 +367,7 @@ def test_the_empty_answer_scores_zero_in_every_kind_that_can_be_left_empty(kind:
 def test_an_unanswered_exam_question_scores_zero_in_every_kind(seed: int) -> None:
     from pathlib import Path
 
-    from studyapp.core.loader import load_deck_file
+    from studyapp.core.library.loader import load_deck_file
 
     deck = load_deck_file(Path(__file__).parent / "data" / "every_kind.yaml").deck
     assert deck is not None

@@ -1,7 +1,9 @@
-"""Import hygiene: the core, the store and the CLI commands never pull in Textual.
+"""Import hygiene: the core, the store and the CLI commands never pull in Textual;
+the core's packages import only the layers below them (docs/architecture.md).
 
-Each check runs in a fresh interpreter, so modules imported by other tests
-cannot hide (or fake) an import.
+Each runtime check runs in a fresh interpreter, so modules imported by other
+tests cannot hide (or fake) an import; the static checks read every import
+statement, so lazy imports inside functions are caught too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
 
 import studyapp
 
@@ -52,24 +56,22 @@ CORE = module_names("studyapp.core")  # imported first, so sqlite3 can be blamed
 NO_TEXTUAL = [
     *CORE,
     *module_names("studyapp.store"),
-    "studyapp.config",
-    "studyapp.services",
-    "studyapp.stats_view",
+    *module_names("studyapp.app"),
+    *module_names("studyapp.render"),
     *module_names("studyapp.commands"),
-    "studyapp.check",
     "studyapp.cli",
 ]
 
 
 def test_the_module_list_is_complete() -> None:
     assert {
-        "studyapp.core.yamlsafe",
-        "studyapp.core.loader",
-        "studyapp.core.text",
+        "studyapp.core.deck.yamlsafe",
+        "studyapp.core.library.loader",
+        "studyapp.core.deck.text",
         "studyapp.core.kinds.cloze",
         "studyapp.core.library",
-        "studyapp.core.scheduling",
-        "studyapp.core.session",
+        "studyapp.core.study.scheduling",
+        "studyapp.core.study.session",
         "studyapp.store",
     } <= set(NO_TEXTUAL)
 
@@ -229,3 +231,138 @@ def test_try_command_does_not_import_textual(tmp_path: Path) -> None:
     assert result["codes"] == [0, 0]
     assert isinstance(result["out"], str) and "Verdict: almost" in result["out"]
     assert result["textual"] == []
+
+
+LAYERS = {
+    "deck": set(),
+    "kinds": {"deck"},
+    "library": {"deck", "kinds"},
+    "study": {"deck", "kinds"},
+    "progress": {"deck", "kinds", "study"},
+}
+"""Each package of ``studyapp.core`` and the core packages it may import besides itself.
+
+The kinds build on the deck model; the loader, which needs the kinds, is in
+``library``, not in ``deck``. ``study`` works on loaded decks and never reads
+deck files, so it does not import ``library``."""
+
+
+def studyapp_imports(path: Path, package: str | None = None) -> set[str]:
+    """Every ``studyapp`` module a source file imports, at any depth (lazy and
+    ``TYPE_CHECKING`` imports included, relative imports resolved against
+    ``package``, by default the file's own). For ``from X import a`` both ``X``
+    and ``X.a`` are listed (``a`` may be a module)."""
+    if package is None:  # an __init__ is its own package; __init__ itself drops out
+        package = ".".join(path.relative_to(PACKAGE.parent).parent.parts)
+    here = package.split(".")
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = here[: len(here) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.split(".")[0] == "studyapp"}
+
+
+def _layer_allows(layer: str | None, module: str) -> bool:
+    """May a module of core package ``layer`` (``None``: ``core/__init__``) import ``module``?"""
+    parts = module.split(".")
+    if parts[:2] != ["studyapp", "core"]:
+        return False  # never the application layer, store, tui, commands, render, cli
+    allowed = {layer, *LAYERS[layer]} if layer is not None else set()
+    return len(parts) == 2 or parts[2] in allowed
+
+
+def test_the_static_import_reader_sees_lazy_and_relative_imports(tmp_path: Path) -> None:
+    source = tmp_path / "probe.py"
+    source.write_text(
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "from . import queue\n"
+        "from ..deck.model import Card\n"
+        "if TYPE_CHECKING:\n"
+        "    from studyapp.store import Store\n"
+        "def f() -> None:\n"
+        "    import studyapp.core.progress.stats\n",
+        encoding="utf-8",
+    )
+    found = studyapp_imports(source, "studyapp.core.study")
+    assert {
+        "studyapp.core.study.queue",
+        "studyapp.core.deck.model",
+        "studyapp.store",
+        "studyapp.core.progress.stats",
+    } <= found
+    assert [m for m in sorted(found) if not _layer_allows("study", m)] == [
+        "studyapp.core.progress.stats",
+        "studyapp.store",
+        "studyapp.store.Store",
+    ]
+
+
+def test_every_core_module_belongs_to_a_layer() -> None:
+    packages = {p.name for p in (PACKAGE / "core").iterdir() if (p / "__init__.py").is_file()}
+    assert packages == set(LAYERS)
+    assert sorted(p.name for p in (PACKAGE / "core").glob("*.py")) == ["__init__.py"]
+
+
+def test_core_packages_import_only_the_layers_below_them_even_lazily() -> None:
+    offenders = {}
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        inside = path.relative_to(PACKAGE / "core").parts
+        layer = inside[0] if len(inside) > 1 else None
+        bad = sorted(m for m in studyapp_imports(path) if not _layer_allows(layer, m))
+        if bad:
+            offenders[str(path.relative_to(PACKAGE))] = bad
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_importing_a_core_package_loads_no_higher_layer(layer: str, tmp_path: Path) -> None:
+    modules = module_names(f"studyapp.core.{layer}")
+    loaded = python(
+        f"""
+        import importlib, json, sys
+        for name in {modules!r}:
+            importlib.import_module(name)
+        loaded = sorted(m for m in sys.modules if m.startswith("studyapp."))
+        print(json.dumps({{"studyapp": loaded}}))
+        """,
+        tmp_path,
+    )["studyapp"]
+    assert isinstance(loaded, list) and f"studyapp.core.{layer}" in loaded
+    assert [m for m in loaded if m != "studyapp.core" and not _layer_allows(layer, m)] == []
+
+
+def test_only_the_entry_points_sit_at_the_package_root() -> None:
+    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "cli.py"]
+
+
+OUTER = {
+    "store": {"core", "store"},
+    "app": {"core", "store", "app"},
+    "render": {"core", "render"},
+    "interchange": {"core", "interchange"},
+}
+"""Packages outside the core and the ``studyapp`` packages they may import: the store and
+the application layer never reach up into the front ends (tui, commands, cli)."""
+
+
+def test_the_store_app_render_and_interchange_never_import_the_front_ends() -> None:
+    offenders = {}
+    for package, allowed in OUTER.items():
+        for path in sorted((PACKAGE / package).rglob("*.py")):
+            bad = sorted(
+                m
+                for m in studyapp_imports(path)
+                if m != "studyapp"
+                and m.split(".")[1] not in allowed
+                and m != "studyapp.__version__"
+            )
+            if bad:
+                offenders[str(path.relative_to(PACKAGE))] = bad
+    assert offenders == {}

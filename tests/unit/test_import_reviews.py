@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.app.config import resolve_paths
 from studyapp.cli import main
-from studyapp.config import resolve_paths
-from studyapp.core.review_import import parse_reviews
-from studyapp.core.scheduling import CardState, Policy, Rating, SchedulerConfig
-from studyapp.core.session import ReviewRecord
+from studyapp.core.progress.review_import import parse_reviews
+from studyapp.core.study.scheduling import CardState, Policy, Rating, SchedulerConfig
+from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
 
 DECK = """\

@@ -7,12 +7,12 @@ from textwrap import dedent
 
 import pytest
 
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import Span, plain
 from studyapp.core.kinds import KINDS, get_kind
 from studyapp.core.kinds.base import FieldType
 from studyapp.core.kinds.cloze import Deletion, parse_deletions
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Card, Face
-from studyapp.core.text import Span, plain
+from studyapp.core.library.loader import load_deck_bytes
 
 B = frozenset({"bold"})
 CLOZE = frozenset({"cloze"})

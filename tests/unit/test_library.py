@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.core import library
+from studyapp.core.deck.model import Severity
 from studyapp.core.library import (
     Library,
     discover,
@@ -16,8 +17,7 @@ from studyapp.core.library import (
     result_from_json,
     result_to_json,
 )
-from studyapp.core.loader import LoadResult, load_deck_file
-from studyapp.core.model import Severity
+from studyapp.core.library.loader import LoadResult, load_deck_file
 
 BUNDLED = Path(__file__).resolve().parents[2] / "decks"
 

@@ -6,10 +6,10 @@ import json
 import textwrap
 from pathlib import Path
 
+from studyapp.core.deck.model import Deck, Severity
 from studyapp.core.library import Library, load_library, result_from_json, result_to_json
-from studyapp.core.lint import lint_decks, lint_library
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Deck, Severity
+from studyapp.core.library.lint import lint_decks, lint_library
+from studyapp.core.library.loader import load_deck_bytes
 
 HEADER = "deck: {id}\ntitle: T\ncards:\n"
 """Cards start on line 4; a card's keys at column 5, its values after them."""
@@ -542,8 +542,8 @@ def test_positions_survive_the_json_cache(tmp_path: Path) -> None:
 def test_the_ascii_fast_path_folds_exactly_like_answers_are_folded() -> None:
     from random import Random
 
-    from studyapp.core.answer_forms import fold_words as normalize
-    from studyapp.core.lint import _key
+    from studyapp.core.kinds.answer_forms import fold_words as normalize
+    from studyapp.core.library.lint import _key
 
     rng = Random(5)
     alphabet = "aZ09 .,-/\\_*`'\"()[]{}:;!?%+=\t\n" + "bdnfTRKB12"

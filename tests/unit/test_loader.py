@@ -15,10 +15,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.core import loader
+from studyapp.core.deck.model import Severity
 from studyapp.core.kinds import KINDS
-from studyapp.core.loader import LoadResult, load_deck_bytes, load_deck_file
-from studyapp.core.model import Severity
+from studyapp.core.library import loader
+from studyapp.core.library.loader import LoadResult, load_deck_bytes, load_deck_file
 
 BUNDLED = Path(__file__).resolve().parents[2] / "decks" / "selank.yaml"
 
@@ -949,7 +949,7 @@ def test_size_limit_with_a_small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
         "!!python/object:os.system",
         "!!python/object/apply:os.system",
         "!!python/name:os.system",
-        "!!python/object/new:studyapp.core.model.Deck",
+        "!!python/object/new:studyapp.core.deck.model.Deck",
         "!!binary",
         "!!set",
         "!custom",
@@ -969,10 +969,10 @@ def test_unsupported_tags_are_rejected(tag: str, monkeypatch: pytest.MonkeyPatch
 
 
 def test_unsupported_tag_on_the_root() -> None:
-    result = load("!!python/object:studyapp.core.model.Deck {id: x}\n")
+    result = load("!!python/object:studyapp.core.deck.model.Deck {id: x}\n")
     assert lines(result) == [
         "d.yaml:1:1: error: unsupported YAML tag "
-        "'tag:yaml.org,2002:python/object:studyapp.core.model.Deck': a value starting with "
+        "'tag:yaml.org,2002:python/object:studyapp.core.deck.model.Deck': a value starting with "
         "`!` is read as a tag; put the text in quotes [yaml]"
     ]
 

@@ -12,9 +12,9 @@ import yaml
 from studyapp.cli import main
 from studyapp.commands.new import SCHEMA_FILE, default_id, default_title, render
 from studyapp.core.kinds import KINDS
-from studyapp.core.loader import load_deck_file
-from studyapp.core.schema import deck_schema, schema_json
-from studyapp.core.session import prompts_of
+from studyapp.core.library.loader import load_deck_file
+from studyapp.core.library.schema import deck_schema, schema_json
+from studyapp.core.study.session import prompts_of
 
 
 def scaffold(tmp_path: Path, *extra: str, name: str = "pharm/beta-blockers.yaml") -> Path:

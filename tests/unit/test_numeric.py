@@ -14,7 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyapp.core.grading import (
+from studyapp.core.deck.model import Card, Face, Severity
+from studyapp.core.deck.text import Span, plain
+from studyapp.core.kinds import KINDS, get_kind
+from studyapp.core.kinds import numeric as kind
+from studyapp.core.kinds.base import CardKind
+from studyapp.core.kinds.grading import (
     DeckContext,
     Grade,
     Interaction,
@@ -23,13 +28,8 @@ from studyapp.core.grading import (
     Verdict,
     interaction_of,
 )
-from studyapp.core.kinds import KINDS, get_kind
-from studyapp.core.kinds import numeric as kind
-from studyapp.core.kinds.base import CardKind
 from studyapp.core.kinds.numeric import syringe_fill, syringe_lines
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Card, Face, Severity
-from studyapp.core.text import Span, plain
+from studyapp.core.library.loader import load_deck_bytes
 
 HEADER = "deck: d\ntitle: T\ncards:\n  - id: c\n    topic: {topic}\n    kind: numeric\n"
 FIRST_FIELD_LINE = 7

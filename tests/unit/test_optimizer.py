@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.core import optimizer
-from studyapp.core.optimizer import (
+from studyapp.core.progress import optimizer
+from studyapp.core.progress.optimizer import (
     Item,
     ReviewRow,
     bin_key,
@@ -186,7 +186,7 @@ def test_missing_extra_explains_how_to_install(monkeypatch: pytest.MonkeyPatch) 
 
 # -- real behaviour ----------------------------------------------------------------
 def _josh_rows(limit: int | None = None) -> list[ReviewRow]:
-    from studyapp.core.review_import import parse_reviews
+    from studyapp.core.progress.review_import import parse_reviews
 
     data = shared_data()
     if data is None:

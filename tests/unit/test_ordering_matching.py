@@ -13,7 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.core.grading import (
+from studyapp.core.deck.model import Card
+from studyapp.core.deck.text import plain
+from studyapp.core.kinds import get_kind, matching, ordering
+from studyapp.core.kinds._options import normalize, not_identity_permutation
+from studyapp.core.kinds.grading import (
     DeckContext,
     Interaction,
     ItemResult,
@@ -21,11 +25,7 @@ from studyapp.core.grading import (
     Verdict,
     interaction_of,
 )
-from studyapp.core.kinds import get_kind, matching, ordering
-from studyapp.core.kinds._options import normalize, not_identity_permutation
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Card
-from studyapp.core.text import plain
+from studyapp.core.library.loader import load_deck_bytes
 
 HEADER = "deck: d\ntitle: T\ncards:\n"
 

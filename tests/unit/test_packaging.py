@@ -66,7 +66,11 @@ def test_plain_install_finds_bundled_decks(wheel: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "0 errors" in result.stdout
     located = subprocess.run(
-        [sys.executable, "-c", "from studyapp.config import bundled_decks_dir as b; print(b())"],
+        [
+            sys.executable,
+            "-c",
+            "from studyapp.app.config import bundled_decks_dir as b; print(b())",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.app.config import Settings, resolve_paths
+from studyapp.app.services import policy_for, rebuild_states
 from studyapp.cli import main
-from studyapp.config import Settings, resolve_paths
-from studyapp.core.review_import import ImportedReview
-from studyapp.core.scheduling import Policy, SchedulerConfig
-from studyapp.services import policy_for, rebuild_states
+from studyapp.core.progress.review_import import ImportedReview
+from studyapp.core.study.scheduling import Policy, SchedulerConfig
 from studyapp.store import Store
 from tests.unit.synthetic_log import simulate, true_parameters
 

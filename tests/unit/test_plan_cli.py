@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.app.config import resolve_paths
 from studyapp.cli import main
-from studyapp.config import resolve_paths
-from studyapp.core.planning import study_date
-from studyapp.core.scheduling import CardState, State
-from studyapp.core.session import ReviewRecord
+from studyapp.core.study.planning import study_date
+from studyapp.core.study.scheduling import CardState, State
+from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
 
 DECK = """\

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.core.model import Card, Deck, PromptKey
-from studyapp.core.planning import (
+from studyapp.core.deck.model import Card, Deck, PromptKey
+from studyapp.core.study.planning import (
     ExamPlan,
     PlanOutcome,
     apply_plans,
@@ -22,9 +22,9 @@ from studyapp.core.planning import (
     plan_schedule,
     study_date,
 )
-from studyapp.core.queue import DailyLimits, DayCounts
-from studyapp.core.scheduling import CardState, Policy, Rating, SchedulerConfig, State
-from studyapp.core.session import ReviewRecord, StudySession
+from studyapp.core.study.queue import DailyLimits, DayCounts
+from studyapp.core.study.scheduling import CardState, Policy, Rating, SchedulerConfig, State
+from studyapp.core.study.session import ReviewRecord, StudySession
 from studyapp.store import Store
 from tests.conftest import FakeClock
 

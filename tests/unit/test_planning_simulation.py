@@ -14,11 +14,11 @@ from random import Random
 
 import pytest
 
-from studyapp.core.model import Card, Deck
-from studyapp.core.planning import ExamPlan, day_start
-from studyapp.core.queue import DailyLimits
-from studyapp.core.scheduling import Policy, Rating, SchedulerConfig, State
-from studyapp.core.session import StudySession
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.study.planning import ExamPlan, day_start
+from studyapp.core.study.queue import DailyLimits
+from studyapp.core.study.scheduling import Policy, Rating, SchedulerConfig, State
+from studyapp.core.study.session import StudySession
 from studyapp.store import Store
 from tests.conftest import FakeClock
 

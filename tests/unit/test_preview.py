@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.evidence import evidence_line
+from studyapp.core.deck.evidence import evidence_line
+from studyapp.core.deck.text import plain
 from studyapp.core.kinds import KINDS
 from studyapp.core.library import load_library
-from studyapp.core.search import faces_of
-from studyapp.core.text import plain
+from studyapp.core.study.search import faces_of
 from tests.conftest import BUNDLED_DECKS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tui" / "fixtures"

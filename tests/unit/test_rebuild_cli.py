@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.app.config import resolve_paths
 from studyapp.cli import main
-from studyapp.config import resolve_paths
-from studyapp.core.model import PromptKey
-from studyapp.core.scheduling import CardState, Policy, Rating, SchedulerConfig
-from studyapp.core.session import ReviewRecord
+from studyapp.core.deck.model import PromptKey
+from studyapp.core.study.scheduling import CardState, Policy, Rating, SchedulerConfig
+from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
 from studyapp.store.db import SCHEMA_VERSION
 

@@ -7,10 +7,16 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from studyapp.core.deck.model import Card
 from studyapp.core.library import load_library
-from studyapp.core.model import Card
-from studyapp.core.reload import changed_paths, merge_decks, new_errors, new_warnings, stamps
-from studyapp.core.session import StudySession
+from studyapp.core.library.reload import (
+    changed_paths,
+    merge_decks,
+    new_errors,
+    new_warnings,
+    stamps,
+)
+from studyapp.core.study.session import StudySession
 from studyapp.store import Store
 from tests.conftest import FakeClock
 from tests.unit.test_session import POLICY, basic, make_deck, reversible

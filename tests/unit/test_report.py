@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Deck
-from studyapp.core.report import GENERATED_NOTE, markdown_escape, render_report
+from studyapp.core.deck.model import Deck
+from studyapp.core.deck.report import GENERATED_NOTE, markdown_escape, render_report
+from studyapp.core.library.loader import load_deck_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 

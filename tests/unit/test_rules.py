@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import studyapp
+from studyapp.core.deck.model import Severity
+from studyapp.core.deck.rules import RULES
 from studyapp.core.library import Library
-from studyapp.core.lint import lint_library
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Severity
-from studyapp.core.rules import RULES
+from studyapp.core.library.lint import lint_library
+from studyapp.core.library.loader import load_deck_bytes
 
 PACKAGE = Path(studyapp.__file__).resolve().parent
 DOCS = PACKAGE.parent / "docs" / "deck-format.md"
@@ -106,7 +106,7 @@ def test_every_rule_used_in_the_source_is_registered_with_its_severity() -> None
 
 
 def test_lint_rules_are_warnings_and_marked_as_lint() -> None:
-    lint_source = (PACKAGE / "core" / "lint.py").read_text(encoding="utf-8")
+    lint_source = (PACKAGE / "core" / "library" / "lint.py").read_text(encoding="utf-8")
     lint_rules = {rule for rule, info in RULES.items() if info.lint}
     assert lint_rules == {
         "duplicate-question",

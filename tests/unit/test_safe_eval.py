@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyapp.core import safe_eval
-from studyapp.core.safe_eval import (
+from studyapp.core.kinds import safe_eval
+from studyapp.core.kinds.safe_eval import (
     MAX_DEPTH,
     MAX_LENGTH,
     Binary,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.core.scheduling import (
+from studyapp.core.study.scheduling import (
     CardState,
     LogEvent,
     Policy,

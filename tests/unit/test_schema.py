@@ -19,12 +19,12 @@ import yaml
 
 from studyapp.cli import main
 from studyapp.commands.new import render
+from studyapp.core.deck.model import Severity
+from studyapp.core.deck.yamlsafe import Node, read_yaml
 from studyapp.core.kinds import KINDS
 from studyapp.core.kinds.base import FieldSpec, FieldType
-from studyapp.core.loader import CARD_FIELDS, DECK_FIELDS, load_deck_bytes
-from studyapp.core.model import Severity
-from studyapp.core.schema import DEFAULT_KIND, LEFT_TO_CHECK, deck_schema, schema_json
-from studyapp.core.yamlsafe import Node, read_yaml
+from studyapp.core.library.loader import CARD_FIELDS, DECK_FIELDS, load_deck_bytes
+from studyapp.core.library.schema import DEFAULT_KIND, LEFT_TO_CHECK, deck_schema, schema_json
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"

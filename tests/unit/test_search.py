@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from studyapp.core.model import Card
-from studyapp.core.scheduling import CardState, State
-from studyapp.core.search import (
+from studyapp.core.deck.model import Card
+from studyapp.core.study.scheduling import CardState, State
+from studyapp.core.study.search import (
     Query,
     QueryError,
     Term,

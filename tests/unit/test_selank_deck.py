@@ -27,13 +27,13 @@ from typing import Any
 import pytest
 
 from studyapp.cli import main
-from studyapp.core.evidence import EVIDENCE
-from studyapp.core.grading import DeckContext, Interaction, Question, Verdict
+from studyapp.core.deck.evidence import EVIDENCE
+from studyapp.core.deck.model import Card, Deck
 from studyapp.core.kinds import KINDS, numeric
 from studyapp.core.kinds._numeric_check import grid
-from studyapp.core.loader import load_deck_file
-from studyapp.core.model import Card, Deck
-from studyapp.core.syringe import U100_SCALE, U100_UNITS_PER_ML
+from studyapp.core.kinds.grading import DeckContext, Interaction, Question, Verdict
+from studyapp.core.kinds.syringe import U100_SCALE, U100_UNITS_PER_ML
+from studyapp.core.library.loader import load_deck_file
 
 REPO = Path(__file__).resolve().parents[2]
 DECK_FILE = REPO / "decks" / "selank.yaml"

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.core.model import Card, Deck, PromptKey
-from studyapp.core.scheduling import CardState, Policy, Rating, SchedulerConfig, State
-from studyapp.core.session import (
+from studyapp.core.deck.model import Card, Deck, PromptKey
+from studyapp.core.study.scheduling import CardState, Policy, Rating, SchedulerConfig, State
+from studyapp.core.study.session import (
     DailyLimits,
     Prompt,
     QueueCounts,
@@ -583,9 +583,9 @@ def test_a_killed_process_loses_no_answer(db: Path) -> None:
         import os
         from datetime import datetime, UTC
         from zoneinfo import ZoneInfo
-        from studyapp.core.model import Card, Deck
-        from studyapp.core.scheduling import Policy, SchedulerConfig
-        from studyapp.core.session import StudySession
+        from studyapp.core.deck.model import Card, Deck
+        from studyapp.core.study.scheduling import Policy, SchedulerConfig
+        from studyapp.core.study.session import StudySession
         from studyapp.store import Store
 
         cards = tuple(

@@ -11,16 +11,16 @@ import pytest
 
 from studyapp.cli import main
 from studyapp.commands import stats as stats_command
-from studyapp.core.model import Card, Deck, PromptKey
-from studyapp.core.scheduling import CardState, Policy, SchedulerConfig, State
-from studyapp.core.session import ReviewRecord
-from studyapp.core.stats import (
+from studyapp.core.deck.model import Card, Deck, PromptKey
+from studyapp.core.progress.stats import (
     ReviewRow,
     StatsReport,
     compute_stats,
     heatmap_weeks,
     study_day,
 )
+from studyapp.core.study.scheduling import CardState, Policy, SchedulerConfig, State
+from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
 from studyapp.store.stats import review_rows, stats_report
 
@@ -437,8 +437,8 @@ def test_stats_without_a_database(isolated_home: Path, capsys: pytest.CaptureFix
 
 
 def test_heatmap_cells_by_quarter_of_busy_days() -> None:
-    from studyapp.core.stats import DayValue
-    from studyapp.stats_view import bar_chart, heatmap
+    from studyapp.core.progress.stats import DayValue
+    from studyapp.render.stats import bar_chart, heatmap
 
     monday = date(2026, 11, 16)
     counts = [0, 1, 2, 3, 4, 5, 7]  # busy days 1..7: quartiles 2, 4, 6

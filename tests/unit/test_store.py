@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.core.loader import load_deck_file
-from studyapp.core.model import Card, Deck, PromptKey
-from studyapp.core.scheduling import (
+from studyapp.core.deck.model import Card, Deck, PromptKey
+from studyapp.core.library.loader import load_deck_file
+from studyapp.core.study.scheduling import (
     CardState,
     LogEvent,
     Policy,
@@ -23,7 +23,7 @@ from studyapp.core.scheduling import (
     SchedulerConfig,
     State,
 )
-from studyapp.core.session import (
+from studyapp.core.study.session import (
     DailyLimits,
     ReviewRecord,
     StudySession,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.app.config import resolve_paths
 from studyapp.cli import main
-from studyapp.config import resolve_paths
 from studyapp.store import Store
 
 DECK = """\

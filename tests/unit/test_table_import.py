@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.core.loader import load_deck_bytes, load_deck_file
-from studyapp.core.model import Deck
+from studyapp.core.deck.model import Deck
+from studyapp.core.library.loader import load_deck_bytes, load_deck_file
 from studyapp.interchange.importer import ID_RE, build_deck, card_id_for, slug
 from studyapp.interchange.markup import html_to_text, to_html
 from studyapp.interchange.table import COLUMNS, export_table, read_table
@@ -223,7 +223,7 @@ def test_rows_that_cannot_be_cards_are_reported() -> None:
     ],
 )
 def test_html_conversion_round_trips(text: str) -> None:
-    from studyapp.core.text import parse_inline
+    from studyapp.core.deck.text import parse_inline
 
     assert parse_inline(html_to_text(to_html(text))) == parse_inline(text)
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.text import Span, join_spans, parse_inline, plain, sanitize
+from studyapp.core.deck.text import Span, join_spans, parse_inline, plain, sanitize
+from studyapp.core.library.loader import load_deck_bytes
 
 B = frozenset({"bold"})
 I = frozenset({"italic"})  # noqa: E741

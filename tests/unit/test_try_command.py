@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from studyapp.app.config import resolve_paths
 from studyapp.cli import main
-from studyapp.config import resolve_paths
 from studyapp.store import Store
 from tests.conftest import BUNDLED_DECKS
 

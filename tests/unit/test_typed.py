@@ -15,7 +15,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from studyapp.core.answers import (
+from studyapp.core.deck.model import Deck, Face, LoadResult
+from studyapp.core.deck.text import Span
+from studyapp.core.kinds import KINDS, get_kind
+from studyapp.core.kinds.answers import (
     MAX_ANSWER_CHARS,
     char_diff,
     match_key,
@@ -23,7 +26,7 @@ from studyapp.core.answers import (
     term,
     typo_limit,
 )
-from studyapp.core.grading import (
+from studyapp.core.kinds.grading import (
     DeckContext,
     Grade,
     Interaction,
@@ -32,12 +35,9 @@ from studyapp.core.grading import (
     Verdict,
     interaction_of,
 )
-from studyapp.core.kinds import KINDS, get_kind
-from studyapp.core.loader import load_deck_bytes
-from studyapp.core.model import Deck, Face, LoadResult
-from studyapp.core.quiz import Quizzer
-from studyapp.core.session import prompts_of
-from studyapp.core.text import Span
+from studyapp.core.library.loader import load_deck_bytes
+from studyapp.core.study.quiz import Quizzer
+from studyapp.core.study.session import prompts_of
 from tests.unit.grading_cases import Aliases
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

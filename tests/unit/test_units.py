@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyapp.core.units import (
+from studyapp.core.kinds.units import (
     IU,
     MCG,
     MG,

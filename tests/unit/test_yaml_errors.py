@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from studyapp.cli import main
-from studyapp.core import yamlsafe
+from studyapp.core.deck import yamlsafe
 
 HEAD = "deck: d\ntitle: T\ncards:\n"
 """Three lines: a card's '- id' is on line 4."""

@@ -8,8 +8,8 @@ import time
 import pytest
 import yaml
 
-from studyapp.core import yamlsafe
-from studyapp.core.yamlsafe import MAX_DEPTH, MAX_EXPANDED_NODES, Node, YamlProblem, read_yaml
+from studyapp.core.deck import yamlsafe
+from studyapp.core.deck.yamlsafe import MAX_DEPTH, MAX_EXPANDED_NODES, Node, YamlProblem, read_yaml
 
 
 def read_ok(text: str) -> Node:

@@ -15,12 +15,12 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core import safe_eval, units
+from studyapp.core.deck.text import sanitize
+from studyapp.core.kinds import safe_eval, units
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.text import sanitize
 
 if TYPE_CHECKING:
-    from studyapp.core.yamlsafe import Node
+    from studyapp.core.deck.yamlsafe import Node
 
 
 MAX_MAGNITUDE = Decimal(10) ** 15

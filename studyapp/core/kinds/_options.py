@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core.grading import Grade, ItemResult, Verdict, option_letters
+from studyapp.core.deck.model import Face
+from studyapp.core.deck.text import Span, join_spans, parse_inline, sanitize
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Face
-from studyapp.core.text import Span, join_spans, parse_inline, sanitize
+from studyapp.core.kinds.grading import Grade, ItemResult, Verdict, option_letters
 
 if TYPE_CHECKING:
-    from studyapp.core.yamlsafe import Node
+    from studyapp.core.deck.yamlsafe import Node
 
 __all__ = [
     "CHOICES_SCHEMA",

@@ -4,8 +4,8 @@ A kind is a module-level object registered in :mod:`studyapp.core.kinds`.
 It declares its fields (names, types, docs: the loader validates them and a
 JSON Schema can be generated from them), checks the card's content, names
 the card's siblings and renders a sibling's faces. Adding a kind means adding
-one module and one line in the registry; no screen needs editing for kinds
-that are studied by flipping.
+one module (the registry finds it); no screen needs editing for kinds that
+are studied by flipping.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from studyapp.core.model import Card, Diagnostic, Face, Severity
-from studyapp.core.text import sanitize
+from studyapp.core.deck.model import Card, Diagnostic, Face, Severity
+from studyapp.core.deck.text import sanitize
 
 if TYPE_CHECKING:
-    from studyapp.core.yamlsafe import Node
+    from studyapp.core.deck.yamlsafe import Node
 
 __all__ = ["CardKind", "CheckContext", "FieldSpec", "FieldType"]
 
@@ -60,7 +60,7 @@ class FieldSpec:
     field order (``[left, right]`` for ``{left, right}``)."""
     schema: Mapping[str, Any] | None = field(default=None, compare=False)
     """Extra JSON Schema keywords for rules the kind checks (bounds, enums);
-    ``{"$ref": "#/$defs/text"}`` names a field type (see :mod:`studyapp.core.schema`)."""
+    ``{"$ref": "#/$defs/text"}`` names a field type (see :mod:`studyapp.core.library.schema`)."""
 
 
 class CheckContext:

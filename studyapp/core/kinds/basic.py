@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline
 
 name = "basic"
 doc = "A question and its answer; the student recalls, reveals and rates."

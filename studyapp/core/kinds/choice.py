@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline
 from studyapp.core.kinds._options import (
     CHOICE_FIELDS,
     CHOICES_SCHEMA,
@@ -39,11 +40,10 @@ from studyapp.core.kinds._options import (
     warn_missing_explain,
 )
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline
+from studyapp.core.kinds.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 
 if TYPE_CHECKING:
-    from studyapp.core.yamlsafe import Node
+    from studyapp.core.deck.yamlsafe import Node
 
 name = "choice"
 doc = "A question with one correct option; options are shuffled each time (single answer)."

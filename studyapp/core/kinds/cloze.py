@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import Span, join_spans, parse_inline
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import Span, join_spans, parse_inline
 
 name = "cloze"
 doc = "Text with {{...}} deletions; each deletion (or deletion number) is its own prompt."

@@ -9,7 +9,8 @@ from __future__ import annotations
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core.grading import DeckContext, Grade, Interaction, ItemResult, Question, Response
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline
 from studyapp.core.kinds._options import (
     MAX_OPTIONS,
     check_keys,
@@ -24,11 +25,17 @@ from studyapp.core.kinds._options import (
     type_name,
 )
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline
+from studyapp.core.kinds.grading import (
+    DeckContext,
+    Grade,
+    Interaction,
+    ItemResult,
+    Question,
+    Response,
+)
 
 if TYPE_CHECKING:
-    from studyapp.core.yamlsafe import Node
+    from studyapp.core.deck.yamlsafe import Node
 
 name = "matching"
 doc = "Pairs to match, left to right; both columns shuffled, graded per pair."

@@ -6,9 +6,9 @@ Two forms:
 * **generated**: ``params`` (``name: {min, max, step}``) are drawn afresh each
   time the card is asked, the question's ``{name}`` placeholders are filled in
   and the expected answer is computed by ``formula`` with the safe evaluator
-  of :mod:`studyapp.core.safe_eval` (deck text is never run as code).
+  of :mod:`studyapp.core.kinds.safe_eval` (deck text is never run as code).
 
-Answers are read by :mod:`studyapp.core.units`: ``250 mcg`` is right for a
+Answers are read by :mod:`studyapp.core.kinds.units`: ``250 mcg`` is right for a
 ``0.25 mg`` card, a bare number is read in the card's unit, and an answer
 1000x off (mg vs mcg) or 100x off (mL vs units on a U-100 syringe), or with
 the sign dropped, is wrong with a note saying which slip it looks like. An
@@ -19,7 +19,7 @@ card's unit) or relative (``"2%"``); an answer that rounds to the expected
 answer as shown (``decimals`` places) is also right.
 
 A caveat such as "not medical advice" is deck data (``caveat``), not this
-kind's: :meth:`studyapp.core.model.Deck.caveat_for` says which cards show it.
+kind's: :meth:`studyapp.core.deck.model.Deck.caveat_for` says which cards show it.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from random import Random
 
-from studyapp.core import safe_eval, units
-from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import Span, parse_inline, sanitize
+from studyapp.core.kinds import safe_eval, units
 from studyapp.core.kinds._numeric_check import (
     IDENTIFIER_PATTERN,
     MAX_DECIMALS,
@@ -45,9 +46,8 @@ from studyapp.core.kinds._numeric_check import (
     grid,
 )
 from studyapp.core.kinds.base import FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.syringe import U100_SCALE, U100_UNITS_PER_ML, syringe_fill
-from studyapp.core.text import Span, parse_inline, sanitize
+from studyapp.core.kinds.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
+from studyapp.core.kinds.syringe import U100_SCALE, U100_UNITS_PER_ML, syringe_fill
 
 __all__ = [
     "answer_text",
@@ -375,7 +375,7 @@ def grade(card: Card, question: Question, response: Response, context: DeckConte
 
     An answer that cannot be read is ``UNREADABLE`` (see :func:`read_answer`):
     the student is asked again. An empty answer and one longer than
-    :data:`~studyapp.core.units.MAX_INPUT` characters are wrong.
+    :data:`~studyapp.core.kinds.units.MAX_INPUT` characters are wrong.
     """
     typed = sanitize(str(response)).strip()
     text = " ".join(typed.split())

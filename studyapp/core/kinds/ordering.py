@@ -9,7 +9,8 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from studyapp.core.grading import DeckContext, Grade, Interaction, ItemResult, Question, Response
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline
 from studyapp.core.kinds._options import (
     MAX_OPTIONS,
     check_shown,
@@ -21,8 +22,14 @@ from studyapp.core.kinds._options import (
     text_of,
 )
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline
+from studyapp.core.kinds.grading import (
+    DeckContext,
+    Grade,
+    Interaction,
+    ItemResult,
+    Question,
+    Response,
+)
 
 name = "ordering"
 doc = "Items to put in order; graded by position, never shown in the right order."

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline
 
 name = "reversible"
 doc = "Two sides; yields a forward prompt (front -> back) and a reverse one (back -> front)."

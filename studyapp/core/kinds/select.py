@@ -13,7 +13,8 @@ from dataclasses import replace
 from random import Random
 from typing import Any
 
-from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline
 from studyapp.core.kinds._options import (
     CHOICE_FIELDS,
     CHOICES_SCHEMA,
@@ -32,8 +33,7 @@ from studyapp.core.kinds._options import (
     warn_missing_explain,
 )
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline
+from studyapp.core.kinds.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 
 name = "select"
 doc = "Select all that apply: one or more correct options; scored per option."

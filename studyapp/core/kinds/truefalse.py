@@ -5,11 +5,11 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from studyapp.core.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline
 from studyapp.core.kinds._options import index_response, listing_face, warn_missing_explain
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline
+from studyapp.core.kinds.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 
 name = "truefalse"
 doc = "A statement to mark true or false; 'explain' says why."

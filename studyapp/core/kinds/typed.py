@@ -5,7 +5,7 @@ student marked as right before ("I was right"), after normalisation (case,
 spacing, punctuation, hyphens, Greek letters and their names, ``µ``/``μ``).
 A typo is *almost* (counted wrong, said kindly); numbers, a final letter
 (``TrkA``/``TrkB``), acronyms and another card's term are never taken for a
-typo. The rules are in :mod:`studyapp.core.answers`.
+typo. The rules are in :mod:`studyapp.core.kinds.answers`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from __future__ import annotations
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core.answers import (
+from studyapp.core.deck.model import Card, Face
+from studyapp.core.deck.text import parse_inline, sanitize
+from studyapp.core.kinds.answers import (
     MAX_ANSWER_CHARS,
     char_diff,
     feedback,
@@ -21,7 +23,8 @@ from studyapp.core.answers import (
     match_key,
     term,
 )
-from studyapp.core.grading import (
+from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
+from studyapp.core.kinds.grading import (
     DeckContext,
     Grade,
     Interaction,
@@ -29,12 +32,9 @@ from studyapp.core.grading import (
     Response,
     Verdict,
 )
-from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
-from studyapp.core.model import Card, Face
-from studyapp.core.text import parse_inline, sanitize
 
 if TYPE_CHECKING:
-    from studyapp.core.yamlsafe import Node
+    from studyapp.core.deck.yamlsafe import Node
 
 name = "typed"
 doc = "A question answered by typing a term; typos are 'almost', synonyms can be accepted."
@@ -140,7 +140,7 @@ def ask(card: Card, sibling: str, rng: Random, context: DeckContext) -> Question
 
 
 def grade(card: Card, question: Question, response: Response, context: DeckContext) -> Grade:
-    """Grade the text typed (see :func:`studyapp.core.answers.judge`).
+    """Grade the text typed (see :func:`studyapp.core.kinds.answers.judge`).
 
     ``diff`` compares the response with the expected answer (with the
     synonym it nearly matched, for a typo of a synonym); it is empty when

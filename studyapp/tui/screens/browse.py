@@ -11,10 +11,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from studyapp.core.model import Card, Deck
-from studyapp.core.reload import merge_decks
-from studyapp.core.scheduling import CardState, State, day_bounds
-from studyapp.core.search import (
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.deck.text import plain
+from studyapp.core.library.reload import merge_decks
+from studyapp.core.study.scheduling import CardState, State, day_bounds
+from studyapp.core.study.search import (
     Query,
     QueryError,
     card_flags,
@@ -23,8 +24,7 @@ from studyapp.core.search import (
     matches,
     parse_query,
 )
-from studyapp.core.session import card_keys
-from studyapp.core.text import plain
+from studyapp.core.study.session import card_keys
 from studyapp.tui.widgets.card_detail import card_detail, state_label
 from studyapp.tui.widgets.fit import FitText, ellipsize, file_name_span
 from studyapp.tui.widgets.key_bar import KeyBar

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from studyapp.core.model import Deck
+from studyapp.core.deck.model import Deck
 from studyapp.tui.screens.exam import CRAM_NOTE, ExamScreen
 
 if TYPE_CHECKING:

@@ -23,12 +23,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Rule, Static
 
-from studyapp.core.exam import ExamClosed, ExamItem, ExamRun, format_clock
-from studyapp.core.grading import Grade, Response
+from studyapp.core.kinds.grading import Grade, Response
+from studyapp.core.study.exam import ExamClosed, ExamItem, ExamRun, format_clock
+from studyapp.render.card_text import spans_to_text
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog, GoToDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
-from studyapp.tui.widgets.card_text import spans_to_text
 from studyapp.tui.widgets.grade_view import explain_text, grade_text, show_feedback
 from studyapp.tui.widgets.key_bar import KeyBar
 from studyapp.tui.widgets.question_map import Marker, QuestionMap

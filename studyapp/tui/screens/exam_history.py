@@ -11,9 +11,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from studyapp.core.exam import ExamSummary
-from studyapp.core.session import Prompt
-from studyapp.core.text import plain
+from studyapp.core.deck.text import plain
+from studyapp.core.study.exam import ExamSummary
+from studyapp.core.study.session import Prompt
 from studyapp.tui.screens.exam import EXAM_NOTE
 from studyapp.tui.screens.exam_results import score_text
 from studyapp.tui.screens.summary import format_duration

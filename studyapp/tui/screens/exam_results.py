@@ -19,10 +19,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from studyapp.core.exam import ExamResult, ItemOutcome
+from studyapp.core.study.exam import ExamResult, ItemOutcome
+from studyapp.render.card_text import spans_to_text
 from studyapp.tui.screens.exam import CRAM_NOTE, EXAM_NOTE
 from studyapp.tui.screens.summary import format_duration
-from studyapp.tui.widgets.card_text import spans_to_text
 from studyapp.tui.widgets.grade_view import explain_text
 from studyapp.tui.widgets.key_bar import KeyBar
 

@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, RadioSet, SelectionList, Static
 
-from studyapp.core.evidence import EVIDENCE
-from studyapp.core.exam import (
+from studyapp.core.deck.evidence import EVIDENCE
+from studyapp.core.study.exam import (
     ExamMode,
     ExamSpec,
     Pool,

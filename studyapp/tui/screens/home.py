@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from studyapp.core.model import Deck
-from studyapp.services import DeckRow
+from studyapp.app.services import DeckRow
+from studyapp.core.deck.model import Deck
 from studyapp.tui.widgets.fit import FitText, file_name_span
 from studyapp.tui.widgets.key_bar import KeyBar
 
@@ -155,7 +155,7 @@ class HomeScreen(Screen[None]):
         outcomes = [o for o in self._plans if o.plan.deck_id == deck_id]
         lines = []
         if outcomes:  # planning is imported only when a plan exists
-            from studyapp.plan_service import plan_summary
+            from studyapp.app.plan_service import plan_summary
 
             new_limit = self.study_app.settings.limits_for(deck_id or "").new
             lines = [plan_summary(o, new_limit) for o in outcomes]

@@ -1,6 +1,6 @@
 """Exam plan: plan a deck (or some of its topics) toward an exam date, or remove a plan.
 
-Opened from home with ``p``. The maths is in :mod:`studyapp.core.planning`; what
+Opened from home with ``p``. The maths is in :mod:`studyapp.core.study.planning`; what
 this screen shows is what ``studyapp plan`` prints.
 """
 
@@ -16,9 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from studyapp.core.model import Deck
-from studyapp.core.planning import study_date
-from studyapp.plan_service import new_plan, plan_summary
+from studyapp.app.plan_service import new_plan, plan_summary
+from studyapp.core.deck.model import Deck
+from studyapp.core.study.planning import study_date
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp

@@ -13,15 +13,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Rule, Static
 
-from studyapp.core.grading import Grade, Interaction, Question
-from studyapp.core.quiz import Quizzer
-from studyapp.core.reload import merge_decks
-from studyapp.core.scheduling import Rating, format_interval
-from studyapp.core.session import StudySession, card_keys
+from studyapp.core.kinds.grading import Grade, Interaction, Question
+from studyapp.core.library.reload import merge_decks
+from studyapp.core.study.quiz import Quizzer
+from studyapp.core.study.scheduling import Rating, format_interval
+from studyapp.core.study.session import StudySession, card_keys
+from studyapp.render.card_text import spans_to_text
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
-from studyapp.tui.widgets.card_text import spans_to_text
 from studyapp.tui.widgets.fit import FitText
 from studyapp.tui.widgets.grade_view import explain_text, grade_text, show_feedback
 from studyapp.tui.widgets.key_bar import KeyBar

@@ -18,8 +18,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
-from studyapp.core.stats import DayValue, StatsReport, TopicMastery
-from studyapp.stats_view import (
+from studyapp.core.progress.stats import DayValue, StatsReport, TopicMastery
+from studyapp.render.stats import (
     buttons_table,
     confused_table,
     counts_table,

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from studyapp.core.session import StudySession
+from studyapp.core.study.session import StudySession
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:

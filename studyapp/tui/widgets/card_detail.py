@@ -13,10 +13,10 @@ from typing import Any
 
 from rich.text import Text
 
-from studyapp.core.model import Card, Deck
-from studyapp.core.scheduling import CardState, Policy, Rating, State, format_interval
-from studyapp.core.search import faces_of
-from studyapp.tui.widgets.card_text import spans_to_text
+from studyapp.core.deck.model import Card, Deck
+from studyapp.core.study.scheduling import CardState, Policy, Rating, State, format_interval
+from studyapp.core.study.search import faces_of
+from studyapp.render.card_text import spans_to_text
 from studyapp.tui.widgets.grade_view import explain_text
 
 __all__ = ["card_detail", "format_time", "state_label"]

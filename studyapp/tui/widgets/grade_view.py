@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.containers import ScrollableContainer
 from textual.widget import Widget
 
-from studyapp.core.evidence import evidence_line
-from studyapp.core.grading import Grade, Verdict
+from studyapp.core.deck.evidence import evidence_line
+from studyapp.core.kinds.grading import Grade, Verdict
 
 __all__ = ["explain_text", "grade_text", "show_feedback"]
 

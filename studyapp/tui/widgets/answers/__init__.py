@@ -1,4 +1,4 @@
-"""Answer widgets, one per interaction (see :class:`studyapp.core.grading.Interaction`).
+"""Answer widgets, one per interaction (see :class:`studyapp.core.kinds.grading.Interaction`).
 
 A new objective kind reuses one of these; a new interaction adds a widget
 here and one line in :data:`ANSWER_WIDGETS`.
@@ -6,7 +6,7 @@ here and one line in :data:`ANSWER_WIDGETS`.
 
 from __future__ import annotations
 
-from studyapp.core.grading import Interaction
+from studyapp.core.kinds.grading import Interaction
 from studyapp.tui.widgets.answers.base import AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.matching import MatchingAnswer
 from studyapp.tui.widgets.answers.options import OptionsAnswer

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
 
-from studyapp.core.grading import Grade, Question, Response
+from studyapp.core.kinds.grading import Grade, Question, Response
 
 __all__ = [
     "MAX_KEYED",

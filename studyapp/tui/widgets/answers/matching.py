@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.events import Key
 
-from studyapp.core.grading import Question, Response
+from studyapp.core.kinds.grading import Question, Response
 from studyapp.tui.widgets.answers.base import (
     MAX_KEYED,
     AnswerWidget,

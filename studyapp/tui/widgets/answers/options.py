@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.events import Key
 
-from studyapp.core.grading import Interaction, ItemResult, Question, Response
+from studyapp.core.kinds.grading import Interaction, ItemResult, Question, Response
 from studyapp.tui.widgets.answers.base import (
     AnswerWidget,
     mark,

@@ -10,7 +10,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
 
-from studyapp.core.grading import Question, Response
+from studyapp.core.kinds.grading import Question, Response
 from studyapp.tui.widgets.answers.base import AnswerWidget, mark
 
 __all__ = ["OrderingAnswer"]

@@ -1,7 +1,7 @@
 """Typed and numeric answers: one input line; enter submits.
 
 The placeholder and the hint under a numeric answer both come from the
-card's unit (:func:`studyapp.core.units.reading_hint`), so they never
+card's unit (:func:`studyapp.core.kinds.units.reading_hint`), so they never
 disagree. An answer the app cannot read stays on screen, editable, with the
 reason and what it can read (:meth:`TextAnswer.show_unreadable`).
 
@@ -16,8 +16,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from studyapp.core import units
-from studyapp.core.grading import Grade, Interaction, Question, Response
+from studyapp.core.kinds import units
+from studyapp.core.kinds.grading import Grade, Interaction, Question, Response
 from studyapp.tui.widgets.answers.base import AnswerWidget
 
 __all__ = ["TextAnswer"]

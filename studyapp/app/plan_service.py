@@ -1,0 +1,196 @@
+"""Exam plans wired to the store and settings, for the CLI, ``studyapp due`` and the TUI.
+
+No Textual here. The maths is in :mod:`studyapp.core.study.planning`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from studyapp.app.config import Settings
+from studyapp.core.deck.model import Deck, PromptKey
+from studyapp.core.study.planning import (
+    ExamPlan,
+    PlanEffect,
+    PlanOutcome,
+    apply_plans,
+    plan_schedule,
+    study_date,
+)
+from studyapp.core.study.scheduling import Policy, day_bounds
+
+if TYPE_CHECKING:
+    from studyapp.store import Store
+
+__all__ = [
+    "deck_plan_effect",
+    "describe_outcome",
+    "new_plan",
+    "parse_exam_date",
+    "plan_outcomes",
+    "plan_summary",
+    "scope_of",
+    "topics_of",
+]
+
+
+def scope_of(deck: Deck) -> list[tuple[PromptKey, str]]:
+    """Every prompt of ``deck`` with its card's topic."""
+    from studyapp.core.study.session import prompts_of
+
+    return [(p.key, p.card.topic) for p in prompts_of(deck)]
+
+
+def deck_plan_effect(
+    plans: Sequence[ExamPlan],
+    deck_id: str,
+    prompt_keys: Iterable[PromptKey],
+    card_topics: Callable[[], Mapping[str, str]],
+    store: Store,
+    settings: Settings,
+    now: datetime,
+) -> PlanEffect:
+    """What ``plans`` (on ``deck_id``) change in today's queue of that deck.
+
+    ``card_topics`` gives card id -> topic; it is only called when a plan
+    names topics (``studyapp due`` then has to load the deck's text).
+    """
+    topics: Mapping[str, str] = card_topics() if any(plan.topics for plan in plans) else {}
+    scope = [(key, topics.get(key[1], "")) for key in prompt_keys]
+    start, _ = day_bounds(now, settings.rollover_hour)
+    counts = store.day_counts([deck_id], start)
+    states = store.card_states([deck_id])
+    return apply_plans(
+        plans,
+        lambda _deck: scope,
+        lambda _deck: states,
+        counts,
+        Policy(store.scheduler_config(settings.scheduler)),
+        now,
+        rollover_hour=settings.rollover_hour,
+    )
+
+
+def plan_outcomes(
+    store: Store,
+    decks: Sequence[Deck],
+    settings: Settings,
+    now: datetime,
+    plans: Sequence[ExamPlan] | None = None,
+) -> list[PlanOutcome]:
+    """Every plan whose exam is today or later, on a deck in ``decks``, as of ``now``
+    (``plans``: those plans, when the caller has already read them)."""
+    if plans is None:
+        plans = store.exam_plans(study_date(now, settings.rollover_hour))
+    by_id = {deck.id: deck for deck in decks}
+    plans = [plan for plan in plans if plan.deck_id in by_id]
+    if not plans:
+        return []
+    policy = Policy(store.scheduler_config(settings.scheduler))
+    start, _ = day_bounds(now, settings.rollover_hour)
+    out = []
+    for plan in plans:
+        counts = store.day_counts([plan.deck_id], start).get(plan.deck_id)
+        out.append(
+            plan_schedule(
+                plan,
+                scope_of(by_id[plan.deck_id]),
+                store.card_states([plan.deck_id]),
+                policy,
+                now,
+                rollover_hour=settings.rollover_hour,
+                done_today=counts.reviews if counts else 0,
+                new_today=counts.new if counts and not plan.topics else 0,
+            )
+        )
+    return out
+
+
+def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
+    """A few plain lines about one plan (the CLI and the home screen show them)."""
+    plan = outcome.plan
+    target = plan.target
+    if outcome.days_left == 0:
+        when = "the exam is today"
+    else:
+        when = f"{outcome.days_left} day{'s' * (outcome.days_left != 1)} left"
+    lines = [
+        f"Exam {plan.exam_date.isoformat()}: {when}, target {target:.0%}",
+        f"{outcome.prompts} card{'s' * (outcome.prompts != 1)} in scope"
+        + (f" ({', '.join(plan.topics)})" if plan.topics else "")
+        + f", {outcome.new} never studied",
+        f"Predicted recall on the day if you stopped now: {outcome.predicted:.0%} "
+        f"({outcome.on_target} at or above {target:.0%})",
+    ]
+    if outcome.active:
+        pulled = len(outcome.due_today())
+        lines.append(
+            f"Extra load today: {outcome.extra_today(new_limit)} "
+            f"({pulled} review{'s' * (pulled != 1)} pulled in early); "
+            f"about {_mean_extra(outcome):.1f} extra reviews a day until the exam"
+        )
+        if outcome.new:
+            raised = outcome.new_per_day > new_limit
+            lines.append(
+                f"New cards: {outcome.new_per_day} a day needed to finish in time "
+                + (
+                    f"(your limit of {new_limit} is raised to {outcome.new_per_day})"
+                    if raised
+                    else f"(your limit: {new_limit})"
+                )
+            )
+    return lines
+
+
+def _mean_extra(outcome: PlanOutcome) -> float:
+    extra = sum(outcome.extra_per_day().values())
+    return extra / outcome.days_left if outcome.days_left else 0.0
+
+
+def parse_exam_date(text: str, today: date) -> date:
+    """An exam date ``YYYY-MM-DD`` after ``today`` (``ValueError`` with a clear message)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"exam date {text!r} is not a date like 2026-12-15") from None
+    if day <= today:
+        raise ValueError(
+            f"the exam date {day.isoformat()} is not after today ({today.isoformat()})"
+        )
+    return day
+
+
+def topics_of(deck: Deck | None) -> dict[str, str]:
+    """card id -> topic (empty when the deck could not be loaded)."""
+    return {card.id: card.topic for card in deck.cards} if deck is not None else {}
+
+
+def new_plan(deck: Deck, exam: str, topics: Sequence[str], target: float, today: date) -> ExamPlan:
+    """A plan from what the student typed (``ValueError`` with a clear message)."""
+    exam_date = parse_exam_date(exam, today)
+    chosen = tuple(dict.fromkeys(topic.strip() for topic in topics if topic.strip()))
+    known = sorted({card.topic for card in deck.cards})
+    unknown = [topic for topic in chosen if topic not in known]
+    if unknown:
+        raise ValueError(
+            f"no topic {', '.join(unknown)} in deck {deck.id} (topics: {', '.join(known)})"
+        )
+    if not 0.5 <= target <= 0.99:
+        raise ValueError("the target retention must be from 0.5 to 0.99")
+    return ExamPlan(deck.id, exam_date, chosen, target)
+
+
+def plan_summary(outcome: PlanOutcome, new_limit: int) -> str:
+    """One line for the home screen: days left, recall on the day, today's extra load."""
+    plan = outcome.plan
+    scope = f" ({', '.join(plan.topics)})" if plan.topics else ""
+    days = "today" if outcome.days_left == 0 else f"in {outcome.days_left} d"
+    text = (
+        f"Exam{scope} {days} · predicted recall on the day {outcome.predicted:.0%} "
+        f"(target {plan.target:.0%})"
+    )
+    if outcome.active:
+        text += f" · extra today {outcome.extra_today(new_limit)}"
+    return text

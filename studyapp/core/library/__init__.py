@@ -1,0 +1,324 @@
+"""Find deck files in folders and load them, with a cache keyed by file content.
+
+A broken deck never stops the others: every file yields a
+:class:`~studyapp.core.library.loader.LoadResult`, and a deck id already used by an
+earlier file is reported as an error on the later one.
+
+The cache stores each file's load result as JSON under a name derived from a
+hash of the file's bytes (and the loader version), so an edited file is
+re-parsed and an unchanged one is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studyapp.core.deck.limits import MAX_BYTES
+from studyapp.core.deck.model import (
+    Card,
+    Citation,
+    Deck,
+    Diagnostic,
+    LoadResult,
+    Positions,
+    PromptKey,
+    Severity,
+    Source,
+)
+
+__all__ = [
+    "CACHE_VERSION",
+    "DeckIndex",
+    "Library",
+    "discover",
+    "index_of",
+    "load_index",
+    "load_library",
+]
+
+CACHE_VERSION = "8"
+"""Bump when the loader's output changes, to invalidate every cache entry."""
+
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every deck file found, loaded or not, in discovery order."""
+
+    results: tuple[LoadResult, ...]
+
+    @property
+    def decks(self) -> list[Deck]:
+        return [r.deck for r in self.results if r.deck is not None]
+
+    def deck(self, deck_id: str) -> Deck | None:
+        for deck in self.decks:
+            if deck.id == deck_id:
+                return deck
+        return None
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Deck files under ``paths`` (files are taken as given, folders searched
+    recursively), without duplicates, in a stable order."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path).expanduser()
+        if path.is_dir():
+            candidates = sorted(
+                p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file()
+            )
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(candidate)
+    return found
+
+
+def load_library(paths: Sequence[Path], cache_dir: Path | None = None) -> Library:
+    """Load every deck file under ``paths``, using ``cache_dir`` when given."""
+    results: list[LoadResult] = []
+    owners: dict[str, str] = {}
+    for path in discover(paths):
+        result = _load_one(path, cache_dir)
+        deck = result.deck
+        if deck is not None and deck.id in owners:
+            diag = Diagnostic(
+                result.path,
+                1,
+                1,
+                Severity.ERROR,
+                f"deck id '{deck.id}' is already used by {owners[deck.id]}",
+                "duplicate-deck",
+            )
+            result = LoadResult(result.path, None, (diag, *result.diagnostics))
+        elif deck is not None:
+            owners[deck.id] = result.path
+        results.append(result)
+    return Library(tuple(results))
+
+
+def _read(path: Path) -> bytes | LoadResult:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        diag = Diagnostic(str(path), 1, 1, Severity.ERROR, f"cannot read file: {reason}", "io")
+        return LoadResult(str(path), None, (diag,))
+
+
+def _entries(data: bytes, name: str, cache_dir: Path) -> tuple[Path, Path]:
+    """The cache files of one deck file's content: the full result and its index."""
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(f"\0{CACHE_VERSION}\0{name}".encode())
+    stem = digest.hexdigest()
+    return cache_dir / f"{stem}.json", cache_dir / f"{stem}.index.json"
+
+
+def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
+    data = _read(path)
+    if isinstance(data, LoadResult):
+        return data
+    name = str(path)
+    if cache_dir is None:
+        return _parse(data, name)
+    entry, index_entry = _entries(data, name, cache_dir)
+    try:
+        with open(entry, encoding="utf-8") as handle:
+            return result_from_json(json.load(handle))
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        pass  # a missing, unreadable or malformed entry is simply rebuilt
+    result = _parse(data, name)
+    _write_atomic(entry, json.dumps(result_to_json(result), separators=(",", ":")))
+    _write_atomic(index_entry, json.dumps(index_of(result).to_json(), separators=(",", ":")))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class DeckIndex:
+    """What counting due cards needs from a deck file, without its card text."""
+
+    path: str
+    deck_id: str | None
+    """``None`` when the file has errors."""
+    title: str
+    error: str | None
+    """The first error, formatted, when the file has errors."""
+    cards: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Each card's id and sibling names, in deck order."""
+
+    def prompt_keys(self) -> list[PromptKey]:
+        deck_id = self.deck_id or ""
+        return [(deck_id, card, sibling) for card, siblings in self.cards for sibling in siblings]
+
+    def to_json(self) -> list[Any]:
+        return [self.path, self.deck_id, self.title, self.error, [list(c) for c in self.cards]]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> DeckIndex:
+        path, deck_id, title, error, cards = data
+        return cls(path, deck_id, title, error, tuple((c[0], tuple(c[1])) for c in cards))
+
+
+def index_of(result: LoadResult) -> DeckIndex:
+    """The index of a load result."""
+    deck = result.deck
+    if deck is None:
+        first = result.errors[0].format() if result.errors else "could not be loaded"
+        return DeckIndex(result.path, None, result.path, first)
+    cards = tuple((card.id, card.siblings) for card in deck.cards)
+    return DeckIndex(result.path, deck.id, deck.title, None, cards)
+
+
+def load_index(paths: Sequence[Path], cache_dir: Path) -> list[DeckIndex]:
+    """The index of every deck file under ``paths``: like :func:`load_library`
+    (same discovery, same duplicate-id errors) but reading only the small
+    index cache entries when the files are unchanged."""
+    out: list[DeckIndex] = []
+    owners: dict[str, str] = {}
+    for path in discover(paths):
+        index = _index_one(path, cache_dir)
+        if index.deck_id is not None and index.deck_id in owners:
+            error = Diagnostic(
+                index.path,
+                1,
+                1,
+                Severity.ERROR,
+                f"deck id '{index.deck_id}' is already used by {owners[index.deck_id]}",
+                "duplicate-deck",
+            ).format()
+            index = DeckIndex(index.path, None, index.path, error)
+        elif index.deck_id is not None:
+            owners[index.deck_id] = index.path
+        out.append(index)
+    return out
+
+
+def _index_one(path: Path, cache_dir: Path) -> DeckIndex:
+    data = _read(path)
+    if isinstance(data, LoadResult):
+        return index_of(data)
+    _, index_entry = _entries(data, str(path), cache_dir)
+    try:
+        with open(index_entry, encoding="utf-8") as handle:
+            return DeckIndex.from_json(json.load(handle))
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        pass  # missing or malformed: load the file (which writes the index)
+    return index_of(_load_one(path, cache_dir))
+
+
+def _parse(data: bytes, name: str) -> LoadResult:
+    # Imported here: a warm start (every deck cached) never needs the YAML machinery.
+    from studyapp.core.library.loader import load_deck_bytes
+
+    return load_deck_bytes(data, name)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        # The cache is an optimisation: a read-only data dir must not stop loading.
+        return
+
+
+def result_to_json(result: LoadResult) -> dict[str, Any]:
+    """A JSON-ready form of a load result (the cache format)."""
+    deck = result.deck
+    return {
+        "path": result.path,
+        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "deck": None
+        if deck is None
+        else {
+            "id": deck.id,
+            "title": deck.title,
+            "description": deck.description,
+            "caveat": deck.caveat,
+            "sources": [
+                [
+                    s.key,
+                    s.title,
+                    list(s.sections),
+                    dict(s.references),
+                    [s.line, s.col],
+                    {k: list(v) for k, v in s.section_positions.items()},
+                ]
+                for s in deck.sources.values()
+            ],
+            "cards": [
+                [
+                    c.id,
+                    c.kind,
+                    c.topic,
+                    c.line,
+                    dict(c.data),
+                    list(c.tags),
+                    None
+                    if c.source is None
+                    else [c.source.key, c.source.section, list(c.source.refs)],
+                    c.explain,
+                    list(c.siblings),
+                    c.positions.to_json(),
+                    c.caveat,
+                    c.evidence,
+                ]
+                for c in deck.cards
+            ],
+        },
+    }
+
+
+def result_from_json(data: dict[str, Any]) -> LoadResult:
+    """Inverse of :func:`result_to_json`."""
+    path = data["path"]
+    raw = data["deck"]
+    deck = None
+    if raw is not None:
+        deck = Deck(
+            id=raw["id"],
+            title=raw["title"],
+            description=raw["description"],
+            caveat=raw["caveat"],
+            path=path,
+            sources={s[0]: _source_from_json(s) for s in raw["sources"]},
+            cards=tuple(
+                Card(
+                    id=c[0],
+                    kind=c[1],
+                    topic=c[2],
+                    line=c[3],
+                    data=c[4],
+                    tags=tuple(c[5]),
+                    source=None if c[6] is None else Citation(c[6][0], c[6][1], tuple(c[6][2])),
+                    explain=c[7],
+                    siblings=tuple(c[8]),
+                    positions=Positions(c[9]),
+                    caveat=c[10],
+                    evidence=c[11],
+                )
+                for c in raw["cards"]
+            ),
+        )
+    return LoadResult(path, deck, tuple(Diagnostic.from_dict(d) for d in data["diagnostics"]))
+
+
+def _source_from_json(s: list[Any]) -> Source:
+    key, title, sections, references, (line, col), section_positions = s
+    positions = {k: (v[0], v[1]) for k, v in section_positions.items()}
+    return Source(key, title, tuple(sections), references, line, col, positions)
