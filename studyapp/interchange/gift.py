@@ -29,7 +29,7 @@ matching item containing ``->``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from studyapp.core.deck.model import Card, Deck
 from studyapp.core.kinds.grading import DeckContext
@@ -110,72 +110,84 @@ def gift_questions(
     deck: Deck, card: Card, report: Report, context: DeckContext | None = None
 ) -> list[str]:
     """The GIFT questions for ``card`` (none when its kind cannot be expressed)."""
-    title = f"{deck.id}/{card.id}"
-    data = card.data
     if card.kind in NOT_GRADABLE:
         report.skip(card.kind, NOT_GRADABLE[card.kind])
         return []
-    if card.kind == "choice":
-        options = shown_choices(deck, card, context)
-        if len(options) < 2:
-            report.skip(card.kind, "its topic has no other answer to draw a wrong option from")
-            return []
-        lines = [f"{'=' if o.correct else '~'}{_html(o.text)}{_feedback(o.why)}" for o in options]
-        return [
-            _question(
-                title, _html(with_caveat(deck, card, data["question"])), [*lines, *_general(card)]
-            )
-        ]
-    if card.kind == "select":
-        options = shown_choices(deck, card, context)
-        right = sum(o.correct for o in options)
-        wrong = len(options) - right
-        if right not in MOODLE_GRADES or (wrong and wrong not in MOODLE_GRADES):
-            report.skip(card.kind, "Moodle grades cannot split 100% among more than 10 options")
-            return []
-        lines = [
-            f"~%{MOODLE_GRADES[right] if o.correct else '-' + MOODLE_GRADES[wrong]}%"
-            f"{_html(o.text)}{_feedback(o.why)}"
-            for o in options
-        ]
-        return [
-            _question(
-                title, _html(with_caveat(deck, card, data["question"])), [*lines, *_general(card)]
-            )
-        ]
-    if card.kind == "truefalse":
-        # {T#feedback if answered wrong#feedback if answered right}: explain for both.
-        letter = "T" if data["answer"] else "F"
-        why = _html(card.explain) if card.explain else ""
-        answer = f"{letter}#{why}#{why}" if why else letter
-        return [_question(title, _html(with_caveat(deck, card, data["statement"])), [answer])]
-    if card.kind == "typed":
-        answers = [f"={_short(text)}" for text in [data["answer"], *data.get("accept", ())]]
-        return [
-            _question(
-                title, _html(with_caveat(deck, card, data["question"])), [*answers, *_general(card)]
-            )
-        ]
-    if card.kind == "numeric":
-        return [_numeric(deck, card, title, report)]
-    if card.kind == "matching":
-        pairs = [(left, right) for left, right in data["pairs"]]
-        if any("->" in left or "->" in right for left, right in pairs):
-            report.skip(card.kind, "an item contains '->', which GIFT reads as a pair's arrow")
-            return []
-        lines = [f"={_html(left)} -> {_plain(right)}" for left, right in pairs]
-        return [
-            _question(
-                title, _html(with_caveat(deck, card, data["question"])), [*lines, *_general(card)]
-            )
-        ]
-    if card.kind == "cloze":
-        return _cloze(deck, card, title, report)
-    report.skip(card.kind, "no GIFT mapping for this kind")
-    return []
+    write = _WRITERS.get(card.kind)
+    if write is None:
+        report.skip(card.kind, "no GIFT mapping for this kind")
+        return []
+    return write(deck, card, f"{deck.id}/{card.id}", report, context)
 
 
-def _numeric(deck: Deck, card: Card, title: str, report: Report) -> str:
+def _asked(deck: Deck, card: Card, title: str, lines: Sequence[str]) -> str:
+    """The question of a card whose text is its ``question`` field, with ``lines``
+    as its answers and the card's general feedback."""
+    text = _html(with_caveat(deck, card, card.data["question"]))
+    return _question(title, text, [*lines, *_general(card)])
+
+
+def _choice_questions(
+    deck: Deck, card: Card, title: str, report: Report, context: DeckContext | None
+) -> list[str]:
+    options = shown_choices(deck, card, context)
+    if len(options) < 2:
+        report.skip(card.kind, "its topic has no other answer to draw a wrong option from")
+        return []
+    lines = [f"{'=' if o.correct else '~'}{_html(o.text)}{_feedback(o.why)}" for o in options]
+    return [_asked(deck, card, title, lines)]
+
+
+def _select_questions(
+    deck: Deck, card: Card, title: str, report: Report, context: DeckContext | None
+) -> list[str]:
+    options = shown_choices(deck, card, context)
+    right = sum(o.correct for o in options)
+    wrong = len(options) - right
+    if right not in MOODLE_GRADES or (wrong and wrong not in MOODLE_GRADES):
+        report.skip(card.kind, "Moodle grades cannot split 100% among more than 10 options")
+        return []
+    lines = [
+        f"~%{MOODLE_GRADES[right] if o.correct else '-' + MOODLE_GRADES[wrong]}%"
+        f"{_html(o.text)}{_feedback(o.why)}"
+        for o in options
+    ]
+    return [_asked(deck, card, title, lines)]
+
+
+def _truefalse_questions(
+    deck: Deck, card: Card, title: str, report: Report, context: DeckContext | None
+) -> list[str]:
+    # {T#feedback if answered wrong#feedback if answered right}: explain for both.
+    letter = "T" if card.data["answer"] else "F"
+    why = _html(card.explain) if card.explain else ""
+    answer = f"{letter}#{why}#{why}" if why else letter
+    return [_question(title, _html(with_caveat(deck, card, card.data["statement"])), [answer])]
+
+
+def _typed_questions(
+    deck: Deck, card: Card, title: str, report: Report, context: DeckContext | None
+) -> list[str]:
+    data = card.data
+    answers = [f"={_short(text)}" for text in [data["answer"], *data.get("accept", ())]]
+    return [_asked(deck, card, title, answers)]
+
+
+def _matching_questions(
+    deck: Deck, card: Card, title: str, report: Report, context: DeckContext | None
+) -> list[str]:
+    pairs = [(left, right) for left, right in card.data["pairs"]]
+    if any("->" in left or "->" in right for left, right in pairs):
+        report.skip(card.kind, "an item contains '->', which GIFT reads as a pair's arrow")
+        return []
+    return [
+        _asked(deck, card, title, [f"={_html(left)} -> {_plain(right)}" for left, right in pairs])
+    ]
+
+
+def _numeric_questions(
+    deck: Deck, card: Card, title: str, report: Report, context: DeckContext | None
+) -> list[str]:
     variant = numeric_variant(deck, card)
     text = variant.question
     if variant.unit and variant.unit.casefold() not in text.casefold():
@@ -184,10 +196,12 @@ def _numeric(deck: Deck, card: Card, title: str, report: Report) -> str:
     if variant.generated:
         report.note(card.kind, "exported with one set of numbers")
     answer = f"#{_number(float(variant.shown))}:{_number(variant.tolerance)}"
-    return _question(title, _html(text), [answer, *_general(card, variant.solution)])
+    return [_question(title, _html(text), [answer, *_general(card, variant.solution)])]
 
 
-def _cloze(deck: Deck, card: Card, title: str, report: Report) -> list[str]:
+def _cloze_questions(
+    deck: Deck, card: Card, title: str, report: Report, context: DeckContext | None
+) -> list[str]:
     """One missing-word question per deletion number; the other deletions are shown."""
     from studyapp.core.kinds.cloze import parse_deletions
 
@@ -239,3 +253,15 @@ def export_gift(decks: Sequence[Deck]) -> tuple[str, Report]:
                 report.wrote(card.kind)
                 blocks.extend(f"// {card.kind}: {card.id}\n{q}" for q in questions)
     return "\n\n".join(blocks) + "\n", report
+
+
+_WRITERS: dict[str, Callable[[Deck, Card, str, Report, DeckContext | None], list[str]]] = {
+    "choice": _choice_questions,
+    "select": _select_questions,
+    "truefalse": _truefalse_questions,
+    "typed": _typed_questions,
+    "numeric": _numeric_questions,
+    "matching": _matching_questions,
+    "cloze": _cloze_questions,
+}
+"""How each kind GIFT can express is written (the others are skipped)."""

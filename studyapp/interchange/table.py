@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from studyapp.core.deck.model import Card, Deck
@@ -209,6 +209,25 @@ def read_table(text: str, default_separator: str | None = None) -> Table:
     without it, a first line holding a tab means tabs, otherwise commas.
     """
     lines = text.split("\n")
+    headers, start = _headers(lines)
+    separator = _table_separator(headers, default_separator, lines[start:])
+    table = Table(html=headers.get("html", "").strip().casefold() == "true")
+    roles, names = _header_roles(headers, separator, table)
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=separator)
+    for cells in reader:
+        line = start + reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if names is None and not roles and all(_role(cell) for cell in cells):
+            names = cells  # a first row of column names (front,back)
+            roles = {i: named for i, cell in enumerate(cells) if (named := _role(cell))}
+            continue
+        table.rows.append(Row(line, _row(cells, roles, names, headers)))
+    return table
+
+
+def _headers(lines: Sequence[str]) -> tuple[dict[str, str], int]:
+    """The ``#key:value`` header lines Anki writes (by key), and the first line after them."""
     headers: dict[str, str] = {}
     start = 0
     for number, header in enumerate(lines):
@@ -218,16 +237,27 @@ def read_table(text: str, default_separator: str | None = None) -> Table:
             break  # a row that starts with '#' is data, not a header
         headers[key] = value.rstrip("\r")
         start = number + 1
-    body = "\n".join(lines[start:])
-    if "separator" in headers:
-        separator = _separator(headers["separator"])
-    elif default_separator is not None:
-        separator = default_separator
-    else:
-        first = next((text_line for text_line in lines[start:] if text_line.strip()), "")
-        separator = "\t" if "\t" in first else ","
-    table = Table(html=headers.get("html", "").strip().casefold() == "true")
+    return headers, start
 
+
+def _table_separator(
+    headers: Mapping[str, str], default_separator: str | None, body: Sequence[str]
+) -> str:
+    """The ``#separator`` header's, else ``default_separator``, else a tab when the
+    first line holds one, else a comma."""
+    if "separator" in headers:
+        return _separator(headers["separator"])
+    if default_separator is not None:
+        return default_separator
+    first = next((text_line for text_line in body if text_line.strip()), "")
+    return "\t" if "\t" in first else ","
+
+
+def _header_roles(
+    headers: Mapping[str, str], separator: str, table: Table
+) -> tuple[dict[int, str], list[str] | None]:
+    """The role of each column the headers name (``#deck column:``, ``#columns:``),
+    and the ``#columns:`` names; a name with no role goes to ``table.ignored``."""
     roles: dict[int, str] = {}
     for key, column_role in (
         ("guid column", "guid"),
@@ -237,36 +267,35 @@ def read_table(text: str, default_separator: str | None = None) -> Table:
     ):
         if key in headers:
             roles[_column_number(headers[key], key, 1)] = column_role
-    names: list[str] | None = None
-    if "columns" in headers:
-        names = next(csv.reader([headers["columns"]], delimiter=separator), [])
-        for index, name in enumerate(names):
-            named = _role(name)
-            if named is None:
-                table.ignored.append(name)
-            else:
-                roles.setdefault(index, named)
-    reader = csv.reader(io.StringIO(body), delimiter=separator)
-    free_roles = ["front", "back", "explain"]
-    for cells in reader:
-        line = start + reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if names is None and not roles and all(_role(cell) for cell in cells):
-            names = cells  # a first row of column names (front,back)
-            roles = {i: named for i, cell in enumerate(cells) if (named := _role(cell))}
-            continue
-        row: dict[str, str] = {}
-        free = iter(free_roles)
-        for index, cell in enumerate(cells):
-            role: str | None = roles.get(index)
-            if role is None and names is None:
-                role = next(free, None)  # unnamed columns: front, back, extra
-            if role is not None and role not in row:
-                row[role] = cell
-        if "notetype" in headers and "notetype" not in row:
-            row["notetype"] = headers["notetype"]
-        if headers.get("tags", "").strip():
-            row["tags"] = f"{headers['tags']} {row.get('tags', '')}".strip()
-        table.rows.append(Row(line, row))
-    return table
+    if "columns" not in headers:
+        return roles, None
+    names = next(csv.reader([headers["columns"]], delimiter=separator), [])
+    for index, name in enumerate(names):
+        named = _role(name)
+        if named is None:
+            table.ignored.append(name)
+        else:
+            roles.setdefault(index, named)
+    return roles, names
+
+
+def _row(
+    cells: Sequence[str],
+    roles: Mapping[int, str],
+    names: Sequence[str] | None,
+    headers: Mapping[str, str],
+) -> dict[str, str]:
+    """One data row by role; unnamed columns are front, back, explain in order."""
+    row: dict[str, str] = {}
+    free = iter(("front", "back", "explain"))
+    for index, cell in enumerate(cells):
+        role: str | None = roles.get(index)
+        if role is None and names is None:
+            role = next(free, None)  # unnamed columns: front, back, extra
+        if role is not None and role not in row:
+            row[role] = cell
+    if "notetype" in headers and "notetype" not in row:
+        row["notetype"] = headers["notetype"]
+    if headers.get("tags", "").strip():
+        row["tags"] = f"{headers['tags']} {row.get('tags', '')}".strip()
+    return row

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from studyapp.core.deck.model import Deck, PromptKey
+from studyapp.core.deck.model import Card, Deck, PromptKey
 from studyapp.core.progress.stats_report import (
     BUTTON_GROUPS,
     CONFUSED_LIMIT,
@@ -145,61 +145,119 @@ def compute_stats(
     ``rows`` are the live reviews, in log order; ``states`` the card states.
     Forecast, counts and mastery cover the prompts of ``decks`` only (a state
     left by a card removed from its deck is ignored); the history figures
-    cover every row given.
+    cover every row given. One pass over the log (:class:`_LogTally`), one over
+    the prompts (:class:`_PromptTally`), then one function per figure.
     """
-
     day_of = _StudyDays(rollover_hour, tz)
     today = day_of(now)
     cards = {(deck.id, card.id): card for deck in decks for card in deck.cards}
-
-    # -- the log: activity, retention, buttons, confusion ------------------
-    per_day: Counter[date] = Counter()
-    seconds: Counter[date] = Counter()
-    buttons = {group: [0, 0, 0, 0] for group in BUTTON_GROUPS}
-    # (deck, card, mature, window index, recalled) -> first answers of Review prompts
-    samples: Counter[tuple[str, str, bool, int, bool]] = Counter()
-    last_seen: dict[PromptKey, tuple[date, float | None]] = {}
-    picks: dict[tuple[str, str], Counter[str]] = {}
-    total_reviews = 0
-    review_state = State.REVIEW.value
-    spans = [span for _, span in WINDOWS if span is not None]
-
+    log = _LogTally(day_of, today)
+    add = log.add
     for row in rows:
-        total_reviews += 1
-        day = day_of(row.reviewed_at)
-        per_day[day] += 1
-        seconds[day] += (row.duration_ms or 0) // 1000
-        previous = last_seen.get(row.key)
+        add(row)
+    prompts = _PromptTally(day_of, today, policy, now)
+    for deck in decks:
+        for prompt in prompts_of(deck):
+            prompts.add(prompt.key, prompt.card.topic, states.get(prompt.key))
+    history = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
+    streak, longest = _streaks(set(log.per_day), today)
+    target = policy.config.desired_retention
+    return StatsReport(
+        now=now,
+        today=today,
+        rollover_hour=rollover_hour,
+        desired_retention=target,
+        load=prompts.load(log.per_day[today], log.seconds[today]),
+        forecast=tuple(
+            DayValue(today + timedelta(days=n), value) for n, value in enumerate(prompts.forecast)
+        ),
+        reviews_per_day=tuple(DayValue(day, log.per_day[day]) for day in history),
+        seconds_per_day=tuple(DayValue(day, log.seconds[day]) for day in history),
+        streak=streak,
+        longest_streak=longest,
+        days_studied=sum(1 for day in history if log.per_day[day]),
+        total_reviews=log.total,
+        retention=_retention(log.samples, cards),
+        mastery=_mastery(prompts.topics, target),
+        counts=prompts.counts(),
+        buttons={group: (v[0], v[1], v[2], v[3]) for group, v in log.buttons.items()},
+        confused=_confused(log.picks, cards),
+    )
+
+
+_Sample = tuple[str, str, bool, int, bool]
+"""(deck, card, mature, window index, recalled): a first answer of the day to a Review prompt."""
+_REVIEW = State.REVIEW.value
+
+
+class _LogTally:
+    """One pass over the review log: reviews and seconds per day, the answer buttons
+    per group, the first answers of Review prompts (for retention), the options
+    picked in wrong answers (for confusion)."""
+
+    def __init__(self, day_of: _StudyDays, today: date) -> None:
+        self.day_of = day_of
+        self.today = today
+        self.total = 0
+        self.per_day: Counter[date] = Counter()
+        self.seconds: Counter[date] = Counter()
+        self.buttons = {group: [0, 0, 0, 0] for group in BUTTON_GROUPS}
+        self.samples: Counter[_Sample] = Counter()
+        self.picks: dict[tuple[str, str], Counter[str]] = {}
+        self._last_seen: dict[PromptKey, tuple[date, float | None]] = {}
+        self._spans = [span for _, span in WINDOWS if span is not None]
+
+    def add(self, row: ReviewRow) -> None:
+        self.total += 1
+        day = self.day_of(row.reviewed_at)
+        self.per_day[day] += 1
+        self.seconds[day] += (row.duration_ms or 0) // 1000
+        previous = self._last_seen.get(row.key)
         # The interval the prompt was on: what its previous review scheduled.
         interval = previous[1] if previous is not None else None
         mature = interval is not None and interval >= MATURE_DAYS
-        review = row.state_before == review_state
-        group = ("mature" if mature else "young") if review else "learning"
+        review = row.state_before == _REVIEW
         if 1 <= row.rating <= 4:
-            buttons[group][row.rating - 1] += 1
-            buttons["all"][row.rating - 1] += 1
+            group = ("mature" if mature else "young") if review else "learning"
+            self.buttons[group][row.rating - 1] += 1
+            self.buttons["all"][row.rating - 1] += 1
         if review and (previous is None or previous[0] != day):
-            offset = (today - day).days
-            # The first window the answer is in (the windows are nested), or "all" only.
-            window = 0
-            while window < len(spans) and not 0 <= offset < spans[window]:
-                window += 1
-            samples[(row.key[0], row.key[1], mature, window, row.rating >= 2)] += 1
-        scheduled = (
-            (row.scheduled_due - row.reviewed_at).total_seconds() / 86400
-            if row.scheduled_due is not None
-            else None
-        )
-        last_seen[row.key] = (day, scheduled)
+            window = self._window(day)
+            self.samples[(row.key[0], row.key[1], mature, window, row.rating >= 2)] += 1
+        self._last_seen[row.key] = (day, _scheduled_days(row))
         if row.picked:
-            picks.setdefault((row.key[0], row.key[1]), Counter())[row.picked] += 1
+            self.picks.setdefault((row.key[0], row.key[1]), Counter())[row.picked] += 1
 
-    retention: dict[tuple[str, str | None, str | None], list[list[int]]] = {
+    def _window(self, day: date) -> int:
+        """The first window ``day`` is in (the windows are nested), or "all" only."""
+        offset = (self.today - day).days
+        window = 0
+        while window < len(self._spans) and not 0 <= offset < self._spans[window]:
+            window += 1
+        return window
+
+
+def _scheduled_days(row: ReviewRow) -> float | None:
+    """The interval, in days, this review scheduled (``None``: not recorded)."""
+    if row.scheduled_due is None:
+        return None
+    return (row.scheduled_due - row.reviewed_at).total_seconds() / 86400
+
+
+_Group = tuple[str, str | None, str | None]
+"""A retention row: (group, deck id, topic)."""
+
+
+def _retention(
+    samples: Counter[_Sample], cards: Mapping[tuple[str, str], Card]
+) -> tuple[RetentionRow, ...]:
+    """Retention per window: overall, young, mature, then each deck followed by its topics."""
+    retention: dict[_Group, list[list[int]]] = {
         (group, None, None): [[0, 0] for _ in WINDOWS] for group in ("all", "young", "mature")
     }
     for (deck_id, card_id, mature, window, hit), number in samples.items():
         card = cards.get((deck_id, card_id))
-        groups: list[tuple[str, str | None, str | None]] = [
+        groups: list[_Group] = [
             ("all", None, None),
             ("mature" if mature else "young", None, None),
             ("deck", deck_id, None),
@@ -213,11 +271,8 @@ def compute_stats(
             for cell in cells[window:]:  # nested windows: this one and every longer one
                 cell[0] += hit * number
                 cell[1] += number
-
-    history = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
-    streak, longest = _streaks(set(per_day), today)
     order = {"all": 0, "young": 1, "mature": 2, "deck": 3, "topic": 3}
-    retention_rows = tuple(
+    return tuple(
         RetentionRow(group, deck_id, topic, tuple(Ratio(h, t) for h, t in cells))
         for (group, deck_id, topic), cells in sorted(
             retention.items(),
@@ -231,44 +286,68 @@ def compute_stats(
         )
     )
 
-    # -- the prompts of the decks: forecast, load, counts, mastery ---------
-    forecast = [0] * FORECAST_DAYS
-    due = overdue = learning_due = 0
-    new = learning = reviewing = relearning = suspended = leech = 0
-    topics: dict[tuple[str, str], list[tuple[PromptKey, float | None]]] = {}
-    target = policy.config.desired_retention
-    for deck in decks:
-        for prompt in prompts_of(deck):
-            state = states.get(prompt.key)
-            studied = state is not None and state.state is not State.NEW
-            r = policy.retrievability(state, now) if studied and state is not None else None
-            topics.setdefault((deck.id, prompt.card.topic), []).append((prompt.key, r))
-            if state is not None and state.suspended:  # studied or not: suspended
-                suspended += 1
-                leech += state.leech
-                continue
-            if state is None or not studied:
-                new += 1
-                continue
-            leech += state.leech
-            if state.state is State.LEARNING:
-                learning += 1
-            elif state.state is State.RELEARNING:
-                relearning += 1
-            else:
-                reviewing += 1
-            if state.due is None:
-                continue
-            offset = max(0, (day_of(state.due) - today).days)
-            if offset < FORECAST_DAYS:
-                forecast[offset] += 1
-            if offset == 0:
-                if state.state is State.REVIEW:
-                    due += 1
-                    overdue += day_of(state.due) < today
-                else:
-                    learning_due += 1
 
+class _PromptTally:
+    """One pass over the prompts of the decks: the forecast, today's load, the
+    counts per state, and each topic's prompts with their retrievability."""
+
+    def __init__(self, day_of: _StudyDays, today: date, policy: Policy, now: datetime) -> None:
+        self.day_of = day_of
+        self.today = today
+        self.policy = policy
+        self.now = now
+        self.forecast = [0] * FORECAST_DAYS
+        self.due = self.overdue = self.learning_due = 0
+        self.new = self.learning = self.reviewing = self.relearning = 0
+        self.suspended = self.leech = 0
+        self.topics: dict[tuple[str, str], list[tuple[PromptKey, float | None]]] = {}
+
+    def add(self, key: PromptKey, topic: str, state: CardState | None) -> None:
+        studied = state is not None and state.state is not State.NEW
+        r = self.policy.retrievability(state, self.now) if studied and state is not None else None
+        self.topics.setdefault((key[0], topic), []).append((key, r))
+        if state is not None and state.suspended:  # studied or not: suspended
+            self.suspended += 1
+            self.leech += state.leech
+        elif state is None or not studied:
+            self.new += 1
+        else:
+            self.leech += state.leech
+            self._count(state)
+
+    def _count(self, state: CardState) -> None:
+        """A studied, unsuspended prompt: its state, and when it is due."""
+        if state.state is State.LEARNING:
+            self.learning += 1
+        elif state.state is State.RELEARNING:
+            self.relearning += 1
+        else:
+            self.reviewing += 1
+        if state.due is None:
+            return
+        due_day = self.day_of(state.due)
+        offset = max(0, (due_day - self.today).days)
+        if offset < FORECAST_DAYS:
+            self.forecast[offset] += 1
+        if offset == 0 and state.state is State.REVIEW:
+            self.due += 1
+            self.overdue += due_day < self.today
+        elif offset == 0:
+            self.learning_due += 1
+
+    def load(self, reviews_today: int, seconds_today: int) -> TodayLoad:
+        return TodayLoad(self.due, self.overdue, self.learning_due, reviews_today, seconds_today)
+
+    def counts(self) -> StateCounts:
+        return StateCounts(
+            self.new, self.learning, self.reviewing, self.relearning, self.suspended, self.leech
+        )
+
+
+def _mastery(
+    topics: Mapping[tuple[str, str], list[tuple[PromptKey, float | None]]], target: float
+) -> tuple[TopicMastery, ...]:
+    """Each topic's mean retrievability and its weakest prompts, weakest topic first."""
     mastery: list[TopicMastery] = []
     for (deck_id, topic), entries in topics.items():
         known = sorted(((r, key) for key, r in entries if r is not None), key=lambda e: e[0])
@@ -277,7 +356,13 @@ def compute_stats(
         above = sum(r >= target for r, _ in known)
         mastery.append(TopicMastery(deck_id, topic, len(entries), len(known), mean, above, weakest))
     mastery.sort(key=lambda m: (m.mean_r is None, m.mean_r or 0.0, m.deck_id, m.topic.casefold()))
+    return tuple(mastery)
 
+
+def _confused(
+    picks: Mapping[tuple[str, str], Counter[str]], cards: Mapping[tuple[str, str], Card]
+) -> tuple[ConfusedPair, ...]:
+    """The options most often picked in wrong answers, most often first."""
     confused: list[ConfusedPair] = []
     for (deck_id, card_id), counter in picks.items():
         picked, times = min(counter.items(), key=lambda item: (-item[1], item[0]))
@@ -294,25 +379,4 @@ def compute_stats(
             )
         )
     confused.sort(key=lambda c: (-c.times, -c.wrong, c.deck_id, c.card_id))
-
-    return StatsReport(
-        now=now,
-        today=today,
-        rollover_hour=rollover_hour,
-        desired_retention=target,
-        load=TodayLoad(due, overdue, learning_due, per_day[today], seconds[today]),
-        forecast=tuple(
-            DayValue(today + timedelta(days=n), value) for n, value in enumerate(forecast)
-        ),
-        reviews_per_day=tuple(DayValue(day, per_day[day]) for day in history),
-        seconds_per_day=tuple(DayValue(day, seconds[day]) for day in history),
-        streak=streak,
-        longest_streak=longest,
-        days_studied=sum(1 for day in history if per_day[day]),
-        total_reviews=total_reviews,
-        retention=retention_rows,
-        mastery=tuple(mastery),
-        counts=StateCounts(new, learning, reviewing, relearning, suspended, leech),
-        buttons={group: (v[0], v[1], v[2], v[3]) for group, v in buttons.items()},
-        confused=tuple(confused[:CONFUSED_LIMIT]),
-    )
+    return tuple(confused[:CONFUSED_LIMIT])
