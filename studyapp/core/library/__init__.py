@@ -1,7 +1,13 @@
-"""Find deck files in folders and load them, with a cache keyed by file content.
+"""Deck files read into a library: find them in folders and load them, with a
+cache keyed by file content (here), through the loader (:mod:`.loader`: YAML to
+a checked :class:`~studyapp.core.deck.model.Deck`); the linter (:mod:`.lint`),
+live reload (:mod:`.reload`) and the deck format's JSON Schema (:mod:`.schema`).
+
+Above :mod:`studyapp.core.kinds` (the loader checks each card with its kind);
+nothing else in the core imports this package.
 
 A broken deck never stops the others: every file yields a
-:class:`~studyapp.core.library.loader.LoadResult`, and a deck id already used by an
+:class:`~studyapp.core.deck.model.LoadResult`, and a deck id already used by an
 earlier file is reported as an error on the later one.
 
 The cache stores each file's load result as JSON under a name derived from a
