@@ -50,16 +50,37 @@ def _parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {"": sub}
     for command in commands.values():
-        command_parser = sub.add_parser(
-            command.name,
+        *group, word = command.name.split()  # "class init": `init` in the `class` group
+        command_parser = _group(groups, group, commands).add_parser(
+            word,
             help=command.help,
             description=command.description,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        command_parser.set_defaults(command=command.name)
         _common(command_parser, suppress=True)
         command.configure(command_parser)
     return parser
+
+
+def _group(
+    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]],
+    words: list[str],
+    commands: dict[str, Command],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """The subcommands of the group named by ``words`` (``[]``: the top level)."""
+    key = " ".join(words)
+    if key not in groups:
+        members = sorted(
+            n.split()[len(words)] for n in commands if n.split()[: len(words)] == words
+        )
+        parser = _group(groups, words[:-1], commands).add_parser(
+            words[-1], help=f"{key} commands: {', '.join(dict.fromkeys(members))}"
+        )
+        groups[key] = parser.add_subparsers(dest=f"{key} command", metavar="COMMAND", required=True)
+    return groups[key]
 
 
 def _command_word(argv: Sequence[str]) -> str | None:
@@ -84,7 +105,11 @@ def _commands_needed(argv: Sequence[str]) -> dict[str, Command]:
     if word is None:
         return discover() if {"-h", "--help"} & set(argv) else {}
     command = find(word)
-    return {word: command} if command is not None else discover()
+    if command is not None:
+        return {word: command}
+    every = discover()
+    group = {name: c for name, c in every.items() if name.split()[0] == word}
+    return group or every  # a group ("class"): its commands; unknown: all, to list them
 
 
 def _store_errors() -> tuple[type[Exception], ...]:

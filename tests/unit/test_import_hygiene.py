@@ -1,5 +1,6 @@
 """Import hygiene: the core, the store and the CLI commands never pull in Textual;
-the core's packages import only the layers below them (docs/architecture.md).
+the core's packages import only the layers below them (docs/architecture.md); and
+nothing outside the class server (``studyapp.server``) imports psycopg.
 
 Each runtime check runs in a fresh interpreter, so modules imported by other
 tests cannot hide (or fake) an import; the static checks read every import
@@ -83,7 +84,7 @@ def test_core_store_config_services_cli_do_not_import_textual(tmp_path: Path) ->
     after = python(
         f"""
         import importlib, json, sys
-        heavy = ("textual", "anki", "sqlite3", "_sqlite3")
+        heavy = ("textual", "anki", "sqlite3", "_sqlite3", "psycopg")
         seen = {{}}
         for name in {NO_TEXTUAL!r}:
             importlib.import_module(name)
@@ -99,6 +100,8 @@ def test_core_store_config_services_cli_do_not_import_textual(tmp_path: Path) ->
     assert anki == {}
     sqlite = {m: after[m] for m in CORE if after[m]}
     assert sqlite == {}
+    psycopg = {m: v for m, v in after.items() if any(str(x).startswith("psycopg") for x in v)}
+    assert psycopg == {}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -347,12 +350,13 @@ OUTER = {
     "app": {"core", "store", "app"},
     "render": {"core", "render"},
     "interchange": {"core", "interchange"},
+    "server": {"server"},
 }
 """Packages outside the core and the ``studyapp`` packages they may import: the store and
 the application layer never reach up into the front ends (tui, commands, cli)."""
 
 
-def test_the_store_app_render_and_interchange_never_import_the_front_ends() -> None:
+def test_the_store_app_render_interchange_and_server_never_import_the_front_ends() -> None:
     offenders = {}
     for package, allowed in OUTER.items():
         for path in sorted((PACKAGE / package).rglob("*.py")):
@@ -366,3 +370,41 @@ def test_the_store_app_render_and_interchange_never_import_the_front_ends() -> N
             if bad:
                 offenders[str(path.relative_to(PACKAGE))] = bad
     assert offenders == {}
+
+
+PSYCOPG_FREE = """
+    import io, json, sys
+    from contextlib import redirect_stderr, redirect_stdout
+    from studyapp.cli import main
+    codes = []
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(out):
+        for argv in {argvs!r}:
+            try:
+                codes.append(main(argv))
+            except SystemExit as exc:
+                codes.append(exc.code)
+    import studyapp.tui.app  # the study app's modules
+    print(json.dumps({{"codes": codes,
+                      "psycopg": sorted(m for m in sys.modules if m.startswith("psycopg"))}}))
+"""
+
+
+def test_the_base_install_never_imports_psycopg(tmp_path: Path) -> None:
+    """The class server is an optional extra: running the everyday commands,
+    listing every command (which imports every command module, `class ...`
+    included) and importing the study app load no psycopg."""
+    argvs = [["due"], ["check"], ["stats"], ["--help"], ["class", "init", "--help"]]
+    result = python(PSYCOPG_FREE.format(argvs=argvs), tmp_path)
+    assert result == {"codes": [0, 0, 0, 0, 0], "psycopg": []}
+
+
+def test_only_the_class_server_package_imports_psycopg() -> None:
+    offenders = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if any(m.split(".")[0] == "psycopg" for m in imported_modules(path))
+        and path.relative_to(PACKAGE).parts[0] != "server"
+        and path.name != "_class.py"  # imports it inside run, to say what to install
+    )
+    assert offenders == []
