@@ -133,15 +133,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"studyapp: config error: {exc}", file=sys.stderr)
         return 2
+    from studyapp.app.lock import LockHeld
+
     try:
         if args.command is None:
             return _study_app(paths, settings)
-        return commands[args.command].run(args, paths, settings)
+        return _run(commands[args.command], args, paths, settings)
+    except LockHeld as exc:
+        print(f"studyapp: {exc}; close it first", file=sys.stderr)
+        return 1
     except _store_errors() as exc:
         # StoreError (a database from a newer studyapp), a file that is not a
         # database, a locked database: say so, without a traceback.
-        print(f"studyapp: cannot use the database {paths.database}: {exc}", file=sys.stderr)
+        print(f"studyapp: cannot use the database {paths.database}: {_why(exc)}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # A data folder that is a file (or under one), a full disk, a read-only folder.
+        print(f"studyapp: {_os_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def _run(command: Command, args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    """Run ``command``, holding the data folder's lock if it rewrites card states."""
+    if not command.exclusive:
+        return command.run(args, paths, settings)
+    from studyapp.app.lock import data_lock
+
+    with data_lock(paths.data_dir):
+        return command.run(args, paths, settings)
+
+
+def _why(exc: Exception) -> str:
+    db = sys.modules.get("studyapp.store.db")
+    if db is None or isinstance(exc, db.StoreError):
+        return str(exc)
+    plain: str = db.why(exc)
+    if "studyapp doctor" not in plain and not isinstance(exc, db.sqlite3.OperationalError):
+        plain += "; run `studyapp doctor`"  # anything but busy/locked/full: a damaged file
+    return plain
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for an operating-system error: what, on which file, what to do."""
+    import errno
+
+    where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full: cannot write{where}; free some space and try again"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and exc.filename:
+        return f"cannot use the data folder{where}: a file is in the way ({exc.strerror})"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write{where}: {exc.strerror}; check the folder's permissions"
+    return f"cannot use{where}: {exc.strerror or exc}"
 
 
 def _study_app(paths: Paths, settings: Settings) -> int:

@@ -10,7 +10,11 @@ Each module in this package (other than the private ``_`` ones) is one
 ``configure(parser)``
     adds the command's arguments to its ``argparse`` parser;
 ``run(args, paths, settings) -> int``
-    runs the command and returns the exit code.
+    runs the command and returns the exit code;
+``EXCLUSIVE`` (optional, default false)
+    true for a command that rewrites card states: it runs holding the data
+    folder's lock (:mod:`studyapp.app.lock`) and refuses while the study app
+    (or another such command) holds it.
 
 The module's docstring is the command's description in ``studyapp COMMAND
 --help``. Command modules are imported to build the parser (only the one
@@ -49,6 +53,7 @@ class Command:
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Paths, Settings], int]
     description: str | None = None
+    exclusive: bool = False
 
     @classmethod
     def of(cls, module: ModuleType) -> Command:
@@ -58,6 +63,7 @@ class Command:
             configure=module.configure,
             run=module.run,
             description=(module.__doc__ or "").strip() or None,
+            exclusive=bool(getattr(module, "EXCLUSIVE", False)),
         )
 
 

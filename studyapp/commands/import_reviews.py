@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 NAME = "import-reviews"
 HELP = "import a review history (CSV: card_id, review_rating, review_time, review_duration)"
+EXCLUSIVE = True  # rewrites card states: not while the study app is open
 
 MAX_ERRORS_SHOWN = 50
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 NAME = "optimize"
 HELP = "fit FSRS parameters to your review log (adopted only if they predict it better)"
+EXCLUSIVE = True  # rewrites card states: not while the study app is open
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 NAME = "rebuild"
 HELP = "recompute every card state from the review log"
+EXCLUSIVE = True  # rewrites card states: not while the study app is open
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 NAME = "suspend"
 HELP = "suspend cards (every prompt of each card)"
+EXCLUSIVE = True  # rewrites card states: not while the study app is open
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 NAME = "unsuspend"
 HELP = "unsuspend cards; without CARD, list the suspended ones and leeches"
+EXCLUSIVE = True  # rewrites card states: not while the study app is open
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,17 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["SCHEMA_VERSION", "StoreError", "connect", "migrate", "migrations"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "StoreError",
+    "WriteFailed",
+    "checkpoint",
+    "connect",
+    "migrate",
+    "migrations",
+    "rollback",
+    "why",
+]
 
 _NAME_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -40,6 +50,57 @@ as a constant so opening an up-to-date database reads no migration file."""
 
 class StoreError(RuntimeError):
     """The database cannot be used: newer than this studyapp, or not a studyapp database."""
+
+
+class WriteFailed(StoreError):
+    """A write could not be committed (disk full, read-only, I/O error, locked):
+    nothing of it was kept, and the message says why in plain words."""
+
+
+_PLAIN = (
+    ("disk is full", "the disk is full: free some space, then try again"),
+    ("database or disk is full", "the disk is full: free some space, then try again"),
+    ("readonly", "the database is read-only: check the permissions of its folder"),
+    ("read-only", "the database is read-only: check the permissions of its folder"),
+    ("locked", "another program is writing to the database: try again in a moment"),
+    ("busy", "another program is writing to the database: try again in a moment"),
+    ("disk i/o error", "the disk reported an input/output error"),
+    ("malformed", "the database is damaged: run `studyapp doctor`"),
+    ("not a database", "the file is not a studyapp database: run `studyapp doctor`"),
+    ("unable to open", "the database file cannot be opened"),
+)
+
+
+def why(exc: BaseException) -> str:
+    """What a database error means, in plain words (the SQLite text when unknown)."""
+    text = str(exc)
+    lowered = text.lower()
+    for needle, plain in _PLAIN:
+        if needle in lowered:
+            return plain
+    return text
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already (it rolls back
+    by itself on a full disk or an I/O error, and a second ROLLBACK then fails
+    with "no transaction is active", hiding the real error)."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:  # the original error says more; it is re-raised
+            return
+
+
+def checkpoint(conn: sqlite3.Connection) -> bool:
+    """Copy the write-ahead log into the database file and empty it
+    (``wal_checkpoint(TRUNCATE)``), so the database file alone holds every commit.
+    Returns whether it completed (another reader can keep it from finishing)."""
+    try:
+        row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # busy or read-only: the WAL still holds everything
+        return False
+    return row is not None and row[0] == 0
 
 
 def _version(conn: sqlite3.Connection) -> int:
@@ -90,22 +151,35 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
                 conn.execute(f"PRAGMA user_version = {number}")
                 current = number
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         conn.execute("COMMIT")
     return current
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """Open (creating if needed) the database at ``path``, in WAL mode, migrated."""
-    if str(path) != ":memory:":
+def connect(path: Path | str, *, busy_ms: int = 5000) -> sqlite3.Connection:
+    """Open (creating if needed) the database at ``path``, in WAL mode, migrated.
+
+    A database with data whose schema is behind is backed up first (into
+    ``backups/`` beside it, named with its schema version; see :mod:`.backup`).
+    """
+    memory = str(path) == ":memory:"
+    if not memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    migrate(conn)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        version = _version(conn)
+        if 0 < version < SCHEMA_VERSION and not memory:
+            from studyapp.store.backup import before_migration
+
+            before_migration(conn, Path(path), version)
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -26,7 +26,7 @@ from studyapp.core.deck.model import PromptKey
 from studyapp.core.study.queue import DayCounts
 from studyapp.core.study.scheduling import CardState, LogEvent, Policy, State
 from studyapp.core.study.session import ReviewRecord, SuspendChange
-from studyapp.store.db import connect, from_iso, to_iso
+from studyapp.store.db import WriteFailed, checkpoint, connect, from_iso, rollback, to_iso, why
 from studyapp.store.exams import ExamRecords
 from studyapp.store.parameters import ParameterRecords
 from studyapp.store.plans import PlanRecords
@@ -78,11 +78,17 @@ class Store(ExamRecords, ParameterRecords, PlanRecords):
         self.conn = conn
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        return cls(connect(path))
+    def open(cls, path: Path | str, *, busy_ms: int = 5000) -> Store:
+        return cls(connect(path, busy_ms=busy_ms))
 
     def close(self) -> None:
         self.conn.close()
+
+    def checkpoint(self) -> bool:
+        """Bring the database file up to date with the write-ahead log (see
+        :func:`studyapp.store.db.checkpoint`): at the end of a session, after an
+        import or a rebuild."""
+        return checkpoint(self.conn)
 
     def __enter__(self) -> Store:
         return self
@@ -92,13 +98,18 @@ class Store(ExamRecords, ParameterRecords, PlanRecords):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write: all of it committed, or none of it and :class:`WriteFailed`
+        saying why (disk full, read-only, locked, I/O error)."""
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                rollback(self.conn)
+                raise
+        except sqlite3.OperationalError as exc:
+            raise WriteFailed(why(exc)) from exc
 
     # -- reads ------------------------------------------------------------
     def card_states(self, deck_ids: Sequence[str]) -> dict[PromptKey, CardState]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from studyapp.core.library.reload import stamps
 from studyapp.core.study.quiz import Quizzer
 from studyapp.core.study.scheduling import Policy, study_date
 from studyapp.core.study.session import StudySession
-from studyapp.store import Store
+from studyapp.store import Store, StoreError
 
 if TYPE_CHECKING:
     from studyapp.core.study.exam import ExamRun, ExamSpec
@@ -58,8 +59,11 @@ class StudyApp(App[int]):
         rng: Random | None = None,
         exam: ExamSpec | None = None,
         watch_interval: float | None = 0.75,
+        backups: Path | None = None,
     ) -> None:
         super().__init__()
+        self.backup_database = backups
+        """Take the study day's backup of this database after the first screen (``None``: off)."""
         self._load_library = load_library
         self.store = store
         self.settings = settings
@@ -81,6 +85,8 @@ class StudyApp(App[int]):
         from studyapp.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.backup_database is not None:
+            self.call_after_refresh(self.run_worker, self.daily_backup, thread=True)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_decks)
         if self.start_exam is not None:
@@ -91,6 +97,20 @@ class StudyApp(App[int]):
                 self.notify("No question matches this exam.", severity="warning")
             else:
                 self.push_screen(ExamScreen(exam))
+
+    def daily_backup(self) -> None:
+        """The study day's backup (in a worker thread, after the home screen is up).
+        A failure is said on screen; studying goes on."""
+        from studyapp.store.backup import daily
+
+        assert self.backup_database is not None
+        day = study_date(self.clock(), self.settings.rollover_hour)
+        try:
+            daily(self.backup_database, day)
+        except (OSError, StoreError) as exc:
+            self.call_from_thread(
+                self.notify, f"Today's backup failed: {exc}", severity="warning", markup=False
+            )
 
     def replace_notices(self, old: list[Notification], new: list[Notification]) -> None:
         """Take the ``old`` notices off the screen (those still shown) and show ``new``."""
@@ -181,16 +201,25 @@ class StudyApp(App[int]):
 
 
 def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> int:
-    """Start the TUI on the configured decks and database (in an exam on ``exam``)."""
-    store = Store.open(paths.database)
-    try:
-        app = StudyApp(
-            load_library=lambda: load_decks(paths, settings),
-            store=store,
-            settings=settings,
-            exam=exam,
-        )
-        result = app.run()
-    finally:
-        store.close()
-    return result or 0
+    """Start the TUI on the configured decks and database (in an exam on ``exam``),
+    holding the data folder's lock (a second one refuses: ``LockHeld``).
+
+    Returns Textual's return code: non-zero when the app crashed.
+    """
+    from studyapp.app.lock import data_lock
+
+    with data_lock(paths.data_dir):
+        store = Store.open(paths.database)
+        try:
+            app = StudyApp(
+                load_library=lambda: load_decks(paths, settings),
+                store=store,
+                settings=settings,
+                exam=exam,
+                backups=paths.database,
+            )
+            result = app.run()
+            store.checkpoint()
+        finally:
+            store.close()
+    return app.return_code or (result or 0)

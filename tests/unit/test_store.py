@@ -31,6 +31,7 @@ from studyapp.core.study.session import (
     prompts_of,
 )
 from studyapp.store import Store
+from studyapp.store.db import WriteFailed
 from studyapp.store.repository import from_iso, to_iso
 from tests.conftest import FakeClock
 
@@ -165,9 +166,10 @@ def test_a_failed_write_leaves_nothing_behind(
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(Store, "_put_state", staticmethod(broken))
-    with pytest.raises(sqlite3.OperationalError):
+    # Said in plain words (the TUI shows it and keeps the answer on screen).
+    with pytest.raises(WriteFailed, match="input/output error"):
         answer(store, KEY, Rating.GOOD, T0 + timedelta(minutes=10))
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(WriteFailed):
         store.set_suspended(KEY, True, T0)
     monkeypatch.undo()
     assert not store.conn.in_transaction
