@@ -72,9 +72,7 @@ def _checkpointed(database: Path) -> None:
 
 
 @pytest.mark.parametrize("keep_pages", [3, 6, 10])
-def test_truncation(
-    database: Path, capsys: pytest.CaptureFixture[str], keep_pages: int
-) -> None:
+def test_truncation(database: Path, capsys: pytest.CaptureFixture[str], keep_pages: int) -> None:
     add_reviews(database, 1500, first=200)
     _checkpointed(database)
     assert main(["backup"]) == 0

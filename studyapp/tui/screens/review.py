@@ -1,4 +1,10 @@
-"""Review: show a prompt, reveal, rate 1-4; undo, suspend."""
+"""Review: show a prompt, reveal, rate 1-4; undo, suspend.
+
+An answer whose commit fails (disk full, read-only folder, I/O error, the
+database locked by another program) stays on screen with the error above the
+rating bar; the rating keys retry it, and so does a timer every
+:data:`RETRY_SECONDS`. Leaving with an unsaved answer asks for a second esc.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from studyapp.core.study.quiz import Quizzer
 from studyapp.core.study.scheduling import Rating, format_interval
 from studyapp.core.study.session import StudySession, card_keys
 from studyapp.render.card_text import spans_to_text
+from studyapp.store.db import WriteFailed
 from studyapp.tui.screens.exam_dialogs import ChoiceDialog
 from studyapp.tui.widgets.answers import ANSWER_WIDGETS, AnswerWidget, Submitted
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
@@ -30,6 +37,9 @@ if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
 
 __all__ = ["ReviewScreen"]
+
+RETRY_SECONDS = 5.0
+"""How often an answer that could not be saved is tried again."""
 
 MAX_DURATION_MS = 10 * 60 * 1000
 """Time on a card is capped (a student who walks away should not skew stats)."""
@@ -99,6 +109,9 @@ class ReviewScreen(Screen[None]):
         self._shown_at = time.monotonic()
         self._stale = False
         """The card changed by a live reload while another screen was on top."""
+        self.unsaved: tuple[int, int] | None = None
+        """The rating and time of an answer whose commit failed (kept, retried)."""
+        self._leave_unsaved = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-bar"):
@@ -110,10 +123,13 @@ class ReviewScreen(Screen[None]):
             yield Rule(id="divider")
             yield Static(id="back")
             yield Static(id="explain")
+        yield Static(id="save-error")
         yield Static(id="answer-bar")
         yield KeyBar(KEYS_QUESTION, id="keys")
 
     def on_mount(self) -> None:
+        self.query_one("#save-error").display = False
+        self.set_interval(RETRY_SECONDS, self.retry_unsaved)
         self.show_current()
 
     @property
@@ -302,6 +318,8 @@ class ReviewScreen(Screen[None]):
     def _finish(self) -> None:
         from studyapp.tui.screens.summary import SummaryScreen
 
+        # The end of a session: the database file alone now holds every answer.
+        self.study_app.store.checkpoint()
         self.app.switch_screen(SummaryScreen(self.session))
 
     # -- actions ----------------------------------------------------------
@@ -324,13 +342,50 @@ class ReviewScreen(Screen[None]):
         if self.session.current is None or not self.revealed:
             return
         grade = self.grade
-        self.session.answer(
-            rating,
-            self._elapsed_ms(),
-            answer=grade.answer if grade else None,
-            picked=grade.picked_wrong if grade else None,
-        )
+        duration = self.unsaved[1] if self.unsaved else self._elapsed_ms()
+        try:
+            self.session.answer(
+                rating,
+                duration,
+                answer=grade.answer if grade else None,
+                picked=grade.picked_wrong if grade else None,
+            )
+        except WriteFailed as exc:  # nothing was kept: the card and answer stay
+            self._not_saved(rating, duration, str(exc))
+            return
+        self._saved()
         self.show_current()
+
+    def retry_unsaved(self) -> None:
+        """The timer's retry of an answer that could not be saved."""
+        if self.unsaved is not None:
+            self.action_rate(self.unsaved[0])
+
+    def _not_saved(self, rating: int, duration: int, why: str) -> None:
+        first = self.unsaved is None
+        self.unsaved = (rating, duration)
+        error = self.query_one("#save-error", Static)
+        error.update(
+            Text.assemble(
+                ("Not saved: ", "bold red"),
+                (why, "red"),
+                "\nYour answer is kept on screen: press 1-4 to try again "
+                f"(tried again every {RETRY_SECONDS:.0f} s).",
+            )
+        )
+        error.display = True
+        if first:
+            self.notify(f"Your answer was not saved: {why}", severity="error", markup=False)
+
+    def _saved(self) -> None:
+        if self.unsaved is not None:
+            self.notify("Saved.")
+        self.unsaved = None
+        self._leave_unsaved = False
+        self.query_one("#save-error").display = False
+
+    def _write_failed(self, what: str, exc: WriteFailed) -> None:
+        self.notify(f"{what} failed, nothing changed: {exc}", severity="error", markup=False)
 
     def action_i_was_right(self) -> None:
         """Ask how to keep a typed answer the student says was right (and, for an
@@ -381,7 +436,11 @@ class ReviewScreen(Screen[None]):
 
     def action_undo(self) -> None:
         what = self.session.next_undo()
-        prompt = self.session.undo()
+        try:
+            prompt = self.session.undo()
+        except WriteFailed as exc:
+            self._write_failed("Undo", exc)
+            return
         if prompt is None:
             self.notify("Nothing to undo in this session.")
             return
@@ -392,7 +451,11 @@ class ReviewScreen(Screen[None]):
         self.show_current()
 
     def action_suspend(self) -> None:
-        prompt = self.session.suspend_current()
+        try:
+            prompt = self.session.suspend_current()
+        except WriteFailed as exc:
+            self._write_failed("Suspending", exc)
+            return
         if prompt is None:
             return
         count = len(card_keys(prompt.deck, prompt.card))
@@ -414,6 +477,13 @@ class ReviewScreen(Screen[None]):
     def action_back(self) -> None:
         if isinstance(self.focused, Input):  # out of the text field first
             self.query_one("#card", VerticalScroll).focus()
+            return
+        if self.unsaved is not None and not self._leave_unsaved:
+            self._leave_unsaved = True
+            self.notify(
+                "Your last answer is not saved: press esc again to leave without it.",
+                severity="warning",
+            )
             return
         if self.session.summary.studied:
             self._finish()
