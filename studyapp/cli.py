@@ -135,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from studyapp.app.lock import LockHeld
 
+    if (blocked := _file_in_the_way(paths.data_dir)) is not None and args.command != "check":
+        print(f"studyapp: cannot use the data folder {paths.data_dir}: {blocked}", file=sys.stderr)
+        return 1
     try:
         if args.command is None:
             return _study_app(paths, settings)
@@ -151,6 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A data folder that is a file (or under one), a full disk, a read-only folder.
         print(f"studyapp: {_os_error(exc)}", file=sys.stderr)
         return 1
+
+
+def _file_in_the_way(folder: Path) -> str | None:
+    """Why ``folder`` cannot be a folder (it, or a folder above it, is a file), or ``None``."""
+    for path in (folder, *folder.parents):
+        if path.exists():
+            if path.is_dir():
+                return None
+            where = "it is a file" if path == folder else f"{path} is a file"
+            return f"{where}; give a folder (--data-dir or STUDYAPP_HOME)"
+    return None
 
 
 def _run(command: Command, args: argparse.Namespace, paths: Paths, settings: Settings) -> int:

@@ -99,16 +99,28 @@ class Settings:
         return self.deck_limits.get(deck_id, self.limits)
 
 
+MAX_STEP = timedelta(days=365)
+"""The longest learning step: longer ones are what reviews are for (and a step of
+27,000 years overflows every date)."""
+MAX_STEPS = 20
+
+
 def _steps(value: Any, name: str) -> tuple[timedelta, ...]:
     if not isinstance(value, list):
         raise ConfigError(f'{name} must be a list like ["1m", "10m"]')
+    if len(value) > MAX_STEPS:
+        raise ConfigError(f"{name} must have at most {MAX_STEPS} steps, got {len(value)}")
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     out = []
     for item in value:
         text = str(item).strip()
         if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
             raise ConfigError(f"{name}: {item!r} is not a step like '10m'")
-        out.append(timedelta(seconds=int(text[:-1]) * units[text[-1]]))
+        digits = text[:-1].lstrip("0") or "0"
+        seconds = int(digits) * units[text[-1]] if len(digits) <= 12 else None
+        if seconds is None or not 1 <= seconds <= MAX_STEP.total_seconds():
+            raise ConfigError(f"{name}: {item!r} is out of range: each step from 1s to 365d")
+        out.append(timedelta(seconds=seconds))
     return tuple(out)
 
 

@@ -146,7 +146,10 @@ class StudyApp(App[int]):
             self.pop_screen()
 
     def reload_library(self) -> None:
-        self.library = self._load_library()
+        """Load the decks again; a deck id stays with the file that had it."""
+        from studyapp.core.library.reload import keep_owners
+
+        self.library = keep_owners(self.library, self._load_library())
 
     def poll_decks(self) -> list[str]:
         """Live reload: reload when a deck file changed (see ``tui/live.py``)."""

@@ -276,3 +276,29 @@ async def test_without_a_terminal_to_suspend_the_editor_is_not_run(
         await pilot.pause()
         assert notifications(app)[-1] == "Cannot open an editor from this terminal."
         assert not fake_editor.exists()
+
+
+async def test_a_second_file_with_the_deck_id_does_not_replace_the_studied_deck(
+    app: StudyApp, deck_dir: Path
+) -> None:
+    """An impostor `a-copy.yaml` (sorting before `tiny.yaml`) claims the id `tiny`:
+    it is the duplicate, an error on that file; the session keeps its deck."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        before = front(app)
+        impostor = deck_dir / "a-copy.yaml"
+        text = (deck_dir / "tiny.yaml").read_text(encoding="utf-8")
+        impostor.write_text(text.replace("What is an agonist?", "IMPOSTOR"), encoding="utf-8")
+        assert str(impostor) in app.poll_decks()
+        await pilot.pause()
+        assert app.screen is screen
+        assert front(app) == before
+        assert all(d.path.endswith("tiny.yaml") for d in screen.session.decks if d.id == "tiny")
+        assert app.library.deck("tiny").path.endswith("tiny.yaml")
+        [result] = [r for r in app.library.results if r.path == str(impostor)]
+        assert result.deck is None
+        assert "is already used by" in result.diagnostics[0].message
+        assert any("already used by decks/tiny.yaml" in n for n in notifications(app))

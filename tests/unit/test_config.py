@@ -267,6 +267,19 @@ def test_studyapp_decks_from_the_process_environment(
             '[scheduling]\nlearning_steps = ["1.5m"]\n',
             "[scheduling] learning_steps: '1.5m' is not a step like '10m'",
         ),
+        (
+            '[scheduling]\nlearning_steps = ["99999999999999999999999999m"]\n',
+            "[scheduling] learning_steps: '99999999999999999999999999m' is out of range: "
+            "each step from 1s to 365d",
+        ),
+        (
+            '[scheduling]\nrelearning_steps = ["9855000d"]\n',
+            "[scheduling] relearning_steps: '9855000d' is out of range: each step from 1s to 365d",
+        ),
+        (
+            '[scheduling]\nlearning_steps = ["0m"]\n',
+            "[scheduling] learning_steps: '0m' is out of range: each step from 1s to 365d",
+        ),
         ('[scheduling]\nfuzz = "no"\n', "[scheduling] fuzz must be true or false, got 'no'"),
         ('scheduling = "fast"\n', "[scheduling] must be a table"),
         (

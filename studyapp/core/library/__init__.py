@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studyapp.core.deck.limits import MAX_BYTES
 from studyapp.core.deck.model import (
     Card,
     Citation,
@@ -80,7 +79,11 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         path = Path(path).expanduser()
         if path.is_dir():
             candidates = sorted(
-                p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file()
+                # Not only regular files: a FIFO named x.yaml is listed, to be
+                # reported (and never opened) by the reader.
+                p
+                for p in path.rglob("*")
+                if p.suffix in DECK_SUFFIXES and (p.is_file() or not p.is_dir())
             )
         else:
             candidates = [path]
@@ -116,13 +119,9 @@ def load_library(paths: Sequence[Path], cache_dir: Path | None = None) -> Librar
 
 
 def _read(path: Path) -> bytes | LoadResult:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        diag = Diagnostic(str(path), 1, 1, Severity.ERROR, f"cannot read file: {reason}", "io")
-        return LoadResult(str(path), None, (diag,))
+    from studyapp.core.library.loader import read_deck_file
+
+    return read_deck_file(path)
 
 
 def _entries(data: bytes, name: str, cache_dir: Path) -> tuple[Path, Path]:

@@ -16,7 +16,15 @@ from pathlib import Path
 from studyapp.core.deck.model import Deck, Diagnostic, LoadResult, Severity
 from studyapp.core.library import Library, discover
 
-__all__ = ["Stamps", "changed_paths", "merge_decks", "new_errors", "new_warnings", "stamps"]
+__all__ = [
+    "Stamps",
+    "changed_paths",
+    "keep_owners",
+    "merge_decks",
+    "new_errors",
+    "new_warnings",
+    "stamps",
+]
 
 Stamps = Mapping[str, tuple[int, int]]
 """Deck file path -> (modification time in ns, size in bytes)."""
@@ -89,5 +97,42 @@ def new_warnings(library: Library, changed: Sequence[str]) -> list[Diagnostic]:
 
 def merge_decks(held: Sequence[Deck], library: Library) -> list[Deck]:
     """``held`` decks replaced by their reloaded versions; a deck that failed
-    to load (or whose file is gone) keeps the version held."""
-    return [library.deck(deck.id) or deck for deck in held]
+    to load (or whose file is gone), or whose id another file now claims,
+    keeps the version held."""
+    out: list[Deck] = []
+    for deck in held:
+        reloaded = library.deck(deck.id)
+        out.append(reloaded if reloaded is not None and reloaded.path == deck.path else deck)
+    return out
+
+
+def keep_owners(old: Library, new: Library) -> Library:
+    """``new`` with every deck id kept by the file that had it in ``old``: a
+    file added later with an id already loaded is the duplicate (an error on
+    it), even when it sorts first. A deck whose file is gone can be taken over."""
+    owners = {deck.id: deck.path for deck in old.decks}
+    results = list(new.results)
+    where = {result.path: n for n, result in enumerate(results)}
+    for n, result in enumerate(results):
+        deck = result.deck
+        if deck is None or owners.get(deck.id, deck.path) == deck.path:
+            continue
+        owner = owners[deck.id]
+        held = where.get(owner)
+        kept = old.deck(deck.id)
+        if held is None or kept is None or results[held].deck is not None:
+            continue  # the owner's file is gone (or loads another deck now)
+        duplicate = Diagnostic(
+            result.path,
+            1,
+            1,
+            Severity.ERROR,
+            f"deck id '{deck.id}' is already used by {owner}",
+            "duplicate-deck",
+        )
+        results[n] = LoadResult(result.path, None, (duplicate, *result.diagnostics))
+        others = tuple(d for d in results[held].diagnostics if d.rule != "duplicate-deck")
+        if any(d.severity is Severity.ERROR for d in others):
+            continue  # the owner's file is broken now: its last good version stays held
+        results[held] = LoadResult(owner, kept, others)
+    return Library(tuple(results))
