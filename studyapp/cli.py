@@ -148,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _store_errors() as exc:
         # StoreError (a database from a newer studyapp), a file that is not a
         # database, a locked database: say so, without a traceback.
-        print(f"studyapp: cannot use the database {paths.database}: {_why(exc)}", file=sys.stderr)
+        why = _why(exc, paths.database)
+        print(f"studyapp: cannot use the database {paths.database}: {why}", file=sys.stderr)
         return 1
     except OSError as exc:
         # A data folder that is a file (or under one), a full disk, a read-only folder.
@@ -177,11 +178,11 @@ def _run(command: Command, args: argparse.Namespace, paths: Paths, settings: Set
         return command.run(args, paths, settings)
 
 
-def _why(exc: Exception) -> str:
+def _why(exc: Exception, database: Path) -> str:
     db = sys.modules.get("studyapp.store.db")
     if db is None or isinstance(exc, db.StoreError):
         return str(exc)
-    plain: str = db.why(exc)
+    plain: str = db.why(exc, database)
     if "studyapp doctor" not in plain and not isinstance(exc, db.sqlite3.OperationalError):
         plain += "; run `studyapp doctor`"  # anything but busy/locked/full: a damaged file
     return plain

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["OutputError", "check_output", "write_output", "write_text"]
+__all__ = ["OutputError", "check_output", "remove_leftovers", "write_output", "write_text"]
 
 
 class OutputError(Exception):
@@ -37,8 +37,10 @@ def check_output(path: Path, force: bool, *, make_parents: bool = False) -> None
 def write_output(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` on a temporary file next to ``path``, then move it into place.
 
-    A failed export leaves no half-written file and never damages an existing one.
+    A failed export leaves no half-written file and never damages an existing one;
+    a temporary file left by one that was killed is deleted by the next.
     """
+    remove_leftovers(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     temporary = Path(name)
@@ -52,6 +54,20 @@ def write_output(path: Path, write: Callable[[Path], None]) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete the temporary files (``.NAME.*.tmp``) a killed write to ``path`` left
+    beside it; return them."""
+    found = [p for p in path.parent.glob(f".{glob_escape(path.name)}.*.tmp") if p.is_file()]
+    for leftover in found:
+        leftover.unlink(missing_ok=True)
+    return found
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with the glob wildcards ``*?[`` made literal."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
 def write_text(path: Path, text: str, *, force: bool, make_parents: bool = False) -> str | None:
     """Write ``text`` (UTF-8) to ``path`` as above; ``None``, or why it was not written."""
     try:
@@ -60,7 +76,10 @@ def write_text(path: Path, text: str, *, force: bool, make_parents: bool = False
     except OutputError as exc:
         return str(exc)
     except OSError as exc:
-        return f"cannot write {path}: {exc.strerror or exc}"
+        import errno
+
+        full = exc.errno == errno.ENOSPC
+        return f"cannot write {path}: " + ("the disk is full" if full else exc.strerror or str(exc))
     return None
 
 

@@ -36,6 +36,8 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         return fail(f"no database at {paths.database}: nothing to check")
     found = examine(paths.database, settings.scheduler)
     _report(found, paths)
+    if found.error is not None and "disk is full" in found.error:
+        return fail(found.error)  # nothing is damaged: there is no room to read it
     if not args.repair:
         if found.healthy:
             return 0

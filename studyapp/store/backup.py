@@ -78,7 +78,7 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> BackupInfo:
 
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
+    _remove_leftovers(target.parent)
     try:
         copy = sqlite3.connect(str(temporary), isolation_level=None)
         try:
@@ -86,7 +86,7 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> BackupInfo:
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             result = _quick_check(copy)
         except sqlite3.Error as exc:
-            raise StoreError(f"the backup could not be written: {why(exc)}") from exc
+            raise StoreError(f"the backup could not be written: {why(exc, target)}") from exc
         finally:
             copy.close()
         if result != "ok":
@@ -95,6 +95,22 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> BackupInfo:
     finally:
         temporary.unlink(missing_ok=True)
     return inspect(target)
+
+
+LEFTOVER_SECONDS = 600
+"""A backup's temporary file untouched this long is a killed backup's leftover
+(a younger one may be another backup still being written)."""
+
+
+def _remove_leftovers(folder: Path) -> None:
+    import time
+
+    for leftover in folder.glob(".*.db.*.tmp"):
+        try:
+            if time.time() - leftover.stat().st_mtime > LEFTOVER_SECONDS:
+                leftover.unlink()
+        except FileNotFoundError:
+            continue  # another process removed it
 
 
 def _quick_check(conn: sqlite3.Connection) -> str:

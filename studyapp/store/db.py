@@ -71,14 +71,28 @@ _PLAIN = (
 )
 
 
-def why(exc: BaseException) -> str:
-    """What a database error means, in plain words (the SQLite text when unknown)."""
+def why(exc: BaseException, database: Path | None = None) -> str:
+    """What a database error means, in plain words (the SQLite text when unknown).
+
+    SQLite reports a full disk met while writing its shared-memory index as an
+    I/O error: with ``database`` given, the free space of its disk tells which."""
     text = str(exc)
     lowered = text.lower()
+    if database is not None and "i/o" in lowered and _disk_full(database):
+        return _PLAIN[0][1]
     for needle, plain in _PLAIN:
         if needle in lowered:
             return plain
     return text
+
+
+def _disk_full(database: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(database.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def rollback(conn: sqlite3.Connection) -> None:

@@ -66,7 +66,7 @@ def examine(path: Path, base: SchedulerConfig) -> Examination:
     try:
         conn = _open_read_only(path)
     except sqlite3.Error as exc:
-        return Examination(opened=False, error=why(exc))
+        return Examination(opened=False, error=why(exc, path))
     try:
         report.integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(20)")]
         report.version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -78,7 +78,7 @@ def examine(path: Path, base: SchedulerConfig) -> Examination:
         report.state_mismatches = _mismatches(conn, base)
         report.orphans = _orphans(conn)
     except sqlite3.Error as exc:
-        report.error = why(exc)
+        report.error = why(exc, path)
     finally:
         conn.close()
     return report

@@ -74,12 +74,14 @@ def _state_values(state: CardState) -> tuple[Any, ...]:
 class Store(ExamRecords, ParameterRecords, PlanRecords):
     """The study database. Open with :meth:`open`; close when done."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
+        self.path = path
+        """The database file (``None``: in memory or not known), for error messages."""
 
     @classmethod
     def open(cls, path: Path | str, *, busy_ms: int = 5000) -> Store:
-        return cls(connect(path, busy_ms=busy_ms))
+        return cls(connect(path, busy_ms=busy_ms), None if str(path) == ":memory:" else Path(path))
 
     def close(self) -> None:
         self.conn.close()
@@ -109,7 +111,7 @@ class Store(ExamRecords, ParameterRecords, PlanRecords):
                 rollback(self.conn)
                 raise
         except sqlite3.OperationalError as exc:
-            raise WriteFailed(why(exc)) from exc
+            raise WriteFailed(why(exc, self.path)) from exc
 
     # -- reads ------------------------------------------------------------
     def card_states(self, deck_ids: Sequence[str]) -> dict[PromptKey, CardState]:

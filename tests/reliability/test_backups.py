@@ -108,3 +108,25 @@ def test_a_corrupt_backup_is_refused(database: Path, capsys: pytest.CaptureFixtu
     assert "is not a good studyapp backup" in err and "nothing changed" in err
     assert reviews_in(database) == 123
     assert main(["restore", str(database.parent / "missing.db")]) == 1
+
+
+def test_leftovers_of_killed_writes_are_removed(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    folder = backup_dir(database)
+    folder.mkdir()
+    old = folder / ".daily-2026-11-01.db.4242.tmp"
+    young = folder / ".manual-x.db.4343.tmp"  # maybe another backup being written
+    for leftover in (old, young):
+        leftover.write_bytes(b"half a backup")
+    os.utime(old, (1, 1))
+    assert main(["backup"]) == 0
+    assert not old.exists() and young.exists()
+
+    target = tmp_path / "deck.csv"
+    stale = tmp_path / ".deck.csv.abc123.tmp"  # an export killed mid-write
+    stale.write_bytes(b"half an export")
+    assert main(["export", "--format", "csv", "--output", str(target)]) == 0
+    assert target.exists() and not stale.exists()
