@@ -83,6 +83,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
             reschedule_before=adopted.since,
             dry_run=args.dry_run,
         )
+        store.checkpoint()  # the database file alone now holds the import
     cards = counts.cards_in_deck + counts.cards_unknown
     verb = "would import" if args.dry_run else "imported"
     print(

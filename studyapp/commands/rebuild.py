@@ -30,5 +30,6 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     with Store.open(paths.database) as store:
         count = rebuild_states(store, settings)  # with the parameters `optimize` adopted
         reviews = store.review_count()
+        store.checkpoint()  # the database file alone now holds it all
     print(f"rebuilt {count} card states from {reviews} reviews in {paths.database}")
     return 0
