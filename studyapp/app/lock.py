@@ -9,16 +9,14 @@ code), so a crashed or killed holder releases it by itself.
 Beside it, ``studyapp.lock.json`` (pid, host, started) is written by the holder
 so the refusal can say who holds it. It is only a message: the OS lock decides.
 See docs/reliability.md for why a lock rather than two coherent instances.
+Cheap to import (the CLI imports :class:`LockHeld` for every command).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 
 __all__ = ["LockHeld", "data_lock", "holder_message"]
@@ -38,6 +36,9 @@ def _info_path(data_dir: Path) -> Path:
 
 def holder_message(data_dir: Path) -> str:
     """``studyapp is already open in another terminal (pid 1234)``, from the holder's note."""
+    import json
+    import socket
+
     try:
         info = json.loads(_info_path(data_dir).read_text(encoding="utf-8"))
         pid = int(info["pid"])
@@ -52,6 +53,10 @@ def holder_message(data_dir: Path) -> str:
 def data_lock(data_dir: Path) -> Iterator[None]:
     """Hold the data folder's lock (created with the folder if needed), or raise
     :class:`LockHeld` at once when another process holds it."""
+    import json
+    import socket
+    from datetime import UTC, datetime
+
     from filelock import FileLock, Timeout
 
     data_dir.mkdir(parents=True, exist_ok=True)
