@@ -23,6 +23,8 @@ from studyapp.core.study.session import StudySession
 from studyapp.store import Store, StoreError
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from studyapp.core.study.exam import ExamRun, ExamSpec
     from studyapp.core.study.planning import ExamPlan, PlanOutcome
 
@@ -63,6 +65,7 @@ class StudyApp(App[int]):
     ) -> None:
         super().__init__()
         self.backup_database = backups
+        self.backup_worker: Worker[None] | None = None
         """Take the study day's backup of this database after the first screen (``None``: off)."""
         self._load_library = load_library
         self.store = store
@@ -86,7 +89,7 @@ class StudyApp(App[int]):
 
         self.push_screen(HomeScreen())
         if self.backup_database is not None:
-            self.call_after_refresh(self.run_worker, self.daily_backup, thread=True)
+            self.call_after_refresh(self._start_daily_backup)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_decks)
         if self.start_exam is not None:
@@ -97,6 +100,9 @@ class StudyApp(App[int]):
                 self.notify("No question matches this exam.", severity="warning")
             else:
                 self.push_screen(ExamScreen(exam))
+
+    def _start_daily_backup(self) -> None:
+        self.backup_worker = self.run_worker(self.daily_backup, thread=True)
 
     def daily_backup(self) -> None:
         """The study day's backup (in a worker thread, after the home screen is up).

@@ -41,8 +41,12 @@ async def test_one_backup_per_study_day_after_the_first_screen(
             try:
                 async with app.run_test(size=(80, 24)) as pilot:
                     assert isinstance(app.screen, HomeScreen)
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
+                    for _ in range(500):  # it starts after the first refresh
+                        if app.backup_worker is not None:
+                            break
+                        await pilot.pause()
+                    assert app.backup_worker is not None
+                    await app.backup_worker.wait()
             finally:
                 app.store.close()
         clock.advance(days=1)
