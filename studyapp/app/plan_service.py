@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from studyapp.app.config import Settings
 from studyapp.core.deck.model import Deck, PromptKey
+from studyapp.core.study.calibration import Calibration, calibrate
 from studyapp.core.study.planning import (
     ExamPlan,
     PlanEffect,
@@ -32,8 +33,16 @@ __all__ = [
     "plan_outcomes",
     "plan_summary",
     "scope_of",
+    "student_calibration",
     "topics_of",
 ]
+
+
+def student_calibration(store: Store, policy: Policy) -> Calibration:
+    """The student's calibration from their spaced reviews since the parameters in use
+    were adopted (all of them while FSRS's defaults are in use)."""
+    since = store.adopted_parameters().since
+    return calibrate(store.spaced_reviews(since), policy.curve_shape)
 
 
 def scope_of(deck: Deck) -> list[tuple[PromptKey, str]]:
@@ -62,14 +71,16 @@ def deck_plan_effect(
     start, _ = day_bounds(now, settings.rollover_hour)
     counts = store.day_counts([deck_id], start)
     states = store.card_states([deck_id])
+    policy = Policy(store.scheduler_config(settings.scheduler))
     return apply_plans(
         plans,
         lambda _deck: scope,
         lambda _deck: states,
         counts,
-        Policy(store.scheduler_config(settings.scheduler)),
+        policy,
         now,
         rollover_hour=settings.rollover_hour,
+        calibration=student_calibration(store, policy),
     )
 
 
@@ -89,6 +100,7 @@ def plan_outcomes(
     if not plans:
         return []
     policy = Policy(store.scheduler_config(settings.scheduler))
+    calibration = student_calibration(store, policy)
     start, _ = day_bounds(now, settings.rollover_hour)
     out = []
     for plan in plans:
@@ -103,6 +115,7 @@ def plan_outcomes(
                 rollover_hour=settings.rollover_hour,
                 done_today=counts.reviews if counts else 0,
                 new_today=counts.new if counts and not plan.topics else 0,
+                calibration=calibration,
             )
         )
     return out

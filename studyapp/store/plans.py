@@ -1,7 +1,8 @@
 """Exam-date plans (see ``docs/scheduling.md``, "Studying toward an exam").
 
 :class:`PlanRecords` is a part of :class:`studyapp.store.Store`. A plan is a
-row of ``exam_plan``; it never writes the review log or ``card_state``.
+row of ``exam_plan``; it never writes the review log or ``card_state``. The
+plans' calibration reads the student's spaced reviews from the log.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from studyapp.store.db import to_iso
 
 if TYPE_CHECKING:
     # Planning is imported where plans are used: most decks have none.
+    from studyapp.core.study.calibration import Observation
     from studyapp.core.study.planning import ExamPlan
 
 __all__ = ["PlanRecords"]
+
+CALIBRATION_REVIEWS = 1000
+"""The most recent spaced reviews a calibration reads (the student as they are now)."""
 
 
 class PlanRecords:
@@ -79,3 +84,29 @@ class PlanRecords:
         with self._transaction() as conn:
             deleted = conn.execute("DELETE FROM exam_plan WHERE id = ?", (plan_id,)).rowcount
         return deleted == 1
+
+    def spaced_reviews(
+        self, since: datetime | None = None, limit: int = CALIBRATION_REVIEWS
+    ) -> list[Observation]:
+        """The latest ``limit`` live reviews a day or more after the prompt's previous
+        one, each with the stability logged by that previous review (the prediction
+        the scheduler made then), oldest first; only reviews whose previous one is at
+        or after ``since`` (when the parameters in use were adopted)."""
+        from studyapp.core.study.calibration import Observation
+
+        rows = self.conn.execute(
+            "SELECT at, rating, prev_at, prev_stability FROM ("
+            "  SELECT id, reviewed_at AS at, rating,"
+            "    LAG(reviewed_at) OVER w AS prev_at, LAG(stability) OVER w AS prev_stability"
+            "  FROM review_log WHERE action = 'review' AND undone_at IS NULL"
+            "  WINDOW w AS (PARTITION BY deck_id, card_id, sibling ORDER BY reviewed_at, id)"
+            ") WHERE prev_stability > 0 AND prev_at >= ?"
+            " AND julianday(at) - julianday(prev_at) >= 1"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            ("" if since is None else to_iso(since), limit),
+        ).fetchall()
+        out = []
+        for at, rating, prev_at, stability in reversed(rows):
+            days = (datetime.fromisoformat(at) - datetime.fromisoformat(prev_at)).days
+            out.append(Observation(float(stability), days, rating > 1))
+        return out

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from random import Random
 
+from studyapp.app.plan_service import student_calibration
 from studyapp.core.deck.model import Card, Deck, PromptKey
 from studyapp.core.study.planning import ExamPlan, day_start, plan_schedule
 from studyapp.core.study.queue import DailyLimits
@@ -118,11 +119,15 @@ def simulate(
     seed: int = 6,
     history_days: int = 0,
     new_per_day: int = 10,
+    calibrated: bool = True,
 ) -> Run:
     """Study ``size`` prompts for ``days`` days toward an exam on the day after.
 
     With ``history_days``, the student first studies the deck for that many
-    days without a plan (so the plan starts on a half-known deck).
+    days without a plan (so the plan starts on a half-known deck). With
+    ``calibrated`` (the app's behaviour) the plan and the prediction use the
+    student's calibration, recomputed from the log every day as the app does at
+    the start of every session; without, FSRS's own predictions (issue 6).
     """
     deck = make_deck(size)
     rng = Random(seed)
@@ -148,6 +153,7 @@ def simulate(
                 limits=lambda _deck: DailyLimits(new=new_per_day, reviews=200),
                 tz=UTC,
                 plans=[plan] if planned and day >= START else [],
+                calibration=student_calibration(store, policy) if calibrated else None,
             )
             answered = 0
             while True:
@@ -184,7 +190,9 @@ def simulate(
             policy,
             exam_start,
             tz=UTC,
+            **({"calibration": student_calibration(store, policy)} if calibrated else {}),
         )
         run.predicted_share = outcome.on_target / outcome.prompts
-        run.predicted_low = run.predicted_high = run.predicted_share
+        run.predicted_low = outcome.on_target_low / outcome.prompts
+        run.predicted_high = outcome.on_target_high / outcome.prompts
     return run

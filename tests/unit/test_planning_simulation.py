@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.planning_sim import simulate
+from tests.unit.planning_sim import profiles, simulate
 
 
 def test_a_fresh_deck_reaches_a_target_above_the_desired_retention(tmp_path: Path) -> None:
@@ -43,3 +43,28 @@ def test_the_default_target_is_reached_on_a_fresh_deck(tmp_path: Path) -> None:
     run = simulate(tmp_path, target=0.9, new_per_day=10)
     assert run.share_at(0.9) >= 0.95
     assert max(run.answers) <= 2 * run.mean
+
+
+# -- issue 19: students who forget by other parameters than the scheduler's -----------
+
+
+@pytest.mark.parametrize("name", ["fast", "josh"])
+def test_a_mismatched_student_reaches_the_target_and_the_prediction_holds(
+    tmp_path: Path, name: str
+) -> None:
+    """The fast forgetter and the student fitted to the josh log (seed 7): the plan
+    calibrates from their answers; the app's predicted share is within 5 points."""
+    student = {"fast": profiles()[1], "josh": profiles()[3]}[name]
+    run = simulate(tmp_path, student=student, seed=7)
+    assert run.share_at(0.95) >= 0.95
+    assert abs(run.predicted_share - run.share_at(0.95)) <= 0.05
+    assert run.predicted_low <= run.predicted_share <= run.predicted_high
+
+
+def test_without_calibration_the_josh_student_falls_short_of_what_the_app_predicts(
+    tmp_path: Path,
+) -> None:
+    """Issue 19's "before": FSRS's own predictions, a real learner's forgetting."""
+    run = simulate(tmp_path, student=profiles()[3], seed=7, calibrated=False)
+    assert run.share_at(0.95) < 0.85
+    assert run.predicted_share == 1.0

@@ -5,13 +5,16 @@ date and a target retention. Until the exam, :func:`plan_schedule` decides
 which prompts of the plan must be seen earlier than FSRS would show them:
 
 * each studied prompt's retrievability on the exam day (at the start of that
-  study day) is predicted from its FSRS state;
+  study day) is predicted from its FSRS state, with the stability scaled by
+  the student's :class:`~studyapp.core.study.calibration.Calibration`: its
+  median for the prediction shown, the ends of its range for the range shown;
 * a prompt in the review state whose next FSRS due date is on or after the
-  exam day, and whose predicted retrievability then is below the target,
-  needs one more review before the exam. Its *window* runs from the earliest
-  day on which a Good review would leave its retrievability on the exam day at
-  or above the target (FSRS's post-review stability decides) to the day
-  before the exam: no planned interval jumps past the exam;
+  exam day, and whose retrievability then is below the target at the
+  pessimistic end of the calibration, needs one more review before the exam.
+  Its *window* runs from the earliest day on which a Good review would leave
+  its retrievability on the exam day at or above the target (FSRS's
+  post-review stability decides, scaled alike) to the day before the exam:
+  no planned interval jumps past the exam;
 * the pulled reviews are spread: most constrained first (shortest window), each
   goes to the least-loaded day of its window, counting the reviews FSRS
   already has due on each day (a later day at least the mean of those); its
@@ -33,8 +36,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from studyapp.core.deck.model import PromptKey
+from studyapp.core.study.calibration import NEUTRAL, Z_PLAN, Z_RANGE, Calibration
 from studyapp.core.study.queue import DailyLimits, DayCounts
-from studyapp.core.study.scheduling import CardState, Policy, Rating, State, study_date
+from studyapp.core.study.scheduling import Adjust, CardState, Policy, Rating, State, study_date
 
 __all__ = [
     "ExamPlan",
@@ -103,6 +107,12 @@ class PlanOutcome:
     """New prompts per day needed to introduce every one in time."""
     plan_due: Mapping[PromptKey, date] = field(default_factory=dict)
     """The pulled prompts and the day each is planned for."""
+    on_target_low: int = 0
+    """Prompts at or above the target at the pessimistic end of the calibration's range."""
+    on_target_high: int = 0
+    """The same at the optimistic end."""
+    calibration: Calibration = NEUTRAL
+    """The student's calibration the outcome was computed with."""
 
     @property
     def active(self) -> bool:
@@ -135,6 +145,7 @@ def plan_schedule(
     tz: tzinfo | None = None,
     done_today: int = 0,
     new_today: int = 0,
+    calibration: Calibration = NEUTRAL,
 ) -> PlanOutcome:
     """The plan's outcome at ``now``.
 
@@ -142,7 +153,8 @@ def plan_schedule(
     holds the state of every studied prompt of the deck (all of them, for the
     day loads). ``done_today`` is the number of reviews already done today in
     the deck and ``new_today`` the new prompts introduced today (they keep the
-    day's numbers stable while the student studies).
+    day's numbers stable while the student studies). ``calibration``: the
+    student's, from their spaced reviews (``NEUTRAL``: FSRS's own predictions).
     """
     today = study_date(now, rollover_hour, tz)
     exam = plan.exam_date
@@ -160,18 +172,20 @@ def plan_schedule(
         if state is None or state.state is State.NEW:
             new += 1
     predicted_sum = 0.0
-    on_target = 0
+    on_target = [0, 0, 0]  # at the calibration's median, low and high ends
+    adjusts = [calibration.adjust(z) for z in (0.0, -Z_RANGE, Z_RANGE, Z_PLAN)]
     candidates: list[tuple[PromptKey, CardState]] = []
     for key in in_scope:
         state = states.get(key)
         if state is None or state.state is State.NEW:
             continue
-        recall = policy.retrievability(state, exam_start)
-        predicted_sum += recall
-        if recall >= plan.target:
-            on_target += 1
-        elif (
-            days_left > 0
+        recalls = [policy.retrievability(state, exam_start, adjust=a) for a in adjusts]
+        predicted_sum += recalls[0]
+        for index in range(3):
+            on_target[index] += recalls[index] >= plan.target
+        if (
+            recalls[3] < plan.target
+            and days_left > 0
             and state.state is State.REVIEW
             and state.due is not None
             and state.due >= exam_start
@@ -191,7 +205,9 @@ def plan_schedule(
         starts = [day_start(day, rollover_hour, tz) for day in days]
         windows = []
         for key, state in candidates:
-            window = _window(state, plan, days, starts, policy, exam_start, rollover_hour, tz)
+            window = _window(
+                state, plan, days, starts, policy, exam_start, rollover_hour, tz, adjusts[3]
+            )
             if window is not None:
                 windows.append((key, window))
         plan_due = _spread(windows, load)
@@ -204,9 +220,12 @@ def plan_schedule(
         prompts=len(in_scope),
         new=new,
         predicted=predicted_sum / len(in_scope) if in_scope else 0.0,
-        on_target=on_target,
+        on_target=on_target[0],
         new_per_day=new_per_day,
         plan_due=plan_due,
+        on_target_low=on_target[1],
+        on_target_high=on_target[2],
+        calibration=calibration,
     )
 
 
@@ -234,6 +253,7 @@ def _window(
     exam_start: datetime,
     rollover_hour: int,
     tz: tzinfo | None,
+    adjust: Adjust | None = None,
 ) -> tuple[int, int] | None:
     """Indexes into ``days`` of the first and last day a final review can be planned
     (``None`` when no day is left after the last review).
@@ -256,7 +276,7 @@ def _window(
         at = starts[index]
         if state.last_review is not None and at < state.last_review:
             at = state.last_review
-        return policy.recall_after(state, Rating.GOOD, at, exam_start) >= plan.target
+        return policy.recall_after(state, Rating.GOOD, at, exam_start, adjust=adjust) >= plan.target
 
     if not enough(last):
         return last, last
@@ -339,7 +359,8 @@ class PlanEffect:
                 if now + interval <= exam_start:
                     continue
                 after = policy.review(state, rating, now, fuzz=False)
-                if policy.retrievability(after, exam_start) < plan.target:
+                adjust = outcome.calibration.adjust(Z_PLAN)
+                if policy.retrievability(after, exam_start, adjust=adjust) < plan.target:
                     intervals[rating] = exam_start - now
 
     def in_scope(self, deck_id: str, topic: str) -> bool:
@@ -357,9 +378,11 @@ def apply_plans(
     *,
     rollover_hour: int = 4,
     tz: tzinfo | None = None,
+    calibration: Calibration = NEUTRAL,
 ) -> PlanEffect:
     """Run every plan active today (``scope_of(deck)``: the deck's prompts with their
-    topics; ``states_of(deck)``: every studied prompt's state)."""
+    topics; ``states_of(deck)``: every studied prompt's state; ``calibration``: the
+    student's)."""
     effect = PlanEffect()
     today = study_date(now, rollover_hour, tz)
     for plan in plans:
@@ -378,6 +401,7 @@ def apply_plans(
             tz=tz,
             done_today=counts.reviews if counts is not None else 0,
             new_today=counts.new if counts is not None and not plan.topics else 0,
+            calibration=calibration,
         )
         effect.outcomes.append(outcome)
         due = outcome.due_today() - effect.pulled.keys()
