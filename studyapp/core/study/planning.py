@@ -50,7 +50,7 @@ __all__ = [
     "study_date",
 ]
 
-INTRO_SHARE = 0.8
+INTRO_SHARE = 0.5
 """New prompts are introduced within this share of the days left (the rest consolidates)."""
 
 
@@ -321,16 +321,20 @@ class PlanEffect:
     """The prompts pulled in today, with their states."""
     new_needed: dict[str, int] = field(default_factory=dict)
     pulled_per_deck: dict[str, int] = field(default_factory=dict)
+    paced: set[str] = field(default_factory=set)
+    """Decks a plan on the whole deck paces: their new limit is the plan's pace."""
 
     def limits(self, base: Callable[[str], DailyLimits]) -> Callable[[str], DailyLimits]:
-        """``base`` with each planned deck's new limit raised to what its plans need,
-        and its review limit raised by the reviews they pull in."""
+        """``base`` with each planned deck's new limit set to what its plans need (on a
+        paced deck) or raised to it (a plan on some topics), and its review limit
+        raised by the reviews they pull in."""
         if not self.new_needed and not self.pulled_per_deck:
             return base
 
         def limits(deck_id: str) -> DailyLimits:
             limit = base(deck_id)
-            new = max(limit.new, self.new_needed.get(deck_id, 0))
+            needed = self.new_needed.get(deck_id, 0)
+            new = needed if deck_id in self.paced else max(limit.new, needed)
             reviews = limit.reviews + self.pulled_per_deck.get(deck_id, 0)
             return DailyLimits(new=new, reviews=reviews)
 
@@ -409,4 +413,6 @@ def apply_plans(
         effect.pulled_per_deck[deck_id] = effect.pulled_per_deck.get(deck_id, 0) + len(due)
         needed = effect.new_needed.get(deck_id, 0)
         effect.new_needed[deck_id] = max(needed, outcome.new_per_day)
+        if not plan.topics:
+            effect.paced.add(deck_id)
     return effect
