@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from studyapp.app.config import Settings
 from studyapp.core.deck.model import Deck, PromptKey
-from studyapp.core.study.calibration import Calibration, calibrate
+from studyapp.core.study.calibration import ENOUGH, OPTIMIZE_AT, Calibration, calibrate
 from studyapp.core.study.planning import (
     ExamPlan,
     PlanEffect,
@@ -135,7 +135,8 @@ def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
         + (f" ({', '.join(plan.topics)})" if plan.topics else "")
         + f", {outcome.new} never studied",
         f"Predicted recall on the day if you stopped now: {outcome.predicted:.0%} "
-        f"({outcome.on_target} at or above {target:.0%})",
+        f"({outcome.on_target} at or above {target:.0%}{_range(outcome)})",
+        *_how_sure(outcome),
     ]
     if outcome.active:
         pulled = len(outcome.due_today())
@@ -155,6 +156,45 @@ def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
                 )
             )
     return lines
+
+
+def _range(outcome: PlanOutcome) -> str:
+    """The likely range of the count at or above the target, when it means something."""
+    if not outcome.calibration.enough:
+        return ""
+    low, high = outcome.on_target_low, outcome.on_target_high
+    return "" if low == high else f"; likely {low}-{high}"
+
+
+def _how_sure(outcome: PlanOutcome) -> list[str]:
+    """How sure the prediction is, and what cannot be reached, in plain lines."""
+    calibration = outcome.calibration
+    target = f"{outcome.plan.target:.0%}"
+    if calibration.enough:
+        lines = [f"Calibrated to your answers: {calibration.describe()}"]
+    else:
+        lines = [
+            f"Too few reviews to know how sure this is ({calibration.reviews} spaced reviews; "
+            f"the range needs {ENOUGH}): the plan assumes you may forget faster than "
+            f"predicted; `studyapp optimize` fits your own parameters from {OPTIMIZE_AT}"
+        ]
+    if outcome.short:
+        lines.append(
+            f"{outcome.short} card{'s' * (outcome.short != 1)} cannot reach {target} by the "
+            "exam even reviewed the day before (you may forget faster than predicted); "
+            "they are planned for that day, the best there is"
+        )
+    return lines
+
+
+def _certainty(outcome: PlanOutcome) -> str:
+    """The home line's part on how many cards are on target and how sure that is."""
+    count = f"{outcome.on_target}/{outcome.prompts} on target"
+    if not outcome.calibration.enough:
+        return f"{count}, too few reviews to know how sure"
+    low, high = outcome.on_target_low, outcome.on_target_high
+    text = count if low == high else f"{count} (likely {low}-{high})"
+    return text + (f", {outcome.short} cannot reach it" if outcome.short else "")
 
 
 def _mean_extra(outcome: PlanOutcome) -> float:
@@ -202,7 +242,7 @@ def plan_summary(outcome: PlanOutcome, new_limit: int) -> str:
     days = "today" if outcome.days_left == 0 else f"in {outcome.days_left} d"
     text = (
         f"Exam{scope} {days} · predicted recall on the day {outcome.predicted:.0%} "
-        f"(target {plan.target:.0%})"
+        f"(target {plan.target:.0%}) · {_certainty(outcome)}"
     )
     if outcome.active:
         text += f" · extra today {outcome.extra_today(new_limit)}"

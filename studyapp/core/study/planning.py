@@ -113,6 +113,9 @@ class PlanOutcome:
     """The same at the optimistic end."""
     calibration: Calibration = NEUTRAL
     """The student's calibration the outcome was computed with."""
+    short: int = 0
+    """Pulled prompts that cannot reach the target even with a Good review the day
+    before the exam (at the pessimistic end of the calibration)."""
 
     @property
     def active(self) -> bool:
@@ -193,6 +196,7 @@ def plan_schedule(
             candidates.append((key, state))
     plan_due: dict[PromptKey, date] = {}
     new_per_day = 0
+    short = 0
     if days_left > 0:
         days = [today + timedelta(days=n) for n in range(days_left)]
         load = _fsrs_load(states, days, rollover_hour, tz)
@@ -209,7 +213,8 @@ def plan_schedule(
                 state, plan, days, starts, policy, exam_start, rollover_hour, tz, adjusts[3]
             )
             if window is not None:
-                windows.append((key, window))
+                windows.append((key, window[:2]))
+                short += not window[2]
         plan_due = _spread(windows, load)
         intro_days = max(1, math.floor(days_left * INTRO_SHARE))
         new_per_day = math.ceil((new + new_today) / intro_days) if new + new_today else 0
@@ -226,6 +231,7 @@ def plan_schedule(
         on_target_low=on_target[1],
         on_target_high=on_target[2],
         calibration=calibration,
+        short=short,
     )
 
 
@@ -254,9 +260,10 @@ def _window(
     rollover_hour: int,
     tz: tzinfo | None,
     adjust: Adjust | None = None,
-) -> tuple[int, int] | None:
-    """Indexes into ``days`` of the first and last day a final review can be planned
-    (``None`` when no day is left after the last review).
+) -> tuple[int, int, bool] | None:
+    """Indexes into ``days`` of the first and last day a final review can be planned,
+    and whether that review reaches the target (``None`` when no day is left after
+    the last review).
 
     The first is the earliest day (not before the day after the last review)
     on which a Good review leaves the retrievability on the exam day at or
@@ -279,9 +286,9 @@ def _window(
         return policy.recall_after(state, Rating.GOOD, at, exam_start, adjust=adjust) >= plan.target
 
     if not enough(last):
-        return last, last
+        return last, last, False
     if enough(low):  # often: any day will do
-        return low, last
+        return low, last, True
     high = last
     while low < high:
         middle = (low + high) // 2
@@ -289,7 +296,7 @@ def _window(
             high = middle
         else:
             low = middle + 1
-    return low, last
+    return low, last, True
 
 
 def _spread(
