@@ -10,6 +10,7 @@ from random import Random
 
 import pytest
 
+from studyapp.app.plan_service import describe_outcome, plan_summary
 from studyapp.core.study.calibration import (
     ENOUGH,
     NEUTRAL,
@@ -20,7 +21,7 @@ from studyapp.core.study.calibration import (
     Observation,
     calibrate,
 )
-from studyapp.core.study.planning import ExamPlan, day_start, plan_schedule
+from studyapp.core.study.planning import ExamPlan, PlanOutcome, day_start, plan_schedule
 from studyapp.core.study.scheduling import CardState, Policy, Rating, SchedulerConfig, State
 from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
@@ -143,3 +144,60 @@ def test_an_adjusted_prediction_is_the_curve_at_the_adjusted_stability() -> None
         POLICY.retrievability(after, then, adjust=half), abs=1e-12
     )
     assert ENOUGH > 0
+
+
+# -- what the student is told -------------------------------------------------------
+
+
+def outcome_with(calibration: Calibration, short: int = 0) -> PlanOutcome:
+    return PlanOutcome(
+        plan=ExamPlan("d", EXAM, target=0.95),
+        today=EXAM - timedelta(days=20),
+        days_left=20,
+        prompts=150,
+        new=0,
+        predicted=0.96,
+        on_target=140,
+        new_per_day=0,
+        on_target_low=120,
+        on_target_high=148,
+        calibration=calibration,
+        short=short,
+    )
+
+
+def test_with_enough_reviews_the_student_sees_a_range_and_their_calibration() -> None:
+    calibration = Calibration(reviews=500, a=math.log(0.7), var_a=0.01, var_b=0.01)
+    lines = describe_outcome(outcome_with(calibration, short=2), new_limit=20)
+    text = "\n".join(lines)
+    assert (
+        "Predicted recall on the day if you stopped now: 96% (140 at or above 95%; likely 120-148)"
+        in text
+    )
+    assert "Calibrated to your answers: you keep 0.7x FSRS's predicted memory strength" in text
+    assert "2 cards cannot reach 95% by the exam even reviewed the day before" in text
+    assert "Too few" not in text
+    summary = plan_summary(outcome_with(calibration, short=2), new_limit=20)
+    assert "140/150 on target (likely 120-148), 2 cannot reach it" in summary
+
+
+def test_with_too_few_reviews_the_student_is_told_so_and_pointed_to_optimize() -> None:
+    calibration = Calibration(reviews=ENOUGH - 1, var_a=0.2, var_b=0.05)
+    text = "\n".join(describe_outcome(outcome_with(calibration), new_limit=20))
+    assert f"Too few reviews to know how sure this is ({ENOUGH - 1} spaced reviews" in text
+    assert "`studyapp optimize` fits your own parameters from 400" in text
+    assert "likely" not in text
+    summary = plan_summary(outcome_with(calibration), new_limit=20)
+    assert "140/150 on target, too few reviews to know how sure" in summary
+
+
+def test_a_card_no_review_can_bring_to_the_target_is_counted_short() -> None:
+    # Stability 2 days, last seen 30 days ago: even a Good review the day before the
+    # exam leaves it below 0.999.
+    state = learnt(2.0, 30)
+    plan = ExamPlan("d", EXAM, target=0.999)
+    outcome = plan_schedule(
+        plan, [(("d", "c", "main"), "t")], {("d", "c", "main"): state}, POLICY, NOW, tz=UTC
+    )
+    assert outcome.short == 1
+    assert outcome.plan_due == {("d", "c", "main"): EXAM - timedelta(days=1)}

@@ -16,6 +16,7 @@ import pytest
 from studyapp.core.deck.model import Card, Deck, PromptKey
 from studyapp.core.study.planning import (
     ExamPlan,
+    PlanEffect,
     PlanOutcome,
     apply_plans,
     day_start,
@@ -184,30 +185,21 @@ def test_new_cards_get_a_daily_pace_that_finishes_in_the_first_half() -> None:
     outcome = schedule({}, extra=[(key(n), "t") for n in range(100)])
     assert outcome.new == 100
     assert outcome.new_per_day == 10  # 100 over 10 of the 20 days left
-    effect = apply_plans(
-        [ExamPlan("d", EXAM)],
-        lambda _d: [(key(n), "t") for n in range(100)],
-        lambda _d: {},
-        {"d": DayCounts()},
-        POLICY,
-        NOW,
-        tz=UTC,
-    )
+
+    def effect_of(plan: ExamPlan) -> PlanEffect:
+        scope = [(key(n), "t") for n in range(100)]
+        return apply_plans(
+            [plan], lambda _d: scope, lambda _d: {}, {"d": DayCounts()}, POLICY, NOW, tz=UTC
+        )
+
+    effect = effect_of(ExamPlan("d", EXAM))
     limits = effect.limits(lambda _d: DailyLimits(new=5, reviews=50))
     assert limits("d") == DailyLimits(new=10, reviews=50)
     # A plan on the whole deck paces it: a higher limit is lowered to the pace
     # (20 new a day would crowd the first days; issue 19's load smoothing).
     assert effect.limits(lambda _d: DailyLimits(new=20))("d").new == 10
     # A plan on some topics only raises the limit (the deck's other cards keep it).
-    topical = apply_plans(
-        [ExamPlan("d", EXAM, topics=("t",))],
-        lambda _d: [(key(n), "t") for n in range(100)],
-        lambda _d: {},
-        {"d": DayCounts()},
-        POLICY,
-        NOW,
-        tz=UTC,
-    )
+    topical = effect_of(ExamPlan("d", EXAM, topics=("t",)))
     assert topical.limits(lambda _d: DailyLimits(new=20))("d").new == 20
 
 
