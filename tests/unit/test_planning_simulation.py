@@ -68,3 +68,15 @@ def test_without_calibration_the_josh_student_falls_short_of_what_the_app_predic
     run = simulate(tmp_path, student=profiles()[3], seed=7, calibrated=False)
     assert run.share_at(0.95) < 0.85
     assert run.predicted_share == 1.0
+
+
+def test_a_plan_paces_a_fresh_deck_so_the_busiest_day_is_at_most_one_and_a_half_the_mean(
+    tmp_path: Path,
+) -> None:
+    """20 new a day on a fresh deck crowds the first weeks (2.5x the mean without a
+    plan); the plan paces the new cards instead, and still reaches the target."""
+    run = simulate(tmp_path, new_per_day=20, seed=6)
+    assert run.load_ratio <= 1.5
+    assert run.share_at(0.95) >= 0.95
+    unplanned = simulate(tmp_path, new_per_day=20, seed=6, planned=False)
+    assert unplanned.load_ratio >= 2.0
