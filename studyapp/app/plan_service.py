@@ -146,15 +146,14 @@ def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
             f"about {_mean_extra(outcome):.1f} extra reviews a day until the exam"
         )
         if outcome.new:
-            raised = outcome.new_per_day > new_limit
-            lines.append(
-                f"New cards: {outcome.new_per_day} a day needed to finish in time "
-                + (
-                    f"(your limit of {new_limit} is raised to {outcome.new_per_day})"
-                    if raised
-                    else f"(your limit: {new_limit})"
-                )
-            )
+            pace = outcome.new_per_day
+            if pace > new_limit:
+                limit = f"your limit of {new_limit} is raised to {pace}"
+            elif pace < new_limit and not plan.topics:
+                limit = f"the plan paces the deck: your limit of {new_limit} is {pace} until then"
+            else:
+                limit = f"your limit: {new_limit}"
+            lines.append(f"New cards: {pace} a day needed to finish in time ({limit})")
     return lines
 
 
