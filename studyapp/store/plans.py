@@ -24,6 +24,8 @@ __all__ = ["PlanRecords"]
 
 CALIBRATION_REVIEWS = 1000
 """The most recent spaced reviews a calibration reads (the student as they are now)."""
+SCANNED = 4
+"""How many answers per spaced review wanted are scanned (learning steps are not spaced)."""
 
 
 class PlanRecords:
@@ -88,22 +90,28 @@ class PlanRecords:
     def spaced_reviews(
         self, since: datetime | None = None, limit: int = CALIBRATION_REVIEWS
     ) -> list[Observation]:
-        """The latest ``limit`` live reviews a day or more after the prompt's previous
-        one, each with the stability logged by that previous review (the prediction
-        the scheduler made then), oldest first; only reviews whose previous one is at
-        or after ``since`` (when the parameters in use were adopted)."""
+        """Among the latest ``SCANNED * limit`` live answers, those a day or more after
+        the prompt's previous one (at most the latest ``limit``), each with the
+        stability logged by that previous answer (the prediction the scheduler made
+        then), oldest first; only answers whose previous one is at or after ``since``
+        (when the parameters in use were adopted). Indexed: the latest rows by id,
+        each with its prompt's previous row."""
         from studyapp.core.study.calibration import Observation
 
         rows = self.conn.execute(
             "SELECT at, rating, prev_at, prev_stability FROM ("
-            "  SELECT id, reviewed_at AS at, rating,"
-            "    LAG(reviewed_at) OVER w AS prev_at, LAG(stability) OVER w AS prev_stability"
-            "  FROM review_log WHERE action = 'review' AND undone_at IS NULL"
-            "  WINDOW w AS (PARTITION BY deck_id, card_id, sibling ORDER BY reviewed_at, id)"
+            "  SELECT r.id, r.reviewed_at AS at, r.rating, p.reviewed_at AS prev_at,"
+            "    p.stability AS prev_stability"
+            "  FROM (SELECT * FROM review_log WHERE action = 'review' AND undone_at IS NULL"
+            "        ORDER BY id DESC LIMIT ?) AS r"
+            "  JOIN review_log AS p ON p.id = ("
+            "    SELECT id FROM review_log WHERE deck_id = r.deck_id AND card_id = r.card_id"
+            "    AND sibling = r.sibling AND id < r.id AND action = 'review'"
+            "    AND undone_at IS NULL ORDER BY id DESC LIMIT 1)"
             ") WHERE prev_stability > 0 AND prev_at >= ?"
             " AND julianday(at) - julianday(prev_at) >= 1"
-            " ORDER BY at DESC, id DESC LIMIT ?",
-            ("" if since is None else to_iso(since), limit),
+            " ORDER BY id DESC LIMIT ?",
+            (SCANNED * limit, "" if since is None else to_iso(since), limit),
         ).fetchall()
         out = []
         for at, rating, prev_at, stability in reversed(rows):
