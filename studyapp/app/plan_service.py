@@ -188,12 +188,15 @@ def _how_sure(outcome: PlanOutcome) -> list[str]:
 
 def _certainty(outcome: PlanOutcome) -> str:
     """The home line's part on how many cards are on target and how sure that is."""
-    count = f"{outcome.on_target}/{outcome.prompts} on target"
+    count = f"{outcome.on_target}/{outcome.prompts} cards at {outcome.plan.target:.0%} on the day"
+    notes = []
     if not outcome.calibration.enough:
-        return f"{count}, too few reviews to know how sure"
-    low, high = outcome.on_target_low, outcome.on_target_high
-    text = count if low == high else f"{count} (likely {low}-{high})"
-    return text + (f", {outcome.short} cannot reach it" if outcome.short else "")
+        notes.append("too few reviews to know")
+    elif outcome.on_target_low != outcome.on_target_high:
+        notes.append(f"likely {outcome.on_target_low}-{outcome.on_target_high}")
+    if outcome.short:
+        notes.append(f"{outcome.short} cannot reach it")
+    return f"{count} ({'; '.join(notes)})" if notes else count
 
 
 def _mean_extra(outcome: PlanOutcome) -> float:
@@ -235,14 +238,15 @@ def new_plan(deck: Deck, exam: str, topics: Sequence[str], target: float, today:
 
 
 def plan_summary(outcome: PlanOutcome, new_limit: int) -> str:
-    """One line for the home screen: days left, recall on the day, today's extra load."""
+    """Two lines for the home screen: days left, recall on the day, today's extra
+    load; then the cards on target and how sure that is."""
     plan = outcome.plan
     scope = f" ({', '.join(plan.topics)})" if plan.topics else ""
     days = "today" if outcome.days_left == 0 else f"in {outcome.days_left} d"
     text = (
         f"Exam{scope} {days} · predicted recall on the day {outcome.predicted:.0%} "
-        f"(target {plan.target:.0%}) · {_certainty(outcome)}"
+        f"(target {plan.target:.0%})"
     )
     if outcome.active:
         text += f" · extra today {outcome.extra_today(new_limit)}"
-    return text
+    return f"{text}\n  {_certainty(outcome)}"

@@ -66,8 +66,8 @@ async def test_the_form_saves_a_plan_and_home_shows_it(app: StudyApp, store: Sto
         listed = str(plans.get_option_at_index(0).prompt)
         assert listed.startswith("1: 2026-12-15 Exam (basics, kinetics) in 22 d")
         assert (
-            "predicted recall on the day 0% (target 95%) · 0/3 on target, "
-            "too few reviews to know how sure · extra today 0"
+            "predicted recall on the day 0% (target 95%) · extra today 0\n"
+            "  0/3 cards at 95% on the day (too few reviews to know)"
         ) in listed
         await pilot.press("escape")
         await pilot.pause()

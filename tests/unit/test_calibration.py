@@ -178,7 +178,7 @@ def test_with_enough_reviews_the_student_sees_a_range_and_their_calibration() ->
     assert "2 cards cannot reach 95% by the exam even reviewed the day before" in text
     assert "Too few" not in text
     summary = plan_summary(outcome_with(calibration, short=2), new_limit=20)
-    assert "140/150 on target (likely 120-148), 2 cannot reach it" in summary
+    assert "\n  140/150 cards at 95% on the day (likely 120-148; 2 cannot reach it)" in summary
 
 
 def test_with_too_few_reviews_the_student_is_told_so_and_pointed_to_optimize() -> None:
@@ -188,7 +188,7 @@ def test_with_too_few_reviews_the_student_is_told_so_and_pointed_to_optimize() -
     assert "`studyapp optimize` fits your own parameters from 400" in text
     assert "likely" not in text
     summary = plan_summary(outcome_with(calibration), new_limit=20)
-    assert "140/150 on target, too few reviews to know how sure" in summary
+    assert "140/150 cards at 95% on the day (too few reviews to know)" in summary
 
 
 def test_a_card_no_review_can_bring_to_the_target_is_counted_short() -> None:
