@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from textual.widgets import Input, OptionList, Static
@@ -158,3 +159,21 @@ async def test_home_counts_and_studies_a_pulled_review(
                 state, 4, store.card_state(AGONIST).last_review or clock(), fuzz=False
             ).due
         )
+
+
+def test_a_study_session_plans_with_the_students_calibration(
+    app: StudyApp, store: Store, clock: FakeClock
+) -> None:
+    """The TUI's sessions get the calibration from the student's spaced reviews, so the
+    plan places reviews for the student it has (issue 19)."""
+    state = seed_learnt(store, clock)
+    later = clock() - timedelta(days=2)  # a spaced review 28 days after the first
+    store.record_review(
+        ReviewRecord(AGONIST, "basic", later, 3, 1000, state, replace(state, last_review=later))
+    )
+    assert app.new_session(app.library.decks).calibration is None  # no plan: none needed
+    store.add_plan(ExamPlan("tiny", date(2026, 12, 13), target=0.95), clock())
+    session = app.new_session(app.library.decks)
+    assert session.calibration is not None and session.calibration.reviews == 1
+    assert session.plan_effect is not None
+    assert session.plan_effect.outcomes[0].calibration == session.calibration
