@@ -19,8 +19,9 @@ which prompts of the plan must be seen earlier than FSRS would show them:
   goes to the least-loaded day of its window, counting the reviews FSRS
   already has due on each day (a later day at least the mean of those); its
   *plan due date* is that day;
-* prompts never studied must be introduced before the last fifth of the
-  remaining days: the plan asks for enough new prompts per day for that.
+* prompts never studied must be introduced in the first half of the remaining
+  days: the plan asks for enough new prompts per day for that, and a plan on
+  the whole deck paces it (the deck's new limit becomes that pace).
 
 The plan changes only which prompts are due when: answers are scheduled and
 logged by FSRS as usual, so after the exam date nothing is left to undo.
