@@ -175,26 +175,10 @@ def plan_schedule(
         in_scope.append(key)
         if state is None or state.state is State.NEW:
             new += 1
-    predicted_sum = 0.0
-    on_target = [0, 0, 0]  # at the calibration's median, low and high ends
     adjusts = [calibration.adjust(z) for z in (0.0, -Z_RANGE, Z_RANGE, Z_PLAN)]
-    candidates: list[tuple[PromptKey, CardState]] = []
-    for key in in_scope:
-        state = states.get(key)
-        if state is None or state.state is State.NEW:
-            continue
-        recalls = [policy.retrievability(state, exam_start, adjust=a) for a in adjusts]
-        predicted_sum += recalls[0]
-        for index in range(3):
-            on_target[index] += recalls[index] >= plan.target
-        if (
-            recalls[3] < plan.target
-            and days_left > 0
-            and state.state is State.REVIEW
-            and state.due is not None
-            and state.due >= exam_start
-        ):
-            candidates.append((key, state))
+    predicted_sum, on_target, candidates = _predict(
+        in_scope, states, policy, plan.target, exam_start, adjusts
+    )
     plan_due: dict[PromptKey, date] = {}
     new_per_day = 0
     short = 0
@@ -234,6 +218,39 @@ def plan_schedule(
         calibration=calibration,
         short=short,
     )
+
+
+def _predict(
+    in_scope: list[PromptKey],
+    states: Mapping[PromptKey, CardState],
+    policy: Policy,
+    target: float,
+    exam_start: datetime,
+    adjusts: list[Adjust | None],
+) -> tuple[float, list[int], list[tuple[PromptKey, CardState]]]:
+    """The summed recall on the exam day at the calibration's median, the counts at or
+    above ``target`` at its median, low and high ends (``adjusts[0:3]``), and the
+    prompts that need a review before the exam at its planning end (``adjusts[3]``):
+    in the review state, due for FSRS on or after the exam day, and below the target."""
+    predicted_sum = 0.0
+    on_target = [0, 0, 0]
+    candidates: list[tuple[PromptKey, CardState]] = []
+    for key in in_scope:
+        state = states.get(key)
+        if state is None or state.state is State.NEW:
+            continue
+        recalls = [policy.retrievability(state, exam_start, adjust=a) for a in adjusts]
+        predicted_sum += recalls[0]
+        for index in range(3):
+            on_target[index] += recalls[index] >= target
+        if (
+            recalls[3] < target
+            and state.state is State.REVIEW
+            and state.due is not None
+            and state.due >= exam_start
+        ):
+            candidates.append((key, state))
+    return predicted_sum, on_target, candidates
 
 
 def _fsrs_load(
