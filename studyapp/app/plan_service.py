@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from studyapp.app.config import Settings
 from studyapp.core.deck.model import Deck, PromptKey
+from studyapp.core.study.calibration import ENOUGH, OPTIMIZE_AT, Calibration, calibrate
 from studyapp.core.study.planning import (
     ExamPlan,
     PlanEffect,
@@ -32,8 +33,16 @@ __all__ = [
     "plan_outcomes",
     "plan_summary",
     "scope_of",
+    "student_calibration",
     "topics_of",
 ]
+
+
+def student_calibration(store: Store, policy: Policy) -> Calibration:
+    """The student's calibration from their spaced reviews since the parameters in use
+    were adopted (all of them while FSRS's defaults are in use)."""
+    since = store.adopted_parameters().since
+    return calibrate(store.spaced_reviews(since), policy.curve_shape)
 
 
 def scope_of(deck: Deck) -> list[tuple[PromptKey, str]]:
@@ -62,14 +71,16 @@ def deck_plan_effect(
     start, _ = day_bounds(now, settings.rollover_hour)
     counts = store.day_counts([deck_id], start)
     states = store.card_states([deck_id])
+    policy = Policy(store.scheduler_config(settings.scheduler))
     return apply_plans(
         plans,
         lambda _deck: scope,
         lambda _deck: states,
         counts,
-        Policy(store.scheduler_config(settings.scheduler)),
+        policy,
         now,
         rollover_hour=settings.rollover_hour,
+        calibration=student_calibration(store, policy),
     )
 
 
@@ -89,6 +100,7 @@ def plan_outcomes(
     if not plans:
         return []
     policy = Policy(store.scheduler_config(settings.scheduler))
+    calibration = student_calibration(store, policy)
     start, _ = day_bounds(now, settings.rollover_hour)
     out = []
     for plan in plans:
@@ -103,6 +115,7 @@ def plan_outcomes(
                 rollover_hour=settings.rollover_hour,
                 done_today=counts.reviews if counts else 0,
                 new_today=counts.new if counts and not plan.topics else 0,
+                calibration=calibration,
             )
         )
     return out
@@ -122,7 +135,8 @@ def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
         + (f" ({', '.join(plan.topics)})" if plan.topics else "")
         + f", {outcome.new} never studied",
         f"Predicted recall on the day if you stopped now: {outcome.predicted:.0%} "
-        f"({outcome.on_target} at or above {target:.0%})",
+        f"({outcome.on_target} at or above {target:.0%}{_range(outcome)})",
+        *_how_sure(outcome),
     ]
     if outcome.active:
         pulled = len(outcome.due_today())
@@ -132,16 +146,57 @@ def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
             f"about {_mean_extra(outcome):.1f} extra reviews a day until the exam"
         )
         if outcome.new:
-            raised = outcome.new_per_day > new_limit
-            lines.append(
-                f"New cards: {outcome.new_per_day} a day needed to finish in time "
-                + (
-                    f"(your limit of {new_limit} is raised to {outcome.new_per_day})"
-                    if raised
-                    else f"(your limit: {new_limit})"
-                )
-            )
+            pace = outcome.new_per_day
+            if pace > new_limit:
+                limit = f"your limit of {new_limit} is raised to {pace}"
+            elif pace < new_limit and not plan.topics:
+                limit = f"the plan paces the deck: your limit of {new_limit} is {pace} until then"
+            else:
+                limit = f"your limit: {new_limit}"
+            lines.append(f"New cards: {pace} a day needed to finish in time ({limit})")
     return lines
+
+
+def _range(outcome: PlanOutcome) -> str:
+    """The likely range of the count at or above the target, when it means something."""
+    if not outcome.calibration.enough:
+        return ""
+    low, high = outcome.on_target_low, outcome.on_target_high
+    return "" if low == high else f"; likely {low}-{high}"
+
+
+def _how_sure(outcome: PlanOutcome) -> list[str]:
+    """How sure the prediction is, and what cannot be reached, in plain lines."""
+    calibration = outcome.calibration
+    target = f"{outcome.plan.target:.0%}"
+    if calibration.enough:
+        lines = [f"Calibrated to your answers: {calibration.describe()}"]
+    else:
+        lines = [
+            f"Too few reviews to know how sure this is ({calibration.reviews} spaced reviews; "
+            f"the range needs {ENOUGH}): the plan assumes you may forget faster than "
+            f"predicted; `studyapp optimize` fits your own parameters from {OPTIMIZE_AT}"
+        ]
+    if outcome.short:
+        lines.append(
+            f"{outcome.short} card{'s' * (outcome.short != 1)} cannot reach {target} by the "
+            "exam even reviewed the day before (you may forget faster than predicted); "
+            "they are planned for that day, the best there is"
+        )
+    return lines
+
+
+def _certainty(outcome: PlanOutcome) -> str:
+    """The home line's part on how many cards are on target and how sure that is."""
+    count = f"{outcome.on_target}/{outcome.prompts} cards at {outcome.plan.target:.0%} on the day"
+    notes = []
+    if not outcome.calibration.enough:
+        notes.append("too few reviews to know")
+    elif outcome.on_target_low != outcome.on_target_high:
+        notes.append(f"likely {outcome.on_target_low}-{outcome.on_target_high}")
+    if outcome.short:
+        notes.append(f"{outcome.short} cannot reach it")
+    return f"{count} ({'; '.join(notes)})" if notes else count
 
 
 def _mean_extra(outcome: PlanOutcome) -> float:
@@ -183,7 +238,8 @@ def new_plan(deck: Deck, exam: str, topics: Sequence[str], target: float, today:
 
 
 def plan_summary(outcome: PlanOutcome, new_limit: int) -> str:
-    """One line for the home screen: days left, recall on the day, today's extra load."""
+    """Two lines for the home screen: days left, recall on the day, today's extra
+    load; then the cards on target and how sure that is."""
     plan = outcome.plan
     scope = f" ({', '.join(plan.topics)})" if plan.topics else ""
     days = "today" if outcome.days_left == 0 else f"in {outcome.days_left} d"
@@ -193,4 +249,4 @@ def plan_summary(outcome: PlanOutcome, new_limit: int) -> str:
     )
     if outcome.active:
         text += f" · extra today {outcome.extra_today(new_limit)}"
-    return text
+    return f"{text}\n  {_certainty(outcome)}"

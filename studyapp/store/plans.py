@@ -1,7 +1,8 @@
 """Exam-date plans (see ``docs/scheduling.md``, "Studying toward an exam").
 
 :class:`PlanRecords` is a part of :class:`studyapp.store.Store`. A plan is a
-row of ``exam_plan``; it never writes the review log or ``card_state``.
+row of ``exam_plan``; it never writes the review log or ``card_state``. The
+plans' calibration reads the student's spaced reviews from the log.
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ from studyapp.store.db import to_iso
 
 if TYPE_CHECKING:
     # Planning is imported where plans are used: most decks have none.
+    from studyapp.core.study.calibration import Observation
     from studyapp.core.study.planning import ExamPlan
 
 __all__ = ["PlanRecords"]
+
+CALIBRATION_REVIEWS = 1000
+"""The most recent spaced reviews a calibration reads (the student as they are now)."""
+SCANNED = 4
+"""How many answers per spaced review wanted are scanned (learning steps are not spaced)."""
 
 
 class PlanRecords:
@@ -79,3 +86,35 @@ class PlanRecords:
         with self._transaction() as conn:
             deleted = conn.execute("DELETE FROM exam_plan WHERE id = ?", (plan_id,)).rowcount
         return deleted == 1
+
+    def spaced_reviews(
+        self, since: datetime | None = None, limit: int = CALIBRATION_REVIEWS
+    ) -> list[Observation]:
+        """Among the latest ``SCANNED * limit`` live answers, those a day or more after
+        the prompt's previous one (at most the latest ``limit``), each with the
+        stability logged by that previous answer (the prediction the scheduler made
+        then), oldest first; only answers whose previous one is at or after ``since``
+        (when the parameters in use were adopted). Indexed: the latest rows by id,
+        each with its prompt's previous row."""
+        from studyapp.core.study.calibration import Observation
+
+        rows = self.conn.execute(
+            "SELECT at, rating, prev_at, prev_stability FROM ("
+            "  SELECT r.id, r.reviewed_at AS at, r.rating, p.reviewed_at AS prev_at,"
+            "    p.stability AS prev_stability"
+            "  FROM (SELECT * FROM review_log WHERE action = 'review' AND undone_at IS NULL"
+            "        ORDER BY id DESC LIMIT ?) AS r"
+            "  JOIN review_log AS p ON p.id = ("
+            "    SELECT id FROM review_log WHERE deck_id = r.deck_id AND card_id = r.card_id"
+            "    AND sibling = r.sibling AND id < r.id AND action = 'review'"
+            "    AND undone_at IS NULL ORDER BY id DESC LIMIT 1)"
+            ") WHERE prev_stability > 0 AND prev_at >= ?"
+            " AND julianday(at) - julianday(prev_at) >= 1"
+            " ORDER BY id DESC LIMIT ?",
+            (SCANNED * limit, "" if since is None else to_iso(since), limit),
+        ).fetchall()
+        out = []
+        for at, rating, prev_at, stability in reversed(rows):
+            days = (datetime.fromisoformat(at) - datetime.fromisoformat(prev_at)).days
+            out.append(Observation(float(stability), days, rating > 1))
+        return out

@@ -169,6 +169,12 @@ class StudyApp(App[int]):
     def new_session(
         self, decks: Sequence[Deck], *, focus: Sequence[PromptKey] | None = None
     ) -> StudySession:
+        plans = self.exam_plans()
+        calibration = None
+        if plans and focus is None:  # planning is imported only when a plan exists
+            from studyapp.app.plan_service import student_calibration
+
+            calibration = student_calibration(self.store, self.policy)
         return StudySession(
             decks,
             self.store,
@@ -177,7 +183,8 @@ class StudyApp(App[int]):
             limits=self.settings.limits_for,
             rollover_hour=self.settings.rollover_hour,
             focus=focus,
-            plans=self.exam_plans(),
+            plans=plans,
+            calibration=calibration,
         )
 
     def exam_plans(self) -> list[ExamPlan]:

@@ -144,7 +144,8 @@ async def test_home_cuts_the_path_and_the_description_with_an_ellipsis(
         cards = len(selank.cards)
         assert path.rstrip().endswith("…/selank.yaml")
         assert path.strip().startswith(f"{cards} cards")
-        about = [line.rstrip() for line in lines[lines.index(path) + 2 : -1] if line.strip()]
+        # The plan's two rows (recall on the day; cards on target, how sure), then the text.
+        about = [line.rstrip() for line in lines[lines.index(path) + 3 : -1] if line.strip()]
         assert about[0].strip().startswith("Flashcards on Selank")
         assert about[-1].endswith("…")  # cut where the room ends, and says so
         assert "Exam in 22 d" in lines[lines.index(path) + 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from textual.widgets import Input, OptionList, Static
@@ -65,7 +66,10 @@ async def test_the_form_saves_a_plan_and_home_shows_it(app: StudyApp, store: Sto
         assert plans.display and plans.option_count == 1
         listed = str(plans.get_option_at_index(0).prompt)
         assert listed.startswith("1: 2026-12-15 Exam (basics, kinetics) in 22 d")
-        assert "predicted recall on the day 0% (target 95%) · extra today 0" in listed
+        assert (
+            "predicted recall on the day 0% (target 95%) · extra today 0\n"
+            "  0/3 cards at 95% on the day (too few reviews to know)"
+        ) in listed
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -126,11 +130,14 @@ async def test_home_counts_and_studies_a_pulled_review(
     app: StudyApp, store: Store, clock: FakeClock
 ) -> None:
     state = seed_learnt(store, clock)
-    store.add_plan(ExamPlan("tiny", date(2026, 12, 13), target=0.95), clock())
+    # The exam tomorrow: below 0.95 then, so the review is pulled in today. (Further off,
+    # a student with no spaced reviews yet has it planned nearer the exam: the plan
+    # assumes they may forget faster than predicted; see tests/unit/test_calibration.py.)
+    store.add_plan(ExamPlan("tiny", date(2026, 11, 24), target=0.95), clock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         line = shown(app, "#deck-plan")
-        recall = app.policy.retrievability(state, datetime(2026, 12, 13, 4, tzinfo=UTC))
+        recall = app.policy.retrievability(state, datetime(2026, 11, 24, 4, tzinfo=UTC))
         assert f"predicted recall on the day {recall / 6:.0%}" in line  # 1 of 6 prompts studied
         assert "extra today 1" in line
         await pilot.press("enter")
@@ -152,3 +159,21 @@ async def test_home_counts_and_studies_a_pulled_review(
                 state, 4, store.card_state(AGONIST).last_review or clock(), fuzz=False
             ).due
         )
+
+
+def test_a_study_session_plans_with_the_students_calibration(
+    app: StudyApp, store: Store, clock: FakeClock
+) -> None:
+    """The TUI's sessions get the calibration from the student's spaced reviews, so the
+    plan places reviews for the student it has (issue 19)."""
+    state = seed_learnt(store, clock)
+    later = clock() - timedelta(days=2)  # a spaced review 28 days after the first
+    store.record_review(
+        ReviewRecord(AGONIST, "basic", later, 3, 1000, state, replace(state, last_review=later))
+    )
+    assert app.new_session(app.library.decks).calibration is None  # no plan: none needed
+    store.add_plan(ExamPlan("tiny", date(2026, 12, 13), target=0.95), clock())
+    session = app.new_session(app.library.decks)
+    assert session.calibration is not None and session.calibration.reviews == 1
+    assert session.plan_effect is not None
+    assert session.plan_effect.outcomes[0].calibration == session.calibration

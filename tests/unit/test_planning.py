@@ -16,6 +16,7 @@ import pytest
 from studyapp.core.deck.model import Card, Deck, PromptKey
 from studyapp.core.study.planning import (
     ExamPlan,
+    PlanEffect,
     PlanOutcome,
     apply_plans,
     day_start,
@@ -180,22 +181,26 @@ def test_reviews_done_today_count_in_todays_load() -> None:
     assert len(busy.plan_due) == 40
 
 
-def test_new_cards_get_a_daily_pace_that_finishes_before_the_last_fifth() -> None:
+def test_new_cards_get_a_daily_pace_that_finishes_in_the_first_half() -> None:
     outcome = schedule({}, extra=[(key(n), "t") for n in range(100)])
     assert outcome.new == 100
-    assert outcome.new_per_day == 7  # 100 over 16 of the 20 days left
-    effect = apply_plans(
-        [ExamPlan("d", EXAM)],
-        lambda _d: [(key(n), "t") for n in range(100)],
-        lambda _d: {},
-        {"d": DayCounts()},
-        POLICY,
-        NOW,
-        tz=UTC,
-    )
+    assert outcome.new_per_day == 10  # 100 over 10 of the 20 days left
+
+    def effect_of(plan: ExamPlan) -> PlanEffect:
+        scope = [(key(n), "t") for n in range(100)]
+        return apply_plans(
+            [plan], lambda _d: scope, lambda _d: {}, {"d": DayCounts()}, POLICY, NOW, tz=UTC
+        )
+
+    effect = effect_of(ExamPlan("d", EXAM))
     limits = effect.limits(lambda _d: DailyLimits(new=5, reviews=50))
-    assert limits("d") == DailyLimits(new=7, reviews=50)
-    assert effect.limits(lambda _d: DailyLimits(new=20))("d").new == 20  # never lowered
+    assert limits("d") == DailyLimits(new=10, reviews=50)
+    # A plan on the whole deck paces it: a higher limit is lowered to the pace
+    # (20 new a day would crowd the first days; issue 19's load smoothing).
+    assert effect.limits(lambda _d: DailyLimits(new=20))("d").new == 10
+    # A plan on some topics only raises the limit (the deck's other cards keep it).
+    topical = effect_of(ExamPlan("d", EXAM, topics=("t",)))
+    assert topical.limits(lambda _d: DailyLimits(new=20))("d").new == 20
 
 
 # -- after the exam ------------------------------------------------------------------
@@ -382,11 +387,11 @@ def test_a_topic_plan_introduces_its_new_cards_first_and_raises_the_limit(
             plans=[plan],
             limits=lambda _d: DailyLimits(new=1, reviews=100),
         )
-        # 10 new prompts on the topic, 4 of the 5 days to introduce them: 3 a day.
+        # 10 new prompts on the topic, 2 of the 5 days to introduce them: 5 a day.
         assert session.plan_effect is not None
-        assert session.plan_effect.outcomes[0].new_per_day == 3
-        assert session.limits("d") == DailyLimits(new=3, reviews=100)
-        assert [p.card.topic for p in session.queue.new] == ["exam"] * 3
+        assert session.plan_effect.outcomes[0].new_per_day == 5
+        assert session.limits("d") == DailyLimits(new=5, reviews=100)
+        assert [p.card.topic for p in session.queue.new] == ["exam"] * 5
         plain = StudySession(
             [topical], store, POLICY, clock, tz=UTC, limits=lambda _d: DailyLimits(new=1)
         )

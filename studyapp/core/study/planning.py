@@ -5,19 +5,23 @@ date and a target retention. Until the exam, :func:`plan_schedule` decides
 which prompts of the plan must be seen earlier than FSRS would show them:
 
 * each studied prompt's retrievability on the exam day (at the start of that
-  study day) is predicted from its FSRS state;
+  study day) is predicted from its FSRS state, with the stability scaled by
+  the student's :class:`~studyapp.core.study.calibration.Calibration`: its
+  median for the prediction shown, the ends of its range for the range shown;
 * a prompt in the review state whose next FSRS due date is on or after the
-  exam day, and whose predicted retrievability then is below the target,
-  needs one more review before the exam. Its *window* runs from the earliest
-  day on which a Good review would leave its retrievability on the exam day at
-  or above the target (FSRS's post-review stability decides) to the day
-  before the exam: no planned interval jumps past the exam;
+  exam day, and whose retrievability then is below the target at the
+  pessimistic end of the calibration, needs one more review before the exam.
+  Its *window* runs from the earliest day on which a Good review would leave
+  its retrievability on the exam day at or above the target (FSRS's
+  post-review stability decides, scaled alike) to the day before the exam:
+  no planned interval jumps past the exam;
 * the pulled reviews are spread: most constrained first (shortest window), each
   goes to the least-loaded day of its window, counting the reviews FSRS
   already has due on each day (a later day at least the mean of those); its
   *plan due date* is that day;
-* prompts never studied must be introduced before the last fifth of the
-  remaining days: the plan asks for enough new prompts per day for that.
+* prompts never studied must be introduced in the first half of the remaining
+  days: the plan asks for enough new prompts per day for that, and a plan on
+  the whole deck paces it (the deck's new limit becomes that pace).
 
 The plan changes only which prompts are due when: answers are scheduled and
 logged by FSRS as usual, so after the exam date nothing is left to undo.
@@ -33,8 +37,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from studyapp.core.deck.model import PromptKey
+from studyapp.core.study.calibration import NEUTRAL, Z_PLAN, Z_RANGE, Calibration
 from studyapp.core.study.queue import DailyLimits, DayCounts
-from studyapp.core.study.scheduling import CardState, Policy, Rating, State, study_date
+from studyapp.core.study.scheduling import Adjust, CardState, Policy, Rating, State, study_date
 
 __all__ = [
     "ExamPlan",
@@ -46,7 +51,7 @@ __all__ = [
     "study_date",
 ]
 
-INTRO_SHARE = 0.8
+INTRO_SHARE = 0.5
 """New prompts are introduced within this share of the days left (the rest consolidates)."""
 
 
@@ -103,6 +108,15 @@ class PlanOutcome:
     """New prompts per day needed to introduce every one in time."""
     plan_due: Mapping[PromptKey, date] = field(default_factory=dict)
     """The pulled prompts and the day each is planned for."""
+    on_target_low: int = 0
+    """Prompts at or above the target at the pessimistic end of the calibration's range."""
+    on_target_high: int = 0
+    """The same at the optimistic end."""
+    calibration: Calibration = NEUTRAL
+    """The student's calibration the outcome was computed with."""
+    short: int = 0
+    """Pulled prompts that cannot reach the target even with a Good review the day
+    before the exam (at the pessimistic end of the calibration)."""
 
     @property
     def active(self) -> bool:
@@ -135,6 +149,7 @@ def plan_schedule(
     tz: tzinfo | None = None,
     done_today: int = 0,
     new_today: int = 0,
+    calibration: Calibration = NEUTRAL,
 ) -> PlanOutcome:
     """The plan's outcome at ``now``.
 
@@ -142,7 +157,8 @@ def plan_schedule(
     holds the state of every studied prompt of the deck (all of them, for the
     day loads). ``done_today`` is the number of reviews already done today in
     the deck and ``new_today`` the new prompts introduced today (they keep the
-    day's numbers stable while the student studies).
+    day's numbers stable while the student studies). ``calibration``: the
+    student's, from their spaced reviews (``NEUTRAL``: FSRS's own predictions).
     """
     today = study_date(now, rollover_hour, tz)
     exam = plan.exam_date
@@ -159,26 +175,13 @@ def plan_schedule(
         in_scope.append(key)
         if state is None or state.state is State.NEW:
             new += 1
-    predicted_sum = 0.0
-    on_target = 0
-    candidates: list[tuple[PromptKey, CardState]] = []
-    for key in in_scope:
-        state = states.get(key)
-        if state is None or state.state is State.NEW:
-            continue
-        recall = policy.retrievability(state, exam_start)
-        predicted_sum += recall
-        if recall >= plan.target:
-            on_target += 1
-        elif (
-            days_left > 0
-            and state.state is State.REVIEW
-            and state.due is not None
-            and state.due >= exam_start
-        ):
-            candidates.append((key, state))
+    adjusts = [calibration.adjust(z) for z in (0.0, -Z_RANGE, Z_RANGE, Z_PLAN)]
+    predicted_sum, on_target, candidates = _predict(
+        in_scope, states, policy, plan.target, exam_start, adjusts
+    )
     plan_due: dict[PromptKey, date] = {}
     new_per_day = 0
+    short = 0
     if days_left > 0:
         days = [today + timedelta(days=n) for n in range(days_left)]
         load = _fsrs_load(states, days, rollover_hour, tz)
@@ -191,9 +194,12 @@ def plan_schedule(
         starts = [day_start(day, rollover_hour, tz) for day in days]
         windows = []
         for key, state in candidates:
-            window = _window(state, plan, days, starts, policy, exam_start, rollover_hour, tz)
+            window = _window(
+                state, plan, days, starts, policy, exam_start, rollover_hour, tz, adjusts[3]
+            )
             if window is not None:
-                windows.append((key, window))
+                windows.append((key, window[:2]))
+                short += not window[2]
         plan_due = _spread(windows, load)
         intro_days = max(1, math.floor(days_left * INTRO_SHARE))
         new_per_day = math.ceil((new + new_today) / intro_days) if new + new_today else 0
@@ -204,10 +210,47 @@ def plan_schedule(
         prompts=len(in_scope),
         new=new,
         predicted=predicted_sum / len(in_scope) if in_scope else 0.0,
-        on_target=on_target,
+        on_target=on_target[0],
         new_per_day=new_per_day,
         plan_due=plan_due,
+        on_target_low=on_target[1],
+        on_target_high=on_target[2],
+        calibration=calibration,
+        short=short,
     )
+
+
+def _predict(
+    in_scope: list[PromptKey],
+    states: Mapping[PromptKey, CardState],
+    policy: Policy,
+    target: float,
+    exam_start: datetime,
+    adjusts: list[Adjust | None],
+) -> tuple[float, list[int], list[tuple[PromptKey, CardState]]]:
+    """The summed recall on the exam day at the calibration's median, the counts at or
+    above ``target`` at its median, low and high ends (``adjusts[0:3]``), and the
+    prompts that need a review before the exam at its planning end (``adjusts[3]``):
+    in the review state, due for FSRS on or after the exam day, and below the target."""
+    predicted_sum = 0.0
+    on_target = [0, 0, 0]
+    candidates: list[tuple[PromptKey, CardState]] = []
+    for key in in_scope:
+        state = states.get(key)
+        if state is None or state.state is State.NEW:
+            continue
+        recalls = [policy.retrievability(state, exam_start, adjust=a) for a in adjusts]
+        predicted_sum += recalls[0]
+        for index in range(3):
+            on_target[index] += recalls[index] >= target
+        if (
+            recalls[3] < target
+            and state.state is State.REVIEW
+            and state.due is not None
+            and state.due >= exam_start
+        ):
+            candidates.append((key, state))
+    return predicted_sum, on_target, candidates
 
 
 def _fsrs_load(
@@ -234,9 +277,11 @@ def _window(
     exam_start: datetime,
     rollover_hour: int,
     tz: tzinfo | None,
-) -> tuple[int, int] | None:
-    """Indexes into ``days`` of the first and last day a final review can be planned
-    (``None`` when no day is left after the last review).
+    adjust: Adjust | None = None,
+) -> tuple[int, int, bool] | None:
+    """Indexes into ``days`` of the first and last day a final review can be planned,
+    and whether that review reaches the target (``None`` when no day is left after
+    the last review).
 
     The first is the earliest day (not before the day after the last review)
     on which a Good review leaves the retrievability on the exam day at or
@@ -256,12 +301,12 @@ def _window(
         at = starts[index]
         if state.last_review is not None and at < state.last_review:
             at = state.last_review
-        return policy.recall_after(state, Rating.GOOD, at, exam_start) >= plan.target
+        return policy.recall_after(state, Rating.GOOD, at, exam_start, adjust=adjust) >= plan.target
 
     if not enough(last):
-        return last, last
+        return last, last, False
     if enough(low):  # often: any day will do
-        return low, last
+        return low, last, True
     high = last
     while low < high:
         middle = (low + high) // 2
@@ -269,7 +314,7 @@ def _window(
             high = middle
         else:
             low = middle + 1
-    return low, last
+    return low, last, True
 
 
 def _spread(
@@ -301,16 +346,20 @@ class PlanEffect:
     """The prompts pulled in today, with their states."""
     new_needed: dict[str, int] = field(default_factory=dict)
     pulled_per_deck: dict[str, int] = field(default_factory=dict)
+    paced: set[str] = field(default_factory=set)
+    """Decks a plan on the whole deck paces: their new limit is the plan's pace."""
 
     def limits(self, base: Callable[[str], DailyLimits]) -> Callable[[str], DailyLimits]:
-        """``base`` with each planned deck's new limit raised to what its plans need,
-        and its review limit raised by the reviews they pull in."""
+        """``base`` with each planned deck's new limit set to what its plans need (on a
+        paced deck) or raised to it (a plan on some topics), and its review limit
+        raised by the reviews they pull in."""
         if not self.new_needed and not self.pulled_per_deck:
             return base
 
         def limits(deck_id: str) -> DailyLimits:
             limit = base(deck_id)
-            new = max(limit.new, self.new_needed.get(deck_id, 0))
+            needed = self.new_needed.get(deck_id, 0)
+            new = needed if deck_id in self.paced else max(limit.new, needed)
             reviews = limit.reviews + self.pulled_per_deck.get(deck_id, 0)
             return DailyLimits(new=new, reviews=reviews)
 
@@ -339,7 +388,8 @@ class PlanEffect:
                 if now + interval <= exam_start:
                     continue
                 after = policy.review(state, rating, now, fuzz=False)
-                if policy.retrievability(after, exam_start) < plan.target:
+                adjust = outcome.calibration.adjust(Z_PLAN)
+                if policy.retrievability(after, exam_start, adjust=adjust) < plan.target:
                     intervals[rating] = exam_start - now
 
     def in_scope(self, deck_id: str, topic: str) -> bool:
@@ -357,9 +407,11 @@ def apply_plans(
     *,
     rollover_hour: int = 4,
     tz: tzinfo | None = None,
+    calibration: Calibration = NEUTRAL,
 ) -> PlanEffect:
     """Run every plan active today (``scope_of(deck)``: the deck's prompts with their
-    topics; ``states_of(deck)``: every studied prompt's state)."""
+    topics; ``states_of(deck)``: every studied prompt's state; ``calibration``: the
+    student's)."""
     effect = PlanEffect()
     today = study_date(now, rollover_hour, tz)
     for plan in plans:
@@ -378,6 +430,7 @@ def apply_plans(
             tz=tz,
             done_today=counts.reviews if counts is not None else 0,
             new_today=counts.new if counts is not None and not plan.topics else 0,
+            calibration=calibration,
         )
         effect.outcomes.append(outcome)
         due = outcome.due_today() - effect.pulled.keys()
@@ -385,4 +438,6 @@ def apply_plans(
         effect.pulled_per_deck[deck_id] = effect.pulled_per_deck.get(deck_id, 0) + len(due)
         needed = effect.new_needed.get(deck_id, 0)
         effect.new_needed[deck_id] = max(needed, outcome.new_per_day)
+        if not plan.topics:
+            effect.paced.add(deck_id)
     return effect

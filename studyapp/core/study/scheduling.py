@@ -10,7 +10,7 @@ All datetimes are timezone-aware UTC.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum, StrEnum
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import fsrs
 
 __all__ = [
+    "Adjust",
     "CardState",
     "LogEvent",
     "Policy",
@@ -31,6 +32,10 @@ __all__ = [
     "format_interval",
     "study_date",
 ]
+
+
+Adjust = Callable[[float], float]
+"""A map from FSRS's stability of a prompt to the student's (see ``retrievability``)."""
 
 
 class State(StrEnum):
@@ -213,19 +218,34 @@ class Policy:
             out[rating] = after.due - now
         return out
 
-    def retrievability(self, state: CardState, now: datetime) -> float:
-        """Predicted probability of recall at ``now`` (0 for new cards)."""
+    def retrievability(
+        self, state: CardState, now: datetime, *, adjust: Adjust | None = None
+    ) -> float:
+        """Predicted probability of recall at ``now`` (0 for new cards).
+
+        ``adjust`` maps FSRS's stability to the student's (a calibration, see
+        :mod:`studyapp.core.study.calibration`); ``None``: FSRS's own prediction.
+        """
         now = _as_utc(now)
         if state.state is State.NEW or state.stability is None:
             return 0.0
         if state.last_review is not None:  # py-fsrs's formula, without building a Card
-            return self._curve(state.stability, max(0, (now - state.last_review).days))
+            stability = state.stability if adjust is None else adjust(state.stability)
+            return self.curve(stability, max(0, (now - state.last_review).days))
         return float(self._exact.get_card_retrievability(self._to_fsrs(state), now))
 
-    def recall_after(self, state: CardState, rating: int, at: datetime, then: datetime) -> float:
+    def recall_after(
+        self,
+        state: CardState,
+        rating: int,
+        at: datetime,
+        then: datetime,
+        *,
+        adjust: Adjust | None = None,
+    ) -> float:
         """Predicted recall at ``then`` if ``state`` is answered ``rating`` at ``at``.
 
-        Exactly ``retrievability(review(state, rating, at, fuzz=False), then)``;
+        Exactly ``retrievability(review(state, rating, at, fuzz=False), then, adjust=adjust)``;
         for a review card last seen a day or more before ``at`` (what exam
         planning asks thousands of times) it calls py-fsrs's stability update
         directly instead of a whole review (a test checks the two agree).
@@ -238,21 +258,31 @@ class Policy:
             or state.last_review is None
             or (at - state.last_review).days < 1
         ):
-            return self.retrievability(self.review(state, rating, at, fuzz=False), then)
+            after = self.review(state, rating, at, fuzz=False)
+            return self.retrievability(after, then, adjust=adjust)
         exact = self._exact
-        before = self._curve(state.stability, (at - state.last_review).days)
+        before = self.curve(state.stability, (at - state.last_review).days)
         stability = exact._next_stability(
             difficulty=state.difficulty,
             stability=state.stability,
             retrievability=before,
             rating=self._fsrs.Rating(rating),
         )
-        return self._curve(stability, max(0, (then - at).days))
+        if adjust is not None:
+            stability = adjust(stability)
+        return self.curve(stability, max(0, (then - at).days))
 
-    def _curve(self, stability: float, elapsed_days: int) -> float:
-        """FSRS's forgetting curve, as py-fsrs computes retrievability."""
+    def curve(self, stability: float, elapsed_days: float) -> float:
+        """FSRS's forgetting curve, as py-fsrs computes retrievability: recall after
+        ``elapsed_days`` (whole days, for py-fsrs's figures) at ``stability``."""
+        factor, decay = self.curve_shape
+        return float((1 + factor * elapsed_days / stability) ** decay)
+
+    @cached_property
+    def curve_shape(self) -> tuple[float, float]:
+        """``(factor, decay)`` of the forgetting curve ``(1 + factor * t / S) ** decay``."""
         exact = self._exact
-        return float((1 + exact._FACTOR * elapsed_days / stability) ** exact._DECAY)
+        return float(exact._FACTOR), float(exact._DECAY)
 
     def replay(
         self, events: Iterable[LogEvent], reschedule_before: datetime | None = None

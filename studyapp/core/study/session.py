@@ -46,6 +46,7 @@ from studyapp.core.study.review_log import ReviewRecord, ReviewRepository, Suspe
 from studyapp.core.study.scheduling import CardState, Policy, Rating, State, day_bounds
 
 if TYPE_CHECKING:
+    from studyapp.core.study.calibration import Calibration
     from studyapp.core.study.planning import ExamPlan, PlanEffect
 
 __all__ = [
@@ -161,6 +162,7 @@ class StudySession:
         learn_ahead: timedelta = timedelta(minutes=20),
         focus: Sequence[PromptKey] | None = None,
         plans: Sequence[ExamPlan] = (),
+        calibration: Calibration | None = None,
     ) -> None:
         self.decks = list(decks)
         self.repository = repository
@@ -171,6 +173,8 @@ class StudySession:
         deck_ids = {deck.id for deck in self.decks}
         self.plans = [plan for plan in plans if plan.deck_id in deck_ids]
         """Exam plans on these decks (see :mod:`studyapp.core.study.planning`)."""
+        self.calibration = calibration
+        """The student's calibration the plans use (``None``: FSRS's own predictions)."""
         self.plan_effect: PlanEffect | None = None
         self._pulled: set[PromptKey] = set()
         self.rollover_hour = rollover_hour
@@ -228,6 +232,7 @@ class StudySession:
             now,
             rollover_hour=self.rollover_hour,
             tz=self.tz,
+            **({} if self.calibration is None else {"calibration": self.calibration}),
         )
         self.plan_effect = effect
         self._pulled = set(effect.pulled)
