@@ -88,7 +88,7 @@ def test_events_stored_before_the_migration_are_summarised(fresh_db: ClassDb) ->
     wrong = review("c1", 1, at=NOW + timedelta(hours=1), picked="D")
     with fresh_db.connect_as(alice) as conn:
         push(conn, [review("c1", 3, at=NOW), wrong, undo(wrong), review("c2", 1, picked="D")])
-    assert migrate(fresh_db.admin) == [5]
+    assert migrate(fresh_db.admin, target=5) == [5]
     assert rows(fresh_db, PROMPT, alice, "c1") == [(1, 1, 1, 0, 3, 10.0, "dosing")]
     assert rows(fresh_db, "SELECT card_id, answer, times FROM studyapp.stat_answer") == [
         ("c2", "D", 1)
