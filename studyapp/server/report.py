@@ -195,3 +195,19 @@ def report_secret(conn: Connection) -> str:
     if row is None:
         raise ServerError("the class has no report key: run `studyapp class init`")
     return str(row[0])
+
+
+MIN_STUDENTS = 5
+"""Class aggregates shown to a student need this many contributing students
+(enforced by the server's ``studyapp.class_standing``; a test checks it)."""
+
+
+def standing(conn: Connection, at: datetime | None = None) -> list[tuple[Any, ...]]:
+    """The connected student's standing per deck and topic: deck, topic, own
+    retention, own mastery, then for retention and for mastery the number of
+    contributing students and the class's quartiles (``None`` below
+    :data:`MIN_STUDENTS`)."""
+    with server_errors("reading your standing in the class"):
+        return conn.execute(
+            "SELECT * FROM studyapp.class_standing(coalesce(%s, now()))", (at,)
+        ).fetchall()
