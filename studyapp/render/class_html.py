@@ -60,7 +60,7 @@ def _bars(title: str, bars: Sequence[tuple[str, float, str]], scale: float = 1.0
     height = 24 * len(bars) + 8
     parts = [
         f'<svg viewBox="0 0 640 {height}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="13">'
+        f'font-family="sans-serif" font-size="13">'
     ]
     for i, (label, value, shown) in enumerate(bars):
         y = 4 + 24 * i
@@ -86,7 +86,7 @@ def _histogram(title: str, values: Sequence[float], bins: int = 10) -> str:
     top = max(counts)
     parts = [
         f'<svg viewBox="0 0 640 200" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">'
+        f'font-family="sans-serif" font-size="12">'
     ]
     for i, count in enumerate(counts):
         h = 150 * count / top
