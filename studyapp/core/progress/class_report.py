@@ -262,8 +262,11 @@ def misconceptions(answers: Sequence[AnswerFacts], limit: int = 3) -> tuple[Misc
     first; typed answers grouped by their match key (case, spacing,
     punctuation and accents do not split a group)."""
     groups: dict[tuple[str, str, str, str, str], list[AnswerFacts]] = defaultdict(list)
+    keys: dict[str, str] = {}  # the same text is typed on many cards
     for a in answers:
-        key = match_key(a.answer) if a.source == "typed" else a.answer
+        key = a.answer
+        if a.source == "typed":
+            key = keys.get(a.answer) or keys.setdefault(a.answer, match_key(a.answer))
         groups[(a.deck_id, a.card_id, a.sibling, a.source, key)].append(a)
     per_card: dict[tuple[str, str, str], list[Misconception]] = defaultdict(list)
     for (deck_id, card_id, sibling, source, _), members in groups.items():

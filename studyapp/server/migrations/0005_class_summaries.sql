@@ -104,9 +104,10 @@ RETURN CASE WHEN stability > 0 THEN
     power(1 + (power(0.9, -1 / 0.1542) - 1) * greatest(days, 0) / stability, -0.1542) END;
 
 -- The statements that add the reviews of `source` (a relation of events: a
--- push's transition table, or studyapp.events to backfill) to the summaries,
--- and take back the reviews that its undo events undo. One text serves both.
-CREATE FUNCTION studyapp.summary_sql(source text) RETURNS text[]
+-- push's transition table, or studyapp.events to backfill) to the summaries
+-- (part 'add'), and take back the reviews that its undo events undo (part
+-- 'undo', run only when the source holds an undo). One text serves both.
+CREATE FUNCTION studyapp.summary_sql(source text, part text) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -244,10 +245,14 @@ DECLARE
             WHERE u.student = e.student AND u.refers_to = e.event_id AND u.kind = 'undo')
     $q$);
 BEGIN
+    IF part = 'add' THEN
+        RETURN ARRAY[
+            format(prompt, plus, '1', 'max(f.lapses)') || newer,
+            format(day, plus, '1'),
+            format(answer, plus, '1')
+        ];
+    END IF;
     RETURN ARRAY[
-        format(prompt, plus, '1', 'max(f.lapses)') || newer,
-        format(day, plus, '1'),
-        format(answer, plus, '1'),
         format(prompt, minus, '-1', '0'),
         format(day, minus, '-1'),
         format(answer, minus, '-1'),
@@ -264,9 +269,14 @@ AS $fn$
 DECLARE
     statement text;
 BEGIN
-    FOREACH statement IN ARRAY studyapp.summary_sql('pushed') LOOP
+    FOREACH statement IN ARRAY studyapp.summary_sql('pushed', 'add') LOOP
         EXECUTE statement;
     END LOOP;
+    IF EXISTS (SELECT FROM pushed WHERE kind = 'undo') THEN
+        FOREACH statement IN ARRAY studyapp.summary_sql('pushed', 'undo') LOOP
+            EXECUTE statement;
+        END LOOP;
+    END IF;
     RETURN NULL;
 END
 $fn$;
@@ -281,7 +291,7 @@ DO $$
 DECLARE
     statement text;
 BEGIN
-    FOREACH statement IN ARRAY studyapp.summary_sql('studyapp.events') LOOP
+    FOREACH statement IN ARRAY studyapp.summary_sql('studyapp.events', 'add') LOOP
         EXECUTE statement;
     END LOOP;
 END
