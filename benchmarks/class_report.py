@@ -114,9 +114,9 @@ def sit_exams(conn: Any, logins: list[str], rng: random.Random) -> dict[str, Any
                 f"\t{at.isoformat()}\t\\N\t\\N\t\\N\t\\N\t{json.dumps(body)}\t{login}"
                 f"\t{seq_base + number}\n"
             )
-    with conn.transaction(), conn.cursor() as cur:
-        with cur.copy(f"COPY studyapp.events ({sync_bench.COPY_COLUMNS}) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
+    copy_sql = f"COPY studyapp.events ({sync_bench.COPY_COLUMNS}) FROM STDIN"
+    with conn.transaction(), conn.cursor() as cur, cur.copy(copy_sql) as copy:
+        copy.write(buffer.getvalue())
     sittings = conn.execute("SELECT count(*) FROM studyapp.exam_sitting").fetchone()
     return {
         "sittings": int(sittings[0]) if sittings else 0,
