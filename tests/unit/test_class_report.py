@@ -185,3 +185,26 @@ def test_the_report_worked_example_and_anonymity() -> None:
     leaked = repr(anonymous.to_json()) + repr(list(csv_rows(anonymous)))
     for name in ("alice", "bob", "Alice", "Bob"):
         assert name not in leaked
+
+
+def test_the_doc_names_every_json_key_and_csv_figure() -> None:
+    from pathlib import Path
+
+    from tests.unit.class_sample import sample_report
+
+    doc = (Path(__file__).parents[2] / "docs" / "class-report.md").read_text("utf-8")
+    data = sample_report().to_json()
+    keys = set(data)
+    rows = [*data["at_risk"], *data["students"], *data["topics"], *data["hardest"]]
+    rows += [*data["misconceptions"], data["participation"], *data["exams"].values()]
+    for row in rows:
+        keys |= set(row)
+        for item in row.get("items", []):
+            keys |= set(item)
+    keys -= {"midterm"}
+    missing = sorted(k for k in keys if f"`{k}`" not in doc)
+    assert missing == []
+    figures = {row[5] for row in csv_rows(sample_report())}
+    plain = {f for f in figures if ":" not in f}
+    assert sorted(f for f in plain if f"`{f}`" not in doc) == []
+    assert "`section,deck,topic,card,student,figure,value`" in doc
