@@ -314,3 +314,23 @@ def test_exam_window_late_starts_and_who_reads(class_db: ClassDb) -> None:
                 " closes_at, questions) VALUES ('x', 'pharm', 60, now(), now() + '1h', '[{}]')"
             )
     assert future.exam_id != closed.exam_id
+
+
+def test_studyapp_class_opens_the_class_screen_on_the_report(
+    classroom: ClassDb,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from studyapp.tui.screens.class_report import ClassApp
+
+    shown = []
+    monkeypatch.setattr(ClassApp, "run", lambda self: shown.append(self.report))
+    url = as_instructor(classroom, monkeypatch)
+    assert run(capsys, "class", "--db", url, "--anonymous")[0] == 0
+    (report,) = shown
+    assert report.anonymous and report.participation.students == 6
+    assert [t.topic for t in report.topics] == ["dosing", "safety"]
+    code, _, err = run(capsys, "class")
+    assert code == 1 and err == (
+        "studyapp: the class screen needs --db URL (the class commands: studyapp class --help)\n"
+    )

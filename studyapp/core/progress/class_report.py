@@ -207,6 +207,8 @@ class ClassReport:
     misconceptions: tuple[Misconception, ...]
     students: tuple[StudentRow, ...]
     exams: Mapping[str, ExamAnalysis] = field(default_factory=dict)
+    cards: tuple[CardRow, ...] = ()
+    """Every prompt answered, hardest first (``hardest`` is the first few)."""
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (names documented in docs/class-report.md)."""
@@ -318,7 +320,7 @@ def _topics(facts: Sequence[TopicFacts], desired: float) -> tuple[TopicRow, ...]
     return tuple(rows)
 
 
-def _hardest(cards: Sequence[CardFacts], limit: int) -> tuple[CardRow, ...]:
+def _hardest(cards: Sequence[CardFacts]) -> tuple[CardRow, ...]:
     rows = [
         CardRow(
             c.deck_id,
@@ -337,7 +339,7 @@ def _hardest(cards: Sequence[CardFacts], limit: int) -> tuple[CardRow, ...]:
     rows.sort(
         key=lambda c: (c.retention or 0.0, -c.lapses_per_student, -c.leeches, c.deck_id, c.card_id)
     )
-    return tuple(rows[:limit])
+    return tuple(rows)
 
 
 def _median(values: Sequence[float]) -> float | None:
@@ -401,16 +403,18 @@ def build_report(
         tuple(reviews),
         _median(reviews),
     )
+    ranked = _hardest(cards)
     return ClassReport(
         today,
         secret is not None,
         participation,
         tuple(r for r in rows if r.risks),
         _topics(topics, desired),
-        _hardest(cards, hardest),
+        ranked[:hardest],
         misconceptions(answers),
         tuple(rows),
         dict(exams or {}),
+        ranked,
     )
 
 
