@@ -262,24 +262,39 @@ BEGIN
 END
 $fn$;
 
-CREATE FUNCTION studyapp.summarise_push() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $fn$
+-- The trigger's function holds the statements as static SQL (built here from
+-- studyapp.summary_sql), so PL/pgSQL prepares them once per session instead of
+-- planning dynamic SQL on every push.
+DO $$
 DECLARE
     statement text;
+    added text := '';
+    undone text := '';
 BEGIN
     FOREACH statement IN ARRAY studyapp.summary_sql('pushed', 'add') LOOP
-        EXECUTE statement;
+        added := added || statement || E';\n';
     END LOOP;
-    IF EXISTS (SELECT FROM pushed WHERE kind = 'undo') THEN
-        FOREACH statement IN ARRAY studyapp.summary_sql('pushed', 'undo') LOOP
-            EXECUTE statement;
-        END LOOP;
-    END IF;
-    RETURN NULL;
+    FOREACH statement IN ARRAY studyapp.summary_sql('pushed', 'undo') LOOP
+        undone := undone || statement || E';\n';
+    END LOOP;
+    EXECUTE format($create$
+        CREATE FUNCTION studyapp.summarise_push() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER
+        SET search_path = pg_catalog, pg_temp
+        AS %L
+    $create$, format($body$
+        BEGIN
+            IF EXISTS (SELECT FROM pushed WHERE kind = 'review') THEN
+                %s
+            END IF;
+            IF EXISTS (SELECT FROM pushed WHERE kind = 'undo') THEN
+                %s
+            END IF;
+            RETURN NULL;
+        END
+    $body$, added, undone));
 END
-$fn$;
+$$;
 REVOKE ALL ON FUNCTION studyapp.summarise_push() FROM PUBLIC;
 
 CREATE TRIGGER events_summarise AFTER INSERT ON studyapp.events

@@ -79,6 +79,10 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
+    -- Most pushes hold reviews only: skip planning the statement below.
+    IF NOT EXISTS (SELECT FROM pushed WHERE kind = 'exam') THEN
+        RETURN NULL;
+    END IF;
     WITH sat AS (
         SELECT DISTINCT ON (e.student, x.exam_id)
                x.exam_id, e.student, e.event_id,
