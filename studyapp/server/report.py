@@ -171,10 +171,12 @@ LEECH_LAPSES = 8
 
 def answers(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     """Wrong answers per prompt: deck, card, sibling, kind, source (picked or
-    typed), answer, times, and the logins who gave it (as a frozenset)."""
+    typed), answer, times, students, and for typed answers the logins who gave
+    it (a frozenset: spellings grouped together count a student once)."""
     query = """
         SELECT a.deck_id, a.card_id, a.sibling, coalesce(max(a.card_kind), ''), a.source,
-               a.answer, sum(a.times)::int, array_agg(a.student ORDER BY a.student)
+               a.answer, sum(a.times)::int, count(*)::int,
+               CASE WHEN a.source = 'typed' THEN array_agg(a.student) END
         FROM studyapp.stat_answer a
         WHERE (%(deck)s::text IS NULL OR a.deck_id = %(deck)s)
           AND (%(topic)s::text IS NULL OR EXISTS (
@@ -185,7 +187,7 @@ def answers(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
         HAVING sum(a.times) > 0
     """
     rows = _rows(conn, "reading the wrong answers", query, filters)
-    return [(*row[:-1], frozenset(row[-1])) for row in rows]
+    return [(*row[:-1], frozenset(row[-1] or ())) for row in rows]
 
 
 def report_secret(conn: Connection) -> str:

@@ -53,10 +53,10 @@ def sample_report(*, anonymous: bool = False) -> ClassReport:
         for i in range(1, 8)
     ]
     answers = [
+        AnswerFacts("pharm", "c7", "main", "choice", "picked", "Dose 207 mg", 9, 4),
         AnswerFacts(
-            "pharm", "c7", "main", "choice", "picked", "Dose 207 mg", 9, frozenset(logins[:4])
+            "pharm", "c6", "main", "typed", "typed", "atropine", 4, 2, frozenset(logins[:2])
         ),
-        AnswerFacts("pharm", "c6", "main", "typed", "typed", "atropine", 4, frozenset(logins[:2])),
     ]
     scores = {
         login: {1: 1.0, 2: float(i % 2), 3: float(i > 1), 4: float(i < 2)}

@@ -132,7 +132,9 @@ def test_pseudonyms_are_stable_secret_and_distinct() -> None:
 
 
 def answer(text: str, times: int, *learners: str, source: str = "typed") -> AnswerFacts:
-    return AnswerFacts("pharm", "c1", "main", "typed", source, text, times, frozenset(learners))
+    return AnswerFacts(
+        "pharm", "c1", "main", "typed", source, text, times, len(learners), frozenset(learners)
+    )
 
 
 def test_typed_wrong_answers_group_after_normalisation() -> None:

@@ -127,8 +127,10 @@ class AnswerFacts:
     """``picked`` or ``typed``."""
     answer: str
     times: int
-    learners: frozenset[str]
-    """The students who gave it."""
+    students: int
+    """How many students gave it."""
+    learners: frozenset[str] = frozenset()
+    """Typed answers: the students who gave it (to count a group's students once)."""
 
 
 @dataclass(frozen=True)
@@ -282,7 +284,9 @@ def misconceptions(answers: Sequence[AnswerFacts], limit: int = 3) -> tuple[Misc
                 source,
                 shown.answer,
                 sum(a.times for a in members),
-                len(frozenset().union(*(a.learners for a in members))),
+                members[0].students
+                if len(members) == 1
+                else len(frozenset().union(*(a.learners for a in members))),
                 len(members),
             )
         )
