@@ -10,6 +10,7 @@ one for ``studyapp --help``), so a command that never uses Textual or sqlite3
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,7 +52,9 @@ def _parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {"": sub}
-    for command in commands.values():
+    # A group's own command ("class", before "class init") is parsed first: its
+    # parser holds the group's subcommands, optional there.
+    for command in sorted(commands.values(), key=lambda c: len(c.name.split())):
         *group, word = command.name.split()  # "class init": `init` in the `class` group
         command_parser = _group(groups, group, commands).add_parser(
             word,
@@ -62,6 +65,10 @@ def _parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
         command_parser.set_defaults(command=command.name)
         _common(command_parser, suppress=True)
         command.configure(command_parser)
+        if any(name.startswith(f"{command.name} ") for name in commands):
+            groups[command.name] = command_parser.add_subparsers(
+                dest=f"{command.name} command", metavar="COMMAND"
+            )
     return parser
 
 
@@ -105,8 +112,9 @@ def _commands_needed(argv: Sequence[str]) -> dict[str, Command]:
     if word is None:
         return discover() if {"-h", "--help"} & set(argv) else {}
     command = find(word)
-    if command is not None:
-        return {word: command}
+    module = f"studyapp.commands.{word.replace('-', '_')}"
+    if command is not None and importlib.util.find_spec(module) is not None:
+        return {word: command}  # a module named after the command: no group of its own
     every = discover()
     group = {name: c for name, c in every.items() if name.split()[0] == word}
     return group or every  # a group ("class"): its commands; unknown: all, to list them

@@ -21,7 +21,9 @@ The module's docstring is the command's description in ``studyapp COMMAND
 named when a command is run, every one for ``studyapp --help``), so they must
 stay cheap at import time: import heavy modules (Textual, sqlite3, exporters)
 inside ``run``. Only ``exam`` (and ``studyapp`` with no command) starts the
-study app; no other command imports Textual. The ``--decks`` and
+study app, and ``class`` opens the class screen; no other command imports
+Textual. A command named like a group (``class``) parses the group's
+commands as its subcommands. The ``--decks`` and
 ``--data-dir`` options are added by :mod:`studyapp.cli`.
 """
 

@@ -1,0 +1,211 @@
+"""The class report's benchmark, on a real local PostgreSQL.
+
+Usage::
+
+    python benchmarks/class_report.py [--events 10000000] [--students 200] [--quick]
+                                      [--json benchmarks/class-report-results.json]
+
+It starts a private cluster and preloads a class exactly as
+``benchmarks/sync.py`` does (its ``start_cluster``, ``preload``; the review
+payloads also carry ``reps`` and ``lapses`` as a device sends them), so the
+summaries (migration 0005) are kept by the trigger during the preload, as
+they would be during a term of pushes. Two class exams of 20 questions are
+published and every student sits both (their ``exam`` events pushed).
+
+Measured, interleaved (report, scan, report, scan, ...), medians of
+``--reps``:
+
+* **report**: the whole instructor's report (``class report``'s
+  ``gather`` and its text rendering: participation, at risk, topics, hardest
+  cards, misconceptions, per student, both exams' item analysis);
+* **scan**: one ``SELECT count(*) FROM studyapp.events``.
+
+Target: the report is faster than the one scan (it reads summaries, not
+events). Also reported: the preload rate with the trigger on. The cluster is
+deleted at the end (``--keep`` leaves it running).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+import sync as sync_bench  # noqa: E402
+
+from studyapp.commands.class_report import gather  # noqa: E402
+from studyapp.render.class_report import render_text  # noqa: E402
+from studyapp.server.exams import publish_exam  # noqa: E402
+from studyapp.server.handout import Person  # noqa: E402
+from studyapp.server.migrate import migrate  # noqa: E402
+from studyapp.server.report import Filters  # noqa: E402
+from studyapp.server.roles import enroll  # noqa: E402
+from tests import pgserver  # noqa: E402
+
+_plain_payload = sync_bench.payload
+
+
+def payload(rng: random.Random, at: datetime) -> dict[str, Any]:
+    """sync.py's review payload, with the repetition and lapse counts a device sends."""
+    data = _plain_payload(rng, at)
+    data["reps"] = rng.randint(1, 12)
+    data["lapses"] = rng.choices((0, 1, 2, 9), (70, 20, 8, 2))[0]
+    if data["card_kind"] == "typed" and data["rating"] == 1:
+        data["answer"] = rng.choice(("atropine", "Atropine.", "adrenaline", "ATROPINE"))
+    return data
+
+
+def sit_exams(conn: Any, logins: list[str], rng: random.Random) -> dict[str, Any]:
+    """Publish two exams of 20 questions; every student sits both (COPY as the
+    administering role, the trigger records the sittings)."""
+    started = time.perf_counter()
+    opens = sync_bench.START
+    buffer = io.StringIO()
+    seq_base = 10**9
+    for number in range(2):
+        questions = [
+            {"deck": f"deck{q % 10}", "card": f"card{q}", "sibling": "main", "kind": "choice"}
+            for q in range(number * 20, number * 20 + 20)
+        ]
+        exam = publish_exam(
+            conn,
+            title=f"exam {number + 1}",
+            deck_id="deck0",
+            topic=None,
+            time_limit_s=900,
+            opens_at=opens,
+            closes_at=opens + timedelta(days=365),
+            questions=questions,
+        )
+        for n, login in enumerate(logins):
+            ability = rng.gauss(0, 1)
+            answers = []
+            for q, question in enumerate(questions):
+                right = rng.random() < 1 / (1 + 2.718 ** (-(ability - (q - 10) / 5)))
+                answers.append(
+                    {**question, "correct": right, "picked": "A" if right else "BCD"[q % 3]}
+                )
+            at = opens + timedelta(days=30 * (number + 1), minutes=n)
+            body = {
+                "answers": answers,
+                "score": sum(a["correct"] for a in answers),
+                "total": 20,
+                "mode": "timed",
+                "class_exam": exam.exam_id,
+                "started_at": (at - timedelta(minutes=14)).isoformat(),
+            }
+            buffer.write(
+                f"{uuid.UUID(int=rng.getrandbits(128), version=4)}\t{uuid.UUID(int=n + 1)}\texam"
+                f"\t{at.isoformat()}\t\\N\t\\N\t\\N\t\\N\t{json.dumps(body)}\t{login}"
+                f"\t{seq_base + number}\n"
+            )
+    copy_sql = f"COPY studyapp.events ({sync_bench.COPY_COLUMNS}) FROM STDIN"
+    with conn.transaction(), conn.cursor() as cur, cur.copy(copy_sql) as copy:
+        copy.write(buffer.getvalue())
+    sittings = conn.execute("SELECT count(*) FROM studyapp.exam_sitting").fetchone()
+    return {
+        "sittings": int(sittings[0]) if sittings else 0,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def measure(conn: Any, reps: int, now: datetime) -> dict[str, Any]:
+    report_s, scan_s = [], []
+    sizes = {}
+    for _ in range(reps):
+        started = time.perf_counter()
+        made = gather(conn, Filters(now))
+        text = render_text(made)
+        report_s.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        count = conn.execute("SELECT count(*) FROM studyapp.events").fetchone()
+        scan_s.append(time.perf_counter() - started)
+        sizes = {
+            "events": int(count[0]) if count else 0,
+            "report_lines": text.count("\n"),
+            "students": made.participation.students,
+            "at_risk": len(made.at_risk),
+            "exams": {t: {"students": e.students, "mean": e.mean} for t, e in made.exams.items()},
+        }
+    report_median, scan_median = statistics.median(report_s), statistics.median(scan_s)
+    return {
+        **sizes,
+        "report_seconds_median": round(report_median, 3),
+        "scan_seconds_median": round(scan_median, 3),
+        "report_over_scan": round(report_median / scan_median, 3),
+        "report_seconds": [round(s, 3) for s in report_s],
+        "scan_seconds": [round(s, 3) for s in scan_s],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="200,000 events")
+    parser.add_argument("--json", type=Path, default=HERE / "class-report-results.json")
+    parser.add_argument("--keep", action="store_true", help="leave the cluster running")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.events = 200_000
+    sync_bench.payload = payload
+    base = Path(tempfile.mkdtemp(prefix="studyapp-bench-report-"))
+    base.chmod(0o755)
+    folder = base / "cluster"
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "parameters": {k: v for k, v in vars(args).items() if k not in ("json", "keep")},
+    }
+    try:
+        pg = sync_bench.start_cluster(folder)
+        with sync_bench.admin(pg) as boss:
+            results["server"] = boss.execute("SHOW server_version").fetchone()[0]
+            migrate(boss)
+            people = [Person(f"student{n:03d}") for n in range(args.students)]
+            logins = sorted(e.login for e in enroll(boss, people))
+            print(f"preloading {args.events:,} events for {args.students} students", flush=True)
+            results["preload"] = sync_bench.preload(boss, logins, args.events)
+            print("two class exams, every student sits both", flush=True)
+            results["exams"] = sit_exams(boss, logins, random.Random(15))
+            boss.execute("VACUUM (ANALYZE)")
+            for table in ("stat_prompt", "stat_day", "stat_answer", "exam_response"):
+                rows = boss.execute(f"SELECT count(*) FROM studyapp.{table}").fetchone()
+                results.setdefault("summary_rows", {})[table] = int(rows[0]) if rows else 0
+            now = sync_bench.START + timedelta(minutes=args.events // args.students + 1)
+            print("report vs count(*)", flush=True)
+            results["report"] = measure(boss, args.reps, now)
+    finally:
+        if args.keep:
+            print(f"cluster left running in {folder}")
+        else:
+            pgserver.stop(folder)
+            shutil.rmtree(base, ignore_errors=True)
+    print(
+        json.dumps(
+            {k: results[k] for k in ("preload", "exams", "summary_rows", "report") if k in results},
+            indent=2,
+        )
+    )
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
