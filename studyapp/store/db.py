@@ -43,7 +43,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The number of the newest migration (a test checks it matches the files), kept
 as a constant so opening an up-to-date database reads no migration file."""
 

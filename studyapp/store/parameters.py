@@ -64,7 +64,7 @@ class ParameterRecords:
         """The latest adopted parameter set (one indexed row: cheap)."""
         row = self.conn.execute(
             "SELECT parameters, created_at FROM fsrs_parameters WHERE adopted = 1 "
-            "ORDER BY id DESC LIMIT 1"
+            "ORDER BY created_at DESC, event_id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return AdoptedParameters()

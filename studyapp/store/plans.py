@@ -82,8 +82,14 @@ class PlanRecords:
         ]
 
     def remove_plan(self, plan_id: int) -> bool:
-        """Delete plan ``plan_id``; ``False`` if there is none. Reviews are kept."""
+        """Delete plan ``plan_id``; ``False`` if there is none. Reviews are kept.
+        The removal is logged as an event naming the plan's, for sync."""
         with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO undo_log (kind, refers_to, at) SELECT 'plan_remove', event_id, "
+                "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') FROM exam_plan WHERE id = ?",
+                (plan_id,),
+            )
             deleted = conn.execute("DELETE FROM exam_plan WHERE id = ?", (plan_id,)).rowcount
         return deleted == 1
 

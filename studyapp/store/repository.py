@@ -4,8 +4,11 @@ Every write (an answer, an undo, a suspension) is one transaction that appends
 to (or marks) the log and updates ``card_state`` together, so the state table
 is always what replaying the log gives. ``rebuild`` recomputes it from the log.
 
-Undo never deletes: it sets ``undone_at`` on the log row, and every query
-that derives state or counts ignores such rows.
+Undo never deletes: it appends an undo event naming the row it takes back
+(``undo_log``, migration 0006) and sets the row's ``undone_at`` from it in the
+same transaction; every query that derives state or counts ignores such rows.
+A prompt's log is replayed in time order, then event id (one device's ids
+sort in the order it wrote them), so devices that sync replay alike.
 
 Exams are stored apart (``exam``, ``exam_answer``): saving one never touches
 the review log or ``card_state``.
@@ -14,11 +17,11 @@ the review log or ``card_state``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from studyapp.core.study.queue import DayCounts
 from studyapp.core.study.scheduling import CardState, LogEvent, Policy, State
 from studyapp.core.study.session import ReviewRecord, SuspendChange
 from studyapp.store.db import WriteFailed, checkpoint, connect, from_iso, rollback, to_iso, why
+from studyapp.store.event_log import EventRecords
 from studyapp.store.exams import ExamRecords
 from studyapp.store.parameters import ParameterRecords
 from studyapp.store.plans import PlanRecords
@@ -71,7 +75,7 @@ def _state_values(state: CardState) -> tuple[Any, ...]:
     )
 
 
-class Store(ExamRecords, ParameterRecords, PlanRecords):
+class Store(EventRecords, ExamRecords, ParameterRecords, PlanRecords):
     """The study database. Open with :meth:`open`; close when done."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
@@ -275,24 +279,34 @@ class Store(ExamRecords, ParameterRecords, PlanRecords):
         """Set ``undone_at`` on log row ``log_id`` (one of ``actions``) of ``key``,
         the prompt's latest live row (see :meth:`undo_review`)."""
         what = "/".join(actions)
+        marks = ",".join("?" * len(actions))
+        target = conn.execute(
+            f"SELECT event_id FROM review_log WHERE id = ? AND deck_id=? AND card_id=? "
+            f"AND sibling=? AND action IN ({marks}) AND undone_at IS NULL",
+            (log_id, *key, *actions),
+        ).fetchone()
+        if target is None:
+            raise LookupError(f"{what} {log_id} of {key} does not exist or was already undone")
         later = conn.execute(
             "SELECT id FROM review_log WHERE deck_id=? AND card_id=? AND sibling=? "
-            "AND id > ? AND undone_at IS NULL LIMIT 1",
+            "AND undone_at IS NULL AND (reviewed_at, event_id) > "
+            "(SELECT reviewed_at, event_id FROM review_log WHERE id = ?) LIMIT 1",
             (*key, log_id),
         ).fetchone()
         if later is not None:
             raise ValueError(
                 f"{what} {log_id} cannot be undone: {key} has a later log entry ({later[0]})"
             )
-        marks = ",".join("?" * len(actions))
-        updated = conn.execute(
-            "UPDATE review_log SET undone_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') "
-            f"WHERE id = ? AND deck_id=? AND card_id=? AND sibling=? AND action IN ({marks}) "
-            "AND undone_at IS NULL",
-            (log_id, *key, *actions),
-        ).rowcount
-        if updated != 1:
-            raise LookupError(f"{what} {log_id} of {key} does not exist or was already undone")
+        conn.execute(
+            "INSERT INTO undo_log (kind, refers_to, at) "
+            "VALUES ('undo', ?, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))",
+            (target[0],),
+        )
+        conn.execute(
+            "UPDATE review_log SET undone_at = (SELECT at FROM undo_log WHERE id = "
+            "last_insert_rowid()) WHERE id = ?",
+            (log_id,),
+        )
 
     def set_suspended(self, key: PromptKey, suspended: bool, at: datetime) -> CardState:
         """Suspend or unsuspend one prompt (logged even when it already was)."""
@@ -378,15 +392,29 @@ class Store(ExamRecords, ParameterRecords, PlanRecords):
 
     # -- replay -----------------------------------------------------------
     def replay_states(
-        self, policy: Policy, reschedule_before: datetime | None = None
+        self,
+        policy: Policy,
+        reschedule_before: datetime | None = None,
+        keys: Collection[PromptKey] | None = None,
     ) -> dict[PromptKey, CardState]:
-        """Every prompt's state recomputed from the (non-undone) log, in time order
-        (imported reviews may be older than rows logged before them).
-        ``reschedule_before``: see :meth:`Policy.replay`."""
-        rows = self.conn.execute(
+        """Every prompt's state (or those of ``keys``) recomputed from the
+        (non-undone) log, in time order then event id (imported reviews may be
+        older than rows logged before them; events pulled from other devices
+        too). ``reschedule_before``: see :meth:`Policy.replay`."""
+        select = (
             "SELECT deck_id, card_id, sibling, action, reviewed_at, rating, scheduled_due "
-            "FROM review_log WHERE undone_at IS NULL "
-            "ORDER BY deck_id, card_id, sibling, reviewed_at, id"
+            "FROM review_log WHERE undone_at IS NULL"
+        )
+        order = " ORDER BY deck_id, card_id, sibling, reviewed_at, event_id"
+        rows: Iterable[Sequence[Any]] = (
+            self.conn.execute(select + order)
+            if keys is None
+            else chain.from_iterable(
+                self.conn.execute(
+                    select + " AND deck_id = ? AND card_id = ? AND sibling = ?" + order, key
+                )
+                for key in sorted(keys)
+            )
         )
         out: dict[PromptKey, CardState] = {}
         for key, group in groupby(rows, key=lambda r: (r[0], r[1], r[2])):

@@ -3,6 +3,7 @@ newer databases, idempotence, and rolling back a failing migration."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -474,3 +475,96 @@ def test_migration_0005_adds_parameter_sets_apart_from_the_log(tmp_path: Path) -
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute(row, bad)
     conn.close()
+
+
+UUID_SHAPE = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+
+
+def test_migration_0006_gives_every_event_an_id_and_a_device(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    assert migrate(conn, target=5) == 5
+    review = (
+        "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating, "
+        "undone_at) VALUES ('d', ?, 'main', ?, ?, ?, ?)"
+    )
+    t1, t2 = "2026-01-01T00:00:00.000000+00:00", "2026-01-02T00:00:00.000000+00:00"
+    for card, action, at, rating, undone in [
+        ("c", "review", t1, 3, None),
+        ("c", "review", t1, 1, None),  # the same time: the row id orders them
+        ("c", "review", t2, 4, "2026-01-02T00:00:05.000000+00:00"),
+        ("c", "suspend", t2, None, None),
+        ("e", "review", t1, 2, None),
+    ]:
+        conn.execute(review, (card, action, at, rating, undone))
+    conn.execute("INSERT INTO answer_alias VALUES ('d', 'c', 'ACh', ?)", (t1,))
+    conn.execute(
+        "INSERT INTO exam (started_at, finished_at, spec, mode, score, total) "
+        "VALUES (?, ?, '{}', 'tutor', 1, 1)",
+        (t1, t2),
+    )
+    conn.execute(
+        "INSERT INTO exam_answer VALUES (1, 0, 'd', 'c', 'main', 'basic', 't', 'x', 1, 1, 5, 0)"
+    )
+    conn.execute(
+        "INSERT INTO exam_plan (deck_id, exam_date, target, created_at) "
+        "VALUES ('d', '2026-12-15', 0.9, ?)",
+        (t1,),
+    )
+    conn.execute(
+        "INSERT INTO fsrs_parameters (created_at, parameters, metrics, adopted) "
+        "VALUES (?, NULL, '{}', 1)",
+        (t2,),
+    )
+    log_before = conn.execute("SELECT * FROM review_log").fetchall()
+    assert migrate(conn, target=6) == 6
+
+    device = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
+    assert re.match(UUID_SHAPE, device)
+    ids: list[str] = []
+    for table in ("review_log", "answer_alias", "exam", "exam_plan", "fsrs_parameters"):
+        assert columns(conn, table)[-2:] == ["event_id", "device_id"]
+        rows = conn.execute(f"SELECT event_id, device_id FROM {table}").fetchall()
+        assert rows and all(d == device and re.match(UUID_SHAPE, e) for e, d in rows), table
+        ids += [e for e, _ in rows]
+    # The old columns are untouched; the undone review became an undo event naming it.
+    assert [row[:-2] for row in conn.execute("SELECT * FROM review_log")] == log_before
+    undone = conn.execute("SELECT event_id FROM review_log WHERE undone_at IS NOT NULL").fetchone()
+    undos = conn.execute("SELECT kind, refers_to, at, event_id, device_id FROM undo_log").fetchall()
+    assert undos == [("undo", undone[0], "2026-01-02T00:00:05.000000+00:00", undos[0][3], device)]
+    ids.append(undos[0][3])
+    assert len(set(ids)) == len(ids) == 10
+    # One device's ids sort as its rows were written: replaying by (time, event id)
+    # gives the order (time, row id) gave before.
+    by_id = conn.execute("SELECT id FROM review_log ORDER BY reviewed_at, id").fetchall()
+    assert conn.execute("SELECT id FROM review_log ORDER BY reviewed_at, event_id").fetchall() == (
+        by_id
+    )
+    # Every event so far waits to be pushed, oldest first; nothing is acknowledged.
+    waiting = conn.execute("SELECT source, event_id FROM local_event ORDER BY n").fetchall()
+    assert sorted(e for _, e in waiting) == sorted(ids)
+    assert waiting[0] == ("review_log", log_ids(conn)[0])
+    assert conn.execute("SELECT value FROM meta WHERE key = 'pushed_through'").fetchone() is None
+    # Rows written from now on get ids too, and wait to be pushed.
+    conn.execute(review, ("c", "review", t2, 3, None))
+    conn.execute(
+        "INSERT INTO answer_alias VALUES ('d', 'c', 'acetylcholine', ?, NULL, NULL)", (t2,)
+    )
+    new = conn.execute("SELECT event_id FROM local_event WHERE n > 10").fetchall()
+    assert len(new) == 2 and all(re.match(UUID_SHAPE, e) for (e,) in new)
+    assert not {e for (e,) in new} & set(ids)
+    with pytest.raises(sqlite3.IntegrityError):  # an event id is stored once
+        conn.execute(
+            "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, event_id) "
+            "VALUES ('d', 'c', 'main', 'suspend', ?, ?)",
+            (t2, ids[0]),
+        )
+    conn.close()
+    # Each database is a device of its own.
+    other = connect(tmp_path / "other.db")
+    assert other.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0] != device
+    other.close()
+
+
+def log_ids(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute("SELECT event_id FROM review_log ORDER BY id").fetchall()
+    return [row[0] for row in rows]

@@ -595,3 +595,26 @@ def test_answers_and_picked_options_are_logged_and_aliases_kept(store: Store) ->
     store.add_alias("d", "c1", "bdnf protein", T0 + timedelta(seconds=1))
     assert store.aliases("d") == {"c1": ("brain-derived neurotrophic factor", "bdnf protein")}
     assert store.aliases("other") == {}
+
+
+def test_undo_is_an_event_naming_the_event_it_undoes(store: Store) -> None:
+    _, first = answer(store, KEY, Rating.GOOD, T0)
+    second_id, _ = answer(store, KEY, Rating.AGAIN, T0 + timedelta(minutes=10))
+    store.undo_review(second_id, KEY, first)
+    named = store.conn.execute("SELECT event_id FROM review_log WHERE id = ?", (second_id,))
+    undos = store.conn.execute("SELECT kind, refers_to, at, device_id FROM undo_log").fetchall()
+    assert [(kind, refers_to, device) for kind, refers_to, _, device in undos] == [
+        ("undo", named.fetchone()[0], store.device_id)
+    ]
+    # The log row is kept, marked undone at the undo event's time; replay skips it.
+    row = store.history(KEY)[-1]
+    assert row["id"] == second_id and row["undone_at"] == undos[0][2]
+    assert store.card_state(KEY) == first
+    states_match(store, POLICY)
+    # The undo waits to be pushed after the two answers it follows.
+    sources = [source for _, source, _ in store.unpushed()]
+    assert sources == ["review_log", "review_log", "undo_log"]
+    assert store.waiting() == 3
+    store.acknowledge(2)
+    store.acknowledge(1)  # the cursor never moves back
+    assert store.waiting() == 1 and store.pushed_through() == 2
