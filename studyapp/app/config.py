@@ -94,6 +94,8 @@ class Settings:
     include_bundled: bool = True
     hard_after_ms: int = 20_000
     """A right answer to a graded question slower than this proposes Hard, not Good."""
+    sync_url: str | None = None
+    """``[sync] url``: the class server this device syncs with (never a password)."""
 
     def limits_for(self, deck_id: str) -> DailyLimits:
         return self.deck_limits.get(deck_id, self.limits)
@@ -145,7 +147,7 @@ def _flag(table: Mapping[str, Any], key: str, default: bool) -> bool:
     return value
 
 
-_TOP_KEYS = ("decks", "include_bundled_decks", "scheduling", "deck")
+_TOP_KEYS = ("decks", "include_bundled_decks", "scheduling", "deck", "sync")
 _SCHEDULING_KEYS = (
     "desired_retention",
     "learning_steps",
@@ -159,6 +161,32 @@ _SCHEDULING_KEYS = (
     "hard_after_seconds",
 )
 _DECK_KEYS = ("new_per_day", "reviews_per_day")
+
+
+def _sync_url(data: Mapping[str, Any]) -> str | None:
+    """``[sync] url``, refused if it holds a password (libpq reads that from
+    ~/.pgpass, PGPASSFILE or PGPASSWORD; the value is not shown)."""
+    table = data.get("sync", {})
+    if not isinstance(table, dict):
+        raise ConfigError("[sync] must be a table")
+    _known_keys(table, ("url",), "[sync]")
+    url = table.get("url")
+    if url is None:
+        return None
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError('[sync] url must be text like "postgresql://alice@host:5432/pharm101"')
+    from urllib.parse import urlsplit
+
+    try:
+        secret = "password" in url.lower() or bool(urlsplit(url.strip()).password)
+    except ValueError:
+        secret = False
+    if secret:
+        raise ConfigError(
+            "[sync] url must not hold a password (not shown): put it in ~/.pgpass, "
+            "PGPASSFILE or PGPASSWORD"
+        )
+    return url.strip()
 
 
 def _known_keys(table: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
@@ -212,6 +240,9 @@ def _settings(
         if entry.strip():
             dirs.append(Path(entry.strip()).expanduser())
     dirs.extend(Path(p).expanduser() for p in extra_decks)
+    class_decks = paths.data_dir / "class-decks"  # written by `studyapp sync`
+    if class_decks.is_dir():
+        dirs.append(class_decks)
 
     sched = data.get("scheduling", {})
     if not isinstance(sched, dict):
@@ -259,5 +290,12 @@ def _settings(
         except ConfigError as exc:
             raise ConfigError(f"[deck.{deck_id}] {exc}") from None
     return Settings(
-        tuple(dirs), scheduler, rollover, limits, deck_limits, include_bundled, hard_after_ms
+        tuple(dirs),
+        scheduler,
+        rollover,
+        limits,
+        deck_limits,
+        include_bundled,
+        hard_after_ms,
+        _sync_url(data),
     )

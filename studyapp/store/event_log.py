@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -165,11 +165,17 @@ class EventRecords:
 
     # -- appending pulled events ------------------------------------------------
     def append_events(
-        self, rows: Sequence[tuple[str, dict[str, Any]]], policy: PolicyFactory
+        self,
+        rows: Sequence[tuple[str, dict[str, Any]]],
+        policy: PolicyFactory,
+        meta: Mapping[str, str] | None = None,
     ) -> Appended:
         """Append ``(source, row)`` pulled from other devices and replay the prompts
-        they touch, in one transaction; an event already held is skipped."""
+        they touch, in one transaction with setting ``meta`` (the pull cursor);
+        an event already held is skipped."""
         with self._transaction() as conn:
+            for key, value in (meta or {}).items():
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             new = 0
             touched: set[PromptKey] = set()
             parameters = False

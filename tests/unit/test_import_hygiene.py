@@ -347,7 +347,7 @@ def test_only_the_entry_points_sit_at_the_package_root() -> None:
 
 OUTER = {
     "store": {"core", "store"},
-    "app": {"core", "store", "app"},
+    "app": {"core", "store", "app", "server"},  # app.sync: the event record, sync at run
     "render": {"core", "render"},
     "interchange": {"core", "interchange"},
     "server": {"server"},

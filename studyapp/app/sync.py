@@ -1,0 +1,293 @@
+"""Sync of this device's log with the class server (issue 14): push what the
+server has not acknowledged, pull the student's other devices' events, and
+bring the class's published decks into ``<data dir>/class-decks/``.
+
+Rule: this is the one place where local event rows (``studyapp.store.event_log``)
+and the server's :class:`~studyapp.server.events.Event` are mapped to each
+other (:func:`to_event`, :func:`from_event`). psycopg is imported only when a
+sync runs (the base install has none). The password is never an argument:
+libpq reads it from ``~/.pgpass``, ``PGPASSFILE`` or ``PGPASSWORD``. Pushes are
+idempotent by event id and the acknowledged cursor moves only after a batch
+is committed, so a sync cut anywhere is caught up by the next one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from studyapp.server.events import Event
+
+if TYPE_CHECKING:
+    from studyapp.app.config import Paths, Settings
+    from studyapp.core.study.scheduling import Policy
+    from studyapp.store import Store
+
+__all__ = [
+    "SyncResult",
+    "ago",
+    "from_event",
+    "last_synced",
+    "sync",
+    "sync_line",
+    "target_of",
+    "to_event",
+]
+
+CLASS_DECKS = "class-decks"
+"""The folder of the data folder that holds the class's published decks."""
+
+_REVIEW_PAYLOAD = (
+    "duration_ms",
+    "state_before",
+    "state_after",
+    "scheduled_due",
+    "stability",
+    "difficulty",
+    "answer",
+    "picked",
+)
+"""Review columns carried in the payload as they are (``kind`` goes as ``card_kind``)."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one sync moved."""
+
+    pushed: int
+    """This device's events sent."""
+    stored: int
+    """Of those, the ones the server did not hold yet."""
+    pulled: int
+    """Events from other devices appended here (not held before)."""
+    replayed: int
+    """Prompts whose state was recomputed."""
+    decks: list[str]
+    """Class deck files written (new or changed)."""
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def to_event(source: str, row: dict[str, Any]) -> Event | None:
+    """The event a local row is (``None``: a row that is not one, a parameter
+    set fitted but not adopted)."""
+    ids: dict[str, Any] = {"event_id": UUID(row["event_id"]), "device_id": UUID(row["device_id"])}
+    if source == "review_log":
+        payload = {key: row[key] for key in _REVIEW_PAYLOAD if row.get(key) is not None}
+        if row["action"] == "review":
+            payload |= {"rating": row["rating"], "card_kind": row["kind"]}
+        return Event(
+            **ids,
+            kind=row["action"],
+            occurred_at=_time(row["reviewed_at"]),
+            deck_id=row["deck_id"],
+            card_id=row["card_id"],
+            sibling=row["sibling"],
+            payload=payload,
+        )
+    if source == "undo_log":
+        return Event(
+            **ids, kind=row["kind"], occurred_at=_time(row["at"]), refers_to=UUID(row["refers_to"])
+        )
+    if source == "answer_alias":
+        return Event(
+            **ids,
+            kind="alias",
+            occurred_at=_time(row["created_at"]),
+            deck_id=row["deck_id"],
+            card_id=row["card_id"],
+            payload={"alias": row["alias"]},
+        )
+    if source == "exam":
+        payload = {key: row[key] for key in ("started_at", "finished_at", "mode", "score", "total")}
+        payload |= {"spec": json.loads(row["spec"]), "answers": row["answers"]}
+        return Event(**ids, kind="exam", occurred_at=_time(row["finished_at"]), payload=payload)
+    if source == "exam_plan":
+        payload = {"exam_date": row["exam_date"], "topics": json.loads(row["topics"])}
+        return Event(
+            **ids,
+            kind="plan",
+            occurred_at=_time(row["created_at"]),
+            deck_id=row["deck_id"],
+            payload=payload | {"target": row["target"]},
+        )
+    if source == "fsrs_parameters" and row["adopted"]:
+        parameters = None if row["parameters"] is None else json.loads(row["parameters"])
+        return Event(
+            **ids,
+            kind="parameters",
+            occurred_at=_time(row["created_at"]),
+            payload={"parameters": parameters, "metrics": json.loads(row["metrics"])},
+        )
+    return None
+
+
+def from_event(event: Event) -> tuple[str, dict[str, Any]]:
+    """The local ``(source, row)`` an event pulled from the server is stored as."""
+    row: dict[str, Any] = {"event_id": str(event.event_id), "device_id": str(event.device_id)}
+    at = _iso(event.occurred_at)
+    payload = dict(event.payload)
+    prompt = {"deck_id": event.deck_id, "card_id": event.card_id, "sibling": event.sibling}
+    if event.kind in ("review", "suspend", "unsuspend"):
+        row |= prompt | {key: payload.get(key) for key in _REVIEW_PAYLOAD}
+        row |= {"action": event.kind, "reviewed_at": at, "rating": payload.get("rating")}
+        return "review_log", row | {"kind": payload.get("card_kind")}
+    if event.kind in ("undo", "plan_remove"):
+        return "undo_log", row | {"kind": event.kind, "at": at, "refers_to": str(event.refers_to)}
+    if event.kind == "alias":
+        return "answer_alias", row | prompt | {"alias": payload["alias"], "created_at": at}
+    if event.kind == "exam":
+        row |= {key: payload.get(key) for key in ("started_at", "finished_at", "mode", "score")}
+        row |= {"total": payload.get("total"), "answers": payload["answers"]}
+        return "exam", row | {"spec": json.dumps(payload.get("spec", {}), sort_keys=True)}
+    if event.kind == "plan":
+        row |= {"deck_id": event.deck_id, "exam_date": payload["exam_date"], "created_at": at}
+        row |= {"topics": json.dumps(payload.get("topics", [])), "target": payload.get("target")}
+        return "exam_plan", row
+    if event.kind == "parameters":
+        parameters = payload["parameters"]
+        row |= {"parameters": None if parameters is None else json.dumps(parameters)}
+        row |= {"metrics": json.dumps(payload.get("metrics", {}), sort_keys=True)}
+        return "fsrs_parameters", row | {"created_at": at}
+    raise ValueError(f"event {event.event_id}: unknown kind {event.kind!r}")
+
+
+def target_of(url: str) -> str:
+    """Which class log a URL reaches (user, host, port, database; no password):
+    the cursors belong to it, and start over when the URL names another."""
+    from studyapp.server.connection import parse
+
+    params = parse(url)
+    user = params.get("user") or os.environ.get("PGUSER", "")
+    host = params.get("host") or os.environ.get("PGHOST", "")
+    port = params.get("port") or os.environ.get("PGPORT", "5432")
+    return f"{user}@{host}:{port}/{params.get('dbname', '')}"
+
+
+def last_synced(store: Store) -> datetime | None:
+    """When this device last completed a sync (``None``: never)."""
+    text = store.meta("last_sync")
+    return None if text is None else _time(text)
+
+
+def sync(store: Store, url: str, settings: Settings, paths: Paths, now: datetime) -> SyncResult:
+    """Push, pull and bring the class decks, as one sync at ``now``; a
+    :class:`~studyapp.server.ServerError` (one line, no password) if the server
+    cannot be reached or used. Nothing local is lost in any case."""
+    from studyapp.server.migrate import open_class
+
+    target = target_of(url)
+    if store.meta("sync_target") != target:
+        # Another class log: everything is pushed there, and read from its start.
+        for key, value in (("pushed_through", "0"), ("pull_cursor", "0")):
+            store.set_meta(key, value)
+        store.set_meta("sync_target", target)
+    with open_class(url) as conn:
+        pushed, stored = _push(conn, store)
+        pulled, replayed = _pull(conn, store, settings)
+        decks = _class_decks(conn, paths.data_dir / CLASS_DECKS)
+    store.set_meta("last_sync", _iso(now))
+    return SyncResult(pushed, stored, pulled, replayed, decks)
+
+
+def _push(conn: Any, store: Store) -> tuple[int, int]:
+    from studyapp.server.sync import push
+
+    numbered: dict[UUID, int] = {}
+    events: list[Event] = []
+    top = 0
+    for n, source, row in store.unpushed():
+        top = n
+        event = to_event(source, row)
+        if event is not None:
+            numbered[event.event_id] = n
+            events.append(event)
+
+    def acknowledged(batch: Sequence[Event]) -> None:
+        store.acknowledge(max(numbered[event.event_id] for event in batch))
+
+    stored = push(conn, events, acknowledged=acknowledged)
+    if top:
+        store.acknowledge(top)  # the rows that are no event (or no longer) too
+    return len(events), stored
+
+
+def _pull(conn: Any, store: Store, settings: Settings) -> tuple[int, int]:
+    from studyapp.app.services import policy_for
+    from studyapp.server.sync import pull
+
+    def policy() -> tuple[Policy, datetime | None]:
+        return policy_for(store, settings), store.adopted_parameters().since
+
+    device = UUID(store.device_id)
+    cursor = int(store.meta("pull_cursor") or 0)
+    pulled = replayed = 0
+    while True:
+        page = pull(conn, device, cursor)
+        done = store.append_events(
+            [from_event(event) for event in page.events], policy, {"pull_cursor": str(page.cursor)}
+        )
+        pulled += done.new
+        replayed += done.replayed
+        cursor = page.cursor
+        if not page.more:
+            return pulled, replayed
+
+
+def _class_decks(conn: Any, folder: Path) -> list[str]:
+    """Write the newest version of every published deck into ``folder``; the
+    names of the files that were new or changed."""
+    from studyapp.server.decks import latest
+
+    written: list[str] = []
+    for deck in latest(conn):
+        name = Path(deck.file_name).name
+        if not name or name.startswith(".") or Path(name).suffix not in (".yaml", ".yml"):
+            name = f"{deck.deck_id}.yaml"
+        path = folder / name
+        if path.is_file() and path.read_bytes() == deck.content:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{name}.partial")
+        partial.write_bytes(deck.content)
+        partial.replace(path)
+        written.append(name)
+    return written
+
+
+def ago(then: datetime, now: datetime) -> str:
+    """``then`` as a distance from ``now``: "just now", "2 min ago", "3 h ago", "4 days ago"."""
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86400, " days"), (3600, " h"), (60, " min")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count}{unit[:-1] if count == 1 and unit == ' days' else unit} ago"
+    return "just now"  # pragma: no cover (every case returns above)
+
+
+def sync_line(store: Store, now: datetime, offline: bool = False) -> str:
+    """One line for the home screen and ``sync --status``: "synced 2 min ago",
+    "offline: 14 answers waiting", "never synced: 3 answers waiting"."""
+    waiting = store.waiting()
+    last = last_synced(store)
+    plural = "s" * (waiting != 1)
+    if offline:
+        return f"offline: {waiting} answer{plural} waiting"
+    if last is None:
+        return f"never synced: {waiting} answer{plural} waiting"
+    line = f"synced {ago(last, now)}"
+    return line if waiting == 0 else f"{line}, {waiting} answer{plural} waiting"
