@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from studyapp.server.events import Event
+from studyapp.store.event_log import REVIEW_DETAILS
 
 if TYPE_CHECKING:
     from studyapp.app.config import Paths, Settings
@@ -36,6 +37,7 @@ __all__ = [
     "last_synced",
     "sync",
     "sync_line",
+    "sync_once",
     "target_of",
     "to_event",
 ]
@@ -43,16 +45,7 @@ __all__ = [
 CLASS_DECKS = "class-decks"
 """The folder of the data folder that holds the class's published decks."""
 
-_REVIEW_PAYLOAD = (
-    "duration_ms",
-    "state_before",
-    "state_after",
-    "scheduled_due",
-    "stability",
-    "difficulty",
-    "answer",
-    "picked",
-)
+_REVIEW_PAYLOAD = REVIEW_DETAILS
 """Review columns carried in the payload as they are (``kind`` goes as ``card_kind``)."""
 
 
@@ -291,3 +284,22 @@ def sync_line(store: Store, now: datetime, offline: bool = False) -> str:
         return f"never synced: {waiting} answer{plural} waiting"
     line = f"synced {ago(last, now)}"
     return line if waiting == 0 else f"{line}, {waiting} answer{plural} waiting"
+
+
+def sync_once(paths: Paths, settings: Settings, url: str, now: datetime) -> str | None:
+    """One sync on a connection of its own to the database (for a worker
+    thread: the study app's connection is never shared); ``None``, or the one
+    line saying why it did not happen (nothing local is lost either way)."""
+    from importlib.util import find_spec
+
+    if find_spec("psycopg") is None:
+        return "the class server needs psycopg: pip install 'studyapp[class]'"
+    from studyapp.server import ServerError
+    from studyapp.store import Store
+
+    try:
+        with Store.open(paths.database) as store:
+            sync(store, url, settings, paths, now)
+    except ServerError as exc:
+        return str(exc)
+    return None

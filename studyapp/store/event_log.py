@@ -28,7 +28,7 @@ from studyapp.core.deck.model import PromptKey
 if TYPE_CHECKING:
     from studyapp.core.study.scheduling import CardState, Policy
 
-__all__ = ["SOURCES", "Appended", "EventRecords", "PolicyFactory"]
+__all__ = ["REVIEW_DETAILS", "SOURCES", "Appended", "EventRecords", "PolicyFactory"]
 
 PolicyFactory = Callable[[], "tuple[Policy, datetime | None]"]
 """The policy in use and when its parameters were adopted (read after appending,
@@ -212,6 +212,17 @@ class EventRecords:
             self._put_state(conn, key, states.get(key, CardState()))
 
 
+REVIEW_DETAILS = (
+    "duration_ms",
+    "state_before",
+    "state_after",
+    "scheduled_due",
+    "stability",
+    "difficulty",
+    "answer",
+    "picked",
+)
+"""The review log's columns an event carries as they are (its payload on the server)."""
 _REVIEW_COLUMNS = (
     "event_id",
     "device_id",
@@ -221,15 +232,8 @@ _REVIEW_COLUMNS = (
     "card_id",
     "sibling",
     "rating",
-    "duration_ms",
-    "state_before",
-    "state_after",
-    "scheduled_due",
-    "stability",
-    "difficulty",
     "kind",
-    "answer",
-    "picked",
+    *REVIEW_DETAILS,
 )
 
 

@@ -62,6 +62,7 @@ class StudyApp(App[int]):
         exam: ExamSpec | None = None,
         watch_interval: float | None = 0.75,
         backups: Path | None = None,
+        syncer: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.backup_database = backups
@@ -83,6 +84,11 @@ class StudyApp(App[int]):
         self.library = load_library()
         self.start_exam = exam
         """``studyapp exam``: start in an exam on this spec (home is under it)."""
+        self.syncer = syncer
+        """One sync with the class server (``[sync] url``), run in a worker thread:
+        ``None`` or why it failed (``None`` here: no sync URL set)."""
+        self.sync_error: str | None = None
+        """Why the last sync failed (``None``: it worked, or none was tried)."""
 
     def on_mount(self) -> None:
         from studyapp.tui.screens.home import HomeScreen
@@ -90,6 +96,7 @@ class StudyApp(App[int]):
         self.push_screen(HomeScreen())
         if self.backup_database is not None:
             self.call_after_refresh(self._start_daily_backup)
+        self.call_after_refresh(self.start_sync)  # once the home screen is up
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_decks)
         if self.start_exam is not None:
@@ -117,6 +124,31 @@ class StudyApp(App[int]):
             self.call_from_thread(
                 self.notify, f"Today's backup failed: {exc}", severity="warning", markup=False
             )
+
+    def start_sync(self) -> None:
+        """Sync in a worker thread (studying never waits on the network); one at a time."""
+        if self.syncer is not None:
+            self.run_worker(self._sync_worker, thread=True, group="sync", exclusive=True)
+
+    def _sync_worker(self) -> None:
+        assert self.syncer is not None
+        error = self.syncer()
+        self.call_from_thread(self._synced, error)
+
+    def _synced(self, error: str | None) -> None:
+        self.sync_error = error
+        for screen in self.screen_stack:
+            if hasattr(screen, "sync_changed"):
+                screen.sync_changed()
+
+    def sync_status(self) -> str | None:
+        """The home screen's sync line ("synced 2 min ago", "offline: 14 answers
+        waiting"), or ``None`` when no sync URL is set."""
+        if self.syncer is None:
+            return None
+        from studyapp.app.sync import sync_line
+
+        return sync_line(self.store, self.clock(), offline=self.sync_error is not None)
 
     def replace_notices(self, old: list[Notification], new: list[Notification]) -> None:
         """Take the ``old`` notices off the screen (those still shown) and show ``new``."""
@@ -218,11 +250,21 @@ class StudyApp(App[int]):
 
 def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> int:
     """Start the TUI on the configured decks and database (in an exam on ``exam``),
-    holding the data folder's lock (a second one refuses: ``LockHeld``).
+    holding the data folder's lock (a second one refuses: ``LockHeld``); with a
+    ``[sync] url``, syncing in a worker.
 
     Returns Textual's return code: non-zero when the app crashed.
     """
     from studyapp.app.lock import data_lock
+
+    syncer = None
+    if settings.sync_url:
+        from studyapp.app.sync import sync_once
+
+        url = settings.sync_url
+
+        def syncer() -> str | None:
+            return sync_once(paths, settings, url, _utc_now())
 
     with data_lock(paths.data_dir):
         store = Store.open(paths.database)
@@ -233,6 +275,7 @@ def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> in
                 settings=settings,
                 exam=exam,
                 backups=paths.database,
+                syncer=syncer,
             )
             result = app.run()
             store.checkpoint()

@@ -46,6 +46,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
             yield Static("studyapp · decks", id="home-title")
+            yield Static(id="sync-status", classes="one-line")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             with Vertical(id="deck-detail"):
                 yield Static(id="deck-name", classes="one-line")
@@ -74,12 +75,25 @@ class HomeScreen(Screen[None]):
         table.add_column("Due", key="due")
         table.add_column("Leeches", key="leeches")
         self.refresh_rows()
+        self.sync_changed()
         table.focus()
         # Counts change with the clock (learning steps come due, the day rolls over).
         self.set_interval(60, self.refresh_rows)
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
+        self.sync_changed()
+
+    def sync_changed(self) -> None:
+        """A sync ended (or the screen shows): the sync line, and the counts it may change."""
+        line = self.study_app.sync_status()
+        status = self.query_one("#sync-status", Static)
+        status.display = line is not None
+        if line is not None:
+            status.update(
+                Text(line, style="dim" if self.study_app.sync_error is None else "yellow")
+            )
+            self.refresh_rows()
 
     def library_reloaded(self) -> None:  # live reload (tui/live.py)
         self.refresh_rows()

@@ -54,6 +54,7 @@ class SummaryScreen(Screen[None]):
         yield KeyBar([("enter", back), ("?", "Keys"), ("ctrl+q", "Quit")])
 
     def on_mount(self) -> None:
+        self.study_app.start_sync()  # a session ended: its answers go to the class server
         summary = self.session.summary
         finished = self.session.current is None
         title = "Session complete" if finished else "Session paused"
