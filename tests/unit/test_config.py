@@ -192,6 +192,7 @@ def test_readme_example_config_is_valid(tmp_path: Path) -> None:
     example = "\n".join(line.strip() for line in example.splitlines())
     settings = settings_from(tmp_path, example)
     assert settings.limits_for("selank") == DailyLimits(10, 200)
+    assert settings.sync_url == "postgresql://alice@db.example.edu:5432/pharm101?sslmode=require"
 
 
 # ------------------------------------------------------------ deck folders
@@ -326,3 +327,22 @@ def test_hard_after_seconds_sets_when_a_slow_right_answer_proposes_hard(tmp_path
     paths.config_file.write_text("[scheduling]\nhard_after_seconds = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="hard_after_seconds"):
         load_settings(paths, env={})
+
+
+# ------------------------------------------------------------ [sync]
+
+
+def test_sync_url_is_read_and_a_password_in_it_refused_unshown(tmp_path: Path) -> None:
+    assert settings_from(tmp_path, "").sync_url is None
+    url = "postgresql://alice@db.example.edu/pharm101"
+    assert settings_from(tmp_path, f'[sync]\nurl = "{url}"\n').sync_url == url
+    for bad in (
+        "postgresql://alice:hunter22@db.example.edu/pharm101",
+        "host=db user=alice password=hunter22 dbname=pharm101",
+        "postgresql://alice@db/pharm101?password=hunter22",
+    ):
+        with pytest.raises(ConfigError, match="must not hold a password") as raised:
+            settings_from(tmp_path, f'[sync]\nurl = "{bad}"\n')
+        assert "hunter22" not in str(raised.value)
+    with pytest.raises(ConfigError, match="unknown setting 'uri' in \\[sync\\]"):
+        settings_from(tmp_path, '[sync]\nuri = "x"\n')
