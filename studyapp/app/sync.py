@@ -42,6 +42,8 @@ __all__ = [
     "to_event",
 ]
 
+APPEND_BATCH = 100_000
+"""Pulled events appended (and their prompts replayed) in one local transaction, at most."""
 CLASS_DECKS = "class-decks"
 """The folder of the data folder that holds the class's published decks."""
 
@@ -200,9 +202,8 @@ def _push(conn: Any, store: Store) -> tuple[int, int]:
 
     numbered: dict[UUID, int] = {}
     events: list[Event] = []
-    top = 0
+    top = store.last_local_event()  # rows since removed (a plan) or no event are passed too
     for n, source, row in store.unpushed():
-        top = n
         event = to_event(source, row)
         if event is not None:
             numbered[event.event_id] = n
@@ -212,8 +213,7 @@ def _push(conn: Any, store: Store) -> tuple[int, int]:
         store.acknowledge(max(numbered[event.event_id] for event in batch))
 
     stored = push(conn, events, acknowledged=acknowledged)
-    if top:
-        store.acknowledge(top)  # the rows that are no event (or no longer) too
+    store.acknowledge(top)
     return len(events), stored
 
 
@@ -227,16 +227,19 @@ def _pull(conn: Any, store: Store, settings: Settings) -> tuple[int, int]:
     device = UUID(store.device_id)
     cursor = int(store.meta("pull_cursor") or 0)
     pulled = replayed = 0
-    while True:
-        page = pull(conn, device, cursor)
-        done = store.append_events(
-            [from_event(event) for event in page.events], policy, {"pull_cursor": str(page.cursor)}
-        )
+    more = True
+    while more:
+        # Pages are appended together, up to APPEND_BATCH events: each prompt
+        # they touch is replayed once per transaction, not once per page.
+        rows: list[tuple[str, dict[str, Any]]] = []
+        while more and len(rows) < APPEND_BATCH:
+            page = pull(conn, device, cursor)
+            rows += [from_event(event) for event in page.events]
+            cursor, more = page.cursor, page.more
+        done = store.append_events(rows, policy, {"pull_cursor": str(cursor)})
         pulled += done.new
         replayed += done.replayed
-        cursor = page.cursor
-        if not page.more:
-            return pulled, replayed
+    return pulled, replayed
 
 
 def _class_decks(conn: Any, folder: Path) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,21 +34,55 @@ PolicyFactory = Callable[[], "tuple[Policy, datetime | None]"]
 """The policy in use and when its parameters were adopted (read after appending,
 so parameters pulled with the events count)."""
 
-SOURCES: dict[str, str] = {
-    "review_log": "SELECT event_id, device_id, action, reviewed_at, deck_id, card_id, sibling,"
-    " rating, duration_ms, state_before, state_after, scheduled_due, stability, difficulty,"
-    " kind, answer, picked FROM review_log",
-    "answer_alias": "SELECT event_id, device_id, created_at, deck_id, card_id, alias"
-    " FROM answer_alias",
-    "exam": "SELECT event_id, device_id, id, started_at, finished_at, spec, mode, score, total"
-    " FROM exam",
-    "exam_plan": "SELECT event_id, device_id, created_at, deck_id, exam_date, topics, target"
-    " FROM exam_plan",
-    "fsrs_parameters": "SELECT event_id, device_id, created_at, parameters, metrics, adopted"
-    " FROM fsrs_parameters",
-    "undo_log": "SELECT event_id, device_id, kind, at, refers_to FROM undo_log",
+REVIEW_DETAILS = (
+    "duration_ms",
+    "state_before",
+    "state_after",
+    "scheduled_due",
+    "stability",
+    "difficulty",
+    "answer",
+    "picked",
+)
+"""The review log's columns an event carries as they are (its payload on the server)."""
+SOURCES: dict[str, tuple[str, ...]] = {
+    "review_log": (
+        "event_id",
+        "device_id",
+        "action",
+        "reviewed_at",
+        "deck_id",
+        "card_id",
+        "sibling",
+        "rating",
+        "kind",
+        *REVIEW_DETAILS,
+    ),
+    "answer_alias": ("event_id", "device_id", "created_at", "deck_id", "card_id", "alias"),
+    "exam": (
+        "event_id",
+        "device_id",
+        "id",
+        "started_at",
+        "finished_at",
+        "spec",
+        "mode",
+        "score",
+        "total",
+    ),
+    "exam_plan": (
+        "event_id",
+        "device_id",
+        "created_at",
+        "deck_id",
+        "exam_date",
+        "topics",
+        "target",
+    ),
+    "fsrs_parameters": ("event_id", "device_id", "created_at", "parameters", "metrics", "adopted"),
+    "undo_log": ("event_id", "device_id", "kind", "at", "refers_to"),
 }
-"""Each table that holds events, and how its events are read (``source`` of a row)."""
+"""Each table that holds events (the ``source`` of a row), and the columns read."""
 
 _EXAM_ANSWER_COLUMNS = (
     "position",
@@ -136,32 +170,38 @@ class EventRecords:
             )
 
     # -- reading this device's events ------------------------------------------
-    def unpushed(self) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    def unpushed(self) -> list[tuple[int, str, dict[str, Any]]]:
         """``(n, source, row)`` of every event after the acknowledged cursor, in the
-        order this device wrote them (a plan removed since has no row: skipped)."""
+        order this device wrote them (a plan removed since has no row: skipped).
+        One query per table, whatever the number of events."""
         after = self.pushed_through()
-        listed = self.conn.execute(
-            "SELECT n, source, event_id FROM local_event WHERE n > ? ORDER BY n", (after,)
-        ).fetchall()
-        for n, source, event_id in listed:
-            row = self._event_row(source, event_id)
-            if row is not None:
-                yield n, source, row
+        found: list[tuple[int, str, dict[str, Any]]] = []
+        for source, columns in SOURCES.items():
+            rows = self.conn.execute(
+                f"SELECT local_event.n, {', '.join(f'{source}.{c}' for c in columns)} "
+                f"FROM local_event JOIN {source} ON {source}.event_id = local_event.event_id "
+                "WHERE local_event.n > ? AND local_event.source = ?",
+                (after, source),
+            )
+            found += [(row[0], source, dict(zip(columns, row[1:], strict=True))) for row in rows]
+        for _, source, row in found:
+            if source == "exam":
+                row["answers"] = self._exam_answers(row.pop("id"))
+        found.sort(key=lambda entry: entry[0])
+        return found
 
-    def _event_row(self, source: str, event_id: str) -> dict[str, Any] | None:
-        cursor = self.conn.execute(f"{SOURCES[source]} WHERE event_id = ?", (event_id,))
-        values = cursor.fetchone()
-        if values is None:
-            return None
-        row = dict(zip([d[0] for d in cursor.description], values, strict=True))
-        if source == "exam":
-            answers = self.conn.execute(
-                f"SELECT {', '.join(_EXAM_ANSWER_COLUMNS)} FROM exam_answer WHERE exam_id = ? "
-                "ORDER BY position",
-                (row.pop("id"),),
-            ).fetchall()
-            row["answers"] = [dict(zip(_EXAM_ANSWER_COLUMNS, a, strict=True)) for a in answers]
-        return row
+    def last_local_event(self) -> int:
+        """The number of the newest local event (0: none)."""
+        row = self.conn.execute("SELECT coalesce(max(n), 0) FROM local_event").fetchone()
+        return int(row[0])
+
+    def _exam_answers(self, exam_id: int) -> list[dict[str, Any]]:
+        answers = self.conn.execute(
+            f"SELECT {', '.join(_EXAM_ANSWER_COLUMNS)} FROM exam_answer WHERE exam_id = ? "
+            "ORDER BY position",
+            (exam_id,),
+        ).fetchall()
+        return [dict(zip(_EXAM_ANSWER_COLUMNS, a, strict=True)) for a in answers]
 
     # -- appending pulled events ------------------------------------------------
     def append_events(
@@ -185,6 +225,17 @@ class EventRecords:
                 new += 1
                 parameters |= source == "fsrs_parameters"
                 touched |= _APPEND[source](conn, row)
+            if new:
+                # An undo held before the event it names (pulled from another
+                # device before it) applies now.
+                undone = conn.execute(
+                    "UPDATE review_log SET undone_at = (SELECT min(at) FROM undo_log "
+                    "WHERE kind = 'undo' AND refers_to = review_log.event_id) "
+                    "WHERE undone_at IS NULL AND event_id IN "
+                    "(SELECT refers_to FROM undo_log WHERE kind = 'undo') "
+                    "RETURNING deck_id, card_id, sibling"
+                ).fetchall()
+                touched |= {(r[0], r[1], r[2]) for r in undone}
             if parameters:
                 chosen, since = policy()
                 return Appended(new, self._rebuild_in(conn, chosen, since))
@@ -212,29 +263,7 @@ class EventRecords:
             self._put_state(conn, key, states.get(key, CardState()))
 
 
-REVIEW_DETAILS = (
-    "duration_ms",
-    "state_before",
-    "state_after",
-    "scheduled_due",
-    "stability",
-    "difficulty",
-    "answer",
-    "picked",
-)
-"""The review log's columns an event carries as they are (its payload on the server)."""
-_REVIEW_COLUMNS = (
-    "event_id",
-    "device_id",
-    "action",
-    "reviewed_at",
-    "deck_id",
-    "card_id",
-    "sibling",
-    "rating",
-    "kind",
-    *REVIEW_DETAILS,
-)
+_REVIEW_COLUMNS = SOURCES["review_log"]
 
 
 def _insert(
@@ -250,13 +279,6 @@ def _insert(
 
 def _append_review(conn: sqlite3.Connection, row: dict[str, Any]) -> set[PromptKey]:
     _insert(conn, "review_log", row, _REVIEW_COLUMNS)
-    # An undo pulled before the event it names (never from one device) applies now.
-    conn.execute(
-        "UPDATE review_log SET undone_at = (SELECT min(at) FROM undo_log "
-        "WHERE kind = 'undo' AND refers_to = review_log.event_id) "
-        "WHERE event_id = ? AND undone_at IS NULL",
-        (row["event_id"],),
-    )
     return {(row["deck_id"], row["card_id"], row["sibling"])}
 
 

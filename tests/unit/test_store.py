@@ -618,3 +618,46 @@ def test_undo_is_an_event_naming_the_event_it_undoes(store: Store) -> None:
     store.acknowledge(2)
     store.acknowledge(1)  # the cursor never moves back
     assert store.waiting() == 1 and store.pushed_through() == 2
+
+
+def test_pulled_events_are_appended_once_and_an_early_undo_applies(store: Store) -> None:
+    """Events from another device: each stored once however often it arrives,
+    its prompt replayed; an undo that arrives before the answer it names
+    (possible across pages) still takes the answer back."""
+    other = "00000000-0000-4000-8000-00000000000a"
+    review = {
+        "event_id": "00000000-0000-4000-8000-000000000001",
+        "device_id": other,
+        "action": "review",
+        "reviewed_at": to_iso(T0),
+        "deck_id": KEY[0],
+        "card_id": KEY[1],
+        "sibling": KEY[2],
+        "rating": 3,
+        "kind": "basic",
+    }
+    undo = {
+        "event_id": "00000000-0000-4000-8000-000000000002",
+        "device_id": other,
+        "kind": "undo",
+        "at": to_iso(T0 + timedelta(seconds=5)),
+        "refers_to": review["event_id"],
+    }
+
+    def policy() -> tuple[Policy, datetime | None]:
+        return POLICY, None
+
+    done = store.append_events([("review_log", review)], policy)
+    assert (done.new, done.replayed) == (1, 1)
+    assert store.card_state(KEY).reps == 1
+    assert store.append_events([("review_log", review)], policy).new == 0  # once
+    later = ("d", "c2", "main")
+    early = {**review, "event_id": "00000000-0000-4000-8000-000000000003", "card_id": later[1]}
+    undo_early = {**undo, "event_id": "00000000-0000-4000-8000-000000000004"}
+    undo_early["refers_to"] = early["event_id"]
+    store.append_events([("undo_log", undo_early)], policy)
+    store.append_events([("review_log", early)], policy)
+    assert store.card_state(later) == CardState()
+    assert store.history(later)[0]["undone_at"] == undo["at"]
+    assert store.waiting() == 0  # pulled events are not this device's to push
+    states_match(store, POLICY)
