@@ -68,10 +68,12 @@ def _status(paths: Paths, url: str | None, now: datetime) -> int:
 
 
 def _sync(paths: Paths, settings: Settings, url: str, shown: str, now: datetime) -> int:
+    from studyapp.app.lock import data_lock
     from studyapp.app.sync import sync
     from studyapp.store import Store
 
-    with Store.open(paths.database) as store:
+    # One writer per data folder: not while the study app (which syncs by itself) is open.
+    with data_lock(paths.data_dir), Store.open(paths.database) as store:
         done = sync(store, url, settings, paths, now)
     print(f"synced with {shown}")
     print(f"sent {done.pushed} events ({done.stored} new to the server)")

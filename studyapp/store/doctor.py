@@ -22,11 +22,26 @@ from studyapp.store.db import SCHEMA_VERSION, why
 
 __all__ = ["SALVAGED", "Examination", "Salvage", "examine", "salvage"]
 
-SALVAGED = ("review_log", "answer_alias", "exam", "exam_answer", "exam_plan", "fsrs_parameters")
+SALVAGED = (
+    "review_log",
+    "answer_alias",
+    "exam",
+    "exam_answer",
+    "exam_plan",
+    "fsrs_parameters",
+    "undo_log",
+    "local_event",
+    "meta",
+)
 """The tables of the student's work, in an order that satisfies their references;
-``card_state`` is not salvaged: it is rebuilt from the log."""
+``card_state`` is not salvaged: it is rebuilt from the log. ``meta`` (the device
+id, the sync cursors) replaces the fresh database's: the device stays itself."""
 
-_KEYS = {"answer_alias": ("deck_id", "card_id", "alias"), "exam_answer": ("exam_id", "position")}
+_KEYS = {
+    "answer_alias": ("deck_id", "card_id", "alias"),
+    "exam_answer": ("exam_id", "position"),
+    "meta": ("key",),
+}
 """The primary keys of the tables without rowid (the others are read by rowid)."""
 
 _PROBE_LIMIT = 200_000
@@ -145,8 +160,9 @@ def salvage(damaged: Path, fresh: sqlite3.Connection) -> Salvage:
             wanted = [c for c in _columns(fresh, table) if c in columns_of[table]]
             rows, lost = _readable_rows(source, table, wanted) if wanted else ({}, 0)
             if rows:
+                verb = "INSERT OR REPLACE" if table == "meta" else "INSERT OR IGNORE"
                 fresh.executemany(
-                    f"INSERT OR IGNORE INTO {table} ({', '.join(wanted)}) "
+                    f"{verb} INTO {table} ({', '.join(wanted)}) "
                     f"VALUES ({', '.join('?' * len(wanted))})",
                     rows.values(),
                 )

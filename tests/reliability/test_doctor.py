@@ -149,3 +149,30 @@ def test_repair_refused_while_the_app_is_open(
         assert main(["doctor"]) == 0  # checking only: allowed
     assert list_backups(database) == []
     assert os.path.exists(database)
+
+
+def test_salvage_keeps_the_device_and_what_waits_to_be_synced(
+    database: Path, tmp_path: Path
+) -> None:
+    """Sync's local state survives a salvage: the device id (else the server would
+    send this device's own events back as another's), the events not yet
+    pushed, the acknowledged cursor and the undo events."""
+    from studyapp.store import Store
+    from studyapp.store.db import connect
+    from studyapp.store.doctor import salvage
+
+    key = ("selank", "card-00119", "main")
+    with Store.open(database) as store:
+        device = store.device_id
+        store.undo_review(store.history(key)[0]["id"], key, store.card_state(("x", "y", "z")))
+        store.acknowledge(100)
+        waiting = [(n, source) for n, source, _ in store.unpushed()]
+    assert len(waiting) == 21
+    fresh = connect(tmp_path / "fresh.db")
+    salvage(database, fresh)
+    fresh.close()
+    with Store.open(tmp_path / "fresh.db") as store:
+        assert store.device_id == device
+        assert store.pushed_through() == 100
+        assert [(n, source) for n, source, _ in store.unpushed()] == waiting
+        assert store.conn.execute("SELECT count(*) FROM undo_log").fetchone() == (1,)

@@ -337,3 +337,18 @@ def test_a_password_in_the_config_file_is_refused_unshown(
     code, out, err = run(capsys, "sync", "--data-dir", str(tmp_path), "--status")
     assert code != 0 and "hunter22" not in out + err
     assert "must not hold a password" in err and len(err.splitlines()) == 1
+
+
+def test_sync_takes_the_data_folders_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One writer per data folder: the command waits for no one and writes nothing
+    while the study app (which syncs by itself) holds the folder."""
+    from studyapp.app.lock import data_lock
+
+    url = f"postgresql://alice@127.0.0.1:{_free_port()}/pharm101?connect_timeout=5"
+    with data_lock(tmp_path):
+        code, out, err = run(capsys, "sync", "--data-dir", str(tmp_path), "--db", url)
+    assert (code, out) == (1, "")
+    assert err.startswith("studyapp: studyapp is already open in another terminal")
+    assert len(err.splitlines()) == 1
