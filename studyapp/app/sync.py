@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +49,10 @@ CLASS_DECKS = "class-decks"
 
 _REVIEW_PAYLOAD = REVIEW_DETAILS
 """Review columns carried in the payload as they are (``kind`` goes as ``card_kind``)."""
+_REPORT_PAYLOAD = ("reps", "lapses", "topic")
+"""What a review carries for the class report besides its columns: the prompt's
+answers and lapses as of it (counted by the store) and the card's topic (from
+the decks); ``due`` is the scheduled due."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ def to_event(source: str, row: dict[str, Any]) -> Event | None:
         payload = {key: row[key] for key in _REVIEW_PAYLOAD if row.get(key) is not None}
         if row["action"] == "review":
             payload |= {"rating": row["rating"], "card_kind": row["kind"]}
+            payload |= {key: row[key] for key in _REPORT_PAYLOAD if row.get(key) is not None}
+            if row.get("scheduled_due") is not None:
+                payload["due"] = row["scheduled_due"]
         return Event(
             **ids,
             kind=row["action"],
@@ -190,20 +197,31 @@ def sync(store: Store, url: str, settings: Settings, paths: Paths, now: datetime
             store.set_meta(key, value)
         store.set_meta("sync_target", target)
     with open_class(url) as conn:
-        pushed, stored = _push(conn, store)
+        pushed, stored = _push(conn, store, card_topics(paths, settings))
         pulled, replayed = _pull(conn, store, settings)
         decks = _class_decks(conn, paths.data_dir / CLASS_DECKS)
     store.set_meta("last_sync", _iso(now))
     return SyncResult(pushed, stored, pulled, replayed, decks)
 
 
-def _push(conn: Any, store: Store) -> tuple[int, int]:
+def card_topics(paths: Paths, settings: Settings) -> dict[tuple[str, str], str]:
+    """(deck id, card id) -> topic over the decks this device loads (a review
+    of a card no longer in any deck goes without one)."""
+    from studyapp.app.services import load_decks
+
+    library = load_decks(paths, settings)
+    return {(deck.id, card.id): card.topic for deck in library.decks for card in deck.cards}
+
+
+def _push(conn: Any, store: Store, topics: Mapping[tuple[str, str], str]) -> tuple[int, int]:
     from studyapp.server.sync import push
 
     numbered: dict[UUID, int] = {}
     events: list[Event] = []
     top = store.last_local_event()  # rows since removed (a plan) or no event are passed too
     for n, source, row in store.unpushed():
+        if source == "review_log":
+            row["topic"] = topics.get((row["deck_id"], row["card_id"]))
         event = to_event(source, row)
         if event is not None:
             numbered[event.event_id] = n

@@ -184,11 +184,34 @@ class EventRecords:
                 (after, source),
             )
             found += [(row[0], source, dict(zip(columns, row[1:], strict=True))) for row in rows]
+        counts = self._review_counts(after)
         for _, source, row in found:
             if source == "exam":
                 row["answers"] = self._exam_answers(row.pop("id"))
+            elif source == "review_log" and row["event_id"] in counts:
+                row["reps"], row["lapses"] = counts[row["event_id"]]
         found.sort(key=lambda entry: entry[0])
         return found
+
+    def _review_counts(self, after: int) -> dict[str, tuple[int, int]]:
+        """event id -> (reps, lapses) of each unsent answer as of that answer: the
+        prompt's answers not undone up to it (every device's, in log order), and of
+        those the ones rated Again on a card in review (FSRS's lapse). The class
+        report reads them (docs/class-server.md: a review's payload)."""
+        rows = self.conn.execute(
+            "WITH wanted AS (SELECT DISTINCT r.deck_id, r.card_id, r.sibling FROM local_event l "
+            "  JOIN review_log r ON r.event_id = l.event_id "
+            "  WHERE l.n > ? AND l.source = 'review_log' AND r.action = 'review') "
+            "SELECT r.event_id, count(*) OVER w, "
+            "  sum(CASE WHEN r.rating = 1 AND r.state_before = 'review' THEN 1 ELSE 0 END) OVER w "
+            "FROM review_log r JOIN wanted w2 ON w2.deck_id = r.deck_id "
+            "  AND w2.card_id = r.card_id AND w2.sibling = r.sibling "
+            "WHERE r.action = 'review' AND r.undone_at IS NULL "
+            "WINDOW w AS (PARTITION BY r.deck_id, r.card_id, r.sibling "
+            "  ORDER BY r.reviewed_at, r.id ROWS UNBOUNDED PRECEDING)",
+            (after,),
+        )
+        return {event_id: (int(reps), int(lapses)) for event_id, reps, lapses in rows}
 
     def last_local_event(self) -> int:
         """The number of the newest local event (0: none)."""

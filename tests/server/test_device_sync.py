@@ -352,3 +352,33 @@ def test_sync_takes_the_data_folders_lock(
     assert (code, out) == (1, "")
     assert err.startswith("studyapp: studyapp is already open in another terminal")
     assert len(err.splitlines()) == 1
+
+
+def test_synced_reviews_carry_what_the_class_report_reads(
+    student: str, class_db: ClassDb, tmp_path: Path
+) -> None:
+    """A device's reviews reach the report's summaries with their topic (from the
+    decks), reps and lapses as of each answer, and due: a student who studied is
+    in the class report, not a row of blanks."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "pharm.yaml").write_text(
+        "deck: pharm\ntitle: Pharm\ncards:\n"
+        "  - id: dose\n    topic: dosing\n    question: Adult dose?\n    answer: 5 mg\n",
+        encoding="utf-8",
+    )
+    laptop = Device(tmp_path / "laptop")
+    for day, rating in enumerate((Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD)):
+        laptop.answer(CARD, rating, NOW + timedelta(days=10 * day))
+    undone = laptop.answer(CARD, Rating.AGAIN, NOW + timedelta(days=50))
+    laptop.store.undo_review(undone, CARD, laptop.store.card_state(CARD))
+    sync(laptop.store, student, Settings(deck_dirs=(decks,)), laptop.paths, NOW)
+    row = class_db.admin.execute(
+        "SELECT topic, reviews, recalls, passes, lapses, last_due IS NOT NULL"
+        " FROM studyapp.stat_prompt WHERE student = %s",
+        (class_db.login("alice"),),
+    ).fetchone()
+    # 4 answers kept (the undone one taken back), 3 of them recalls, 2 passed;
+    # the Again came 20 days in, on a card in review: one lapse.
+    assert row == ("dosing", 4, 3, 2, 1, True)
+    laptop.store.close()
