@@ -96,6 +96,12 @@ class Store(EventRecords, ExamRecords, ParameterRecords, PlanRecords):
         import or a rebuild."""
         return checkpoint(self.conn)
 
+    def reopen(self) -> Store | None:
+        """A second connection to the same database file, for reading in another thread
+        while this one writes (WAL lets readers and one writer work side by side);
+        ``None`` for an in-memory database. The caller closes it."""
+        return None if self.path is None else Store.open(self.path)
+
     def __enter__(self) -> Store:
         return self
 

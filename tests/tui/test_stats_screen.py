@@ -6,14 +6,16 @@ so every figure on screen is the same on every run.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from studyapp.core.deck.model import PromptKey
+from studyapp.core.progress.stats import StatsReport
 from studyapp.core.study.scheduling import CardState, Policy, SchedulerConfig
 from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
@@ -21,7 +23,7 @@ from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam import ExamScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
-from studyapp.tui.screens.stats import DayBars, Heatmap, StatsScreen
+from studyapp.tui.screens.stats import DayBars, Heatmap, StatsScreen, compute_report
 from studyapp.tui.screens.summary import SummaryScreen
 from studyapp.tui.widgets.key_bar import KeyBar
 from tests.conftest import FakeClock
@@ -60,10 +62,17 @@ def stats_screen(app: StudyApp) -> StatsScreen:
     return app.screen
 
 
+async def figures_in(pilot: Pilot[int]) -> None:
+    """Wait until the statistics worker has finished and its figures are on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def open_stats(pilot: Pilot[int]) -> StatsScreen:
     await pilot.pause()
     await pilot.press("t")
-    await pilot.pause()
+    await figures_in(pilot)
     return stats_screen(pilot.app)  # type: ignore[arg-type]
 
 
@@ -130,7 +139,7 @@ async def test_r_reviews_the_selected_topic_weakest_first(app: StudyApp, store: 
         bar = app.screen.query_one(KeyBar).render()
         assert "Back to statistics" in str(bar)
         await pilot.press("enter")
-        await pilot.pause()
+        await figures_in(pilot)
         assert isinstance(app.screen, StatsScreen)
         # Back on the statistics: the new answer is counted.
         assert stats_screen(app).report is not None
@@ -174,7 +183,7 @@ async def scroll_to_calendar(pilot: Pilot[int]) -> None:
     await pilot.pause()
     pilot.app.theme = "textual-light"
     await pilot.press("t")
-    await pilot.pause()
+    await figures_in(pilot)
     screen = stats_screen(pilot.app)  # type: ignore[arg-type]
     heatmap = screen.query_one("#stats-heatmap")
     screen.query_one("#stats").scroll_to_widget(heatmap, animate=False, top=True)
@@ -183,9 +192,84 @@ async def scroll_to_calendar(pilot: Pilot[int]) -> None:
 
 def test_snapshot_stats_dark(app: StudyApp, snap_compare) -> None:
     """The top of the screen at 80x24: today, streak, mastery table, forecast title."""
-    assert snap_compare(app, terminal_size=SIZE, press=["t"])
+    assert snap_compare(app, terminal_size=SIZE, press=["t"], run_before=figures_in)
 
 
 def test_snapshot_stats_light_calendar(app: StudyApp, snap_compare) -> None:
     """Light theme, scrolled to the year's calendar and the retention table."""
     assert snap_compare(app, terminal_size=SIZE, run_before=scroll_to_calendar)
+
+
+async def test_the_screen_answers_keys_while_the_figures_are_computed(app: StudyApp) -> None:
+    """The computation blocks (an injected function waiting on an event): the screen is up
+    with its layout, says it is computing, and takes keys; the figures come in when it ends."""
+    release, started = threading.Event(), threading.Event()
+
+    def slow(app: StudyApp) -> Callable[[], StatsReport]:
+        compute = compute_report(app)
+
+        def blocked() -> StatsReport:
+            started.set()
+            assert release.wait(timeout=30)
+            return compute()
+
+        return blocked
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(StatsScreen(slow))
+        await pilot.pause()
+        assert started.wait(timeout=30)
+        screen = stats_screen(app)
+        assert screen.report is None
+        assert "Computing" in str(screen.query_one("#stats-summary", Static).render())
+        scroll = screen.query_one("#stats")
+        await pilot.press("pagedown")  # a key answered while the worker is blocked
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+        await pilot.press("c")  # no topic yet: nothing happens, nothing breaks
+        await pilot.pause()
+        assert app.screen is screen
+        release.set()
+        await figures_in(pilot)
+        assert screen.report is not None and screen.report.total_reviews == 12
+        assert screen.query_one("#stats-mastery", DataTable).row_count == 5
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_leaving_while_the_figures_are_computed(app: StudyApp) -> None:
+    """Escape while the worker is blocked goes home at once; the late result is dropped."""
+    release = threading.Event()
+
+    def slow(app: StudyApp) -> Callable[[], StatsReport]:
+        compute = compute_report(app)
+        return lambda: (release.wait(timeout=30), compute())[1]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(StatsScreen(slow))
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        release.set()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_an_error_in_the_computation_is_shown_not_raised(app: StudyApp) -> None:
+    def broken(app: StudyApp) -> Callable[[], StatsReport]:
+        def compute() -> StatsReport:
+            raise ValueError("disk on fire")
+
+        return compute
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(StatsScreen(broken))
+        await figures_in(pilot)
+        summary = str(stats_screen(app).query_one("#stats-summary", Static).render())
+        assert "could not be computed: disk on fire" in summary

@@ -661,3 +661,18 @@ def test_pulled_events_are_appended_once_and_an_early_undo_applies(store: Store)
     assert store.history(later)[0]["undone_at"] == undo["at"]
     assert store.waiting() == 0  # pulled events are not this device's to push
     states_match(store, POLICY)
+
+
+def test_reopen_reads_the_same_file_on_a_second_connection(tmp_path: Path) -> None:
+    """The statistics worker reads on its own connection: it sees what was committed."""
+    store = Store.open(tmp_path / "s.db")
+    answer(store, KEY, Rating.GOOD, datetime(2026, 1, 1, tzinfo=UTC))
+    reader = store.reopen()
+    assert reader is not None and reader.conn is not store.conn
+    try:
+        assert reader.review_count() == store.review_count() == 1
+    finally:
+        reader.close()
+        store.close()
+    with Store.open(":memory:") as memory:
+        assert memory.reopen() is None

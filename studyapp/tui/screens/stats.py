@@ -3,10 +3,14 @@
 Every figure comes from :func:`studyapp.store.stats.stats_report` (definitions
 in ``docs/statistics.md``). The mastery table lists topics weakest first;
 ``c`` crams the selected topic, ``r`` reviews it now (a focus session).
+
+The screen shows its layout at once and computes the figures in a thread worker
+(on its own connection to the database), so keys work while a long history is read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -16,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from studyapp.core.progress.stats import DayValue, StatsReport, TopicMastery
@@ -38,6 +43,27 @@ __all__ = ["StatsScreen"]
 
 ACTIVITY_DAYS = 30
 """Days shown in the reviews-per-day plot (the calendar shows the year)."""
+
+StatsComputer = Callable[["StudyApp"], Callable[[], StatsReport]]
+"""Given the app (read on the UI thread), the function a worker thread runs for the report."""
+
+
+def compute_report(app: StudyApp) -> Callable[[], StatsReport]:
+    """The report of the loaded decks now, read on a second connection to the database."""
+    from studyapp.store.stats import stats_report
+
+    store, decks, policy = app.store, app.library.decks, app.policy
+    now, rollover_hour = app.clock(), app.settings.rollover_hour
+
+    def compute() -> StatsReport:
+        reader = store.reopen()
+        try:
+            return stats_report(reader or store, decks, policy, now, rollover_hour=rollover_hour)
+        finally:
+            if reader is not None:
+                reader.close()
+
+    return compute
 
 
 class Heatmap(Widget):
@@ -115,9 +141,10 @@ class StatsScreen(Screen[None]):
     HELP = "stats"
     HUB = "statistics"
 
-    def __init__(self) -> None:
+    def __init__(self, computer: StatsComputer = compute_report) -> None:
         super().__init__()
         self.report: StatsReport | None = None
+        self._computer = computer
         self._away = False
 
     @property
@@ -170,16 +197,31 @@ class StatsScreen(Screen[None]):
             self.refresh_stats()
 
     def refresh_stats(self) -> None:
-        from studyapp.store.stats import stats_report
-
-        app = self.study_app
-        report = stats_report(
-            app.store,
-            app.library.decks,
-            app.policy,
-            app.clock(),
-            rollover_hour=app.settings.rollover_hour,
+        """Compute the figures in a thread worker; :meth:`show_report` fills the screen."""
+        if self.report is None:
+            self.query_one("#stats-summary", Static).update(
+                Text("Computing the statistics…", style="dim")
+            )
+        self.run_worker(
+            self._computer(self.study_app),
+            name="stats",
+            group="stats",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "stats":
+            return
+        if event.state == WorkerState.SUCCESS and isinstance(worker.result, StatsReport):
+            self.show_report(worker.result)
+        elif event.state == WorkerState.ERROR:
+            message = f"The statistics could not be computed: {worker.error}"
+            self.query_one("#stats-summary", Static).update(Text(message, style="red"))
+
+    def show_report(self, report: StatsReport) -> None:
         self.report = report
         self.query_one("#stats-summary", Static).update(summary_text(report))
         self._fill_mastery(report)
