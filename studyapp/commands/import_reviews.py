@@ -6,7 +6,8 @@ Every row is checked first; if any is bad, each error is printed as
 path:line: error: message and nothing is imported. Reviews already in the
 log (same deck, card and time) are skipped, so importing a file twice adds
 nothing. Card ids that are not in the deck keep their history under the
-sibling "main" (a basic card's). Card states are then rebuilt from the log.
+sibling "main" (a basic card's). The states of the prompts it touches are then
+replayed from the log.
 """
 
 from __future__ import annotations
@@ -95,5 +96,5 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         f"{counts.cards_unknown:,} not in it (kept under sibling '{DEFAULT_SIBLING}')"
     )
     if not args.dry_run and counts.imported:
-        print("card states rebuilt from the review log")
+        print("card states of the imported prompts replayed from the review log")
     return 0

@@ -59,6 +59,9 @@ class ParameterRecords:
             self, conn: sqlite3.Connection, policy: Policy, reschedule_before: datetime | None
         ) -> int: ...
 
+        @staticmethod
+        def _put_state(conn: sqlite3.Connection, key: PromptKey, state: CardState) -> None: ...
+
     # -- parameters ---------------------------------------------------------
     def adopted_parameters(self) -> AdoptedParameters:
         """The latest adopted parameter set (one indexed row: cheap)."""
@@ -151,14 +154,16 @@ class ParameterRecords:
         reschedule_before: datetime | None = None,
         dry_run: bool = False,
     ) -> ImportCounts:
-        """Append ``reviews`` to the log of ``deck_id`` and rebuild every card state.
+        """Append ``reviews`` to the log of ``deck_id`` and replay the prompts they touch.
 
         ``siblings`` maps the deck's card ids to ``(sibling, kind)``; other card
         ids get ``default_sibling``. A review whose (deck, card, time) is already
         in the log (or earlier in ``reviews``) is a duplicate and skipped, so
         importing a file twice adds nothing. Each new row gets the states before
-        and after it, replayed in time order with the prompt's existing log.
-        One transaction: all or nothing.
+        and after it, replayed in time order with the prompt's existing log, and the
+        prompt's ``card_state`` is the end of that replay (exactly what :meth:`rebuild`
+        gives; the other prompts' logs did not change, so neither do their states).
+        One pass of the scheduler per review; one transaction: all or nothing.
         """
         with self._transaction() as conn:
             seen = {
@@ -192,7 +197,8 @@ class ParameterRecords:
             values = []
             for key, new in by_prompt.items():
                 kind = siblings.get(key[1], ("", None))[1] or None
-                for review, before, after in self._replay_with(conn, key, new, policy):
+                replayed, final = self._replay_with(conn, key, new, policy, reschedule_before)
+                for review, before, after in replayed:
                     values.append(
                         (
                             *key,
@@ -207,21 +213,26 @@ class ParameterRecords:
                             kind,
                         )
                     )
+                self._put_state(conn, key, final)
             conn.executemany(
                 "INSERT INTO review_log (deck_id, card_id, sibling, action, reviewed_at, rating, "
                 "duration_ms, state_before, state_after, scheduled_due, stability, difficulty, "
                 "kind) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
-            self._rebuild_in(conn, policy, reschedule_before)
         return counts
 
     @staticmethod
     def _replay_with(
-        conn: sqlite3.Connection, key: PromptKey, new: Sequence[ImportedReview], policy: Policy
-    ) -> list[tuple[ImportedReview, CardState, CardState]]:
+        conn: sqlite3.Connection,
+        key: PromptKey,
+        new: Sequence[ImportedReview],
+        policy: Policy,
+        reschedule_before: datetime | None,
+    ) -> tuple[list[tuple[ImportedReview, CardState, CardState]], CardState]:
         """The new reviews of one prompt with its state before and after each,
-        replayed in time order together with the prompt's live log."""
+        replayed in time order together with the prompt's live log (as
+        :meth:`Policy.replay` does), and the prompt's state after all of it."""
         rows = conn.execute(
             "SELECT action, reviewed_at, rating, scheduled_due FROM review_log "
             "WHERE deck_id = ? AND card_id = ? AND sibling = ? AND undone_at IS NULL",
@@ -237,20 +248,10 @@ class ParameterRecords:
         out: list[tuple[ImportedReview, CardState, CardState]] = []
         for at, _, entry in timeline:
             if isinstance(entry, LogEvent):
-                state = _step(policy, state, entry)
+                state = policy.step(state, entry, reschedule_before)
                 continue
+            # Logged with its unfuzzed due, which is what a replay recomputes too.
             after = policy.review(state, entry.rating, at, fuzz=False)
             out.append((entry, state, after))
             state = after
-        return out
-
-
-def _step(policy: Policy, state: CardState, event: LogEvent) -> CardState:
-    """``state`` after one logged event (as :meth:`Policy.replay` applies it)."""
-    if event.action == "suspend":
-        return replace(state, suspended=True)
-    if event.action == "unsuspend":
-        return replace(state, suspended=False)
-    assert event.rating is not None
-    after = policy.review(state, event.rating, event.at, fuzz=False)
-    return after if event.due is None else replace(after, due=event.due)
+        return out, state

@@ -208,3 +208,49 @@ def test_parse_reviews_reads_the_shared_layout() -> None:
     assert parse_reviews([], "e.csv")[1] == ["e.csv:1: error: the file is empty "
                                              "(expected card_id,review_rating,review_time,"
                                              "review_duration)"]  # fmt: skip
+
+
+def test_import_replays_only_the_prompts_it_touches_once(
+    tmp_path: Path, deck_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One scheduler pass per imported review plus the touched prompts' own log; the
+    rest of the log is not replayed again. With adopted parameters (reviews before them
+    rescheduled) card_state is still exactly what a full rebuild gives."""
+    policy = Policy(SchedulerConfig(enable_fuzz=False))
+    other, key = ("tiny", "both", "forward"), ("tiny", "one", "main")
+    with Store.open(resolve_paths().database) as store:
+        state = CardState()
+        for day in (2, 3, 6, 12):  # another prompt's history: never replayed by the import
+            at = datetime(2026, 1, day, 9, tzinfo=UTC)
+            after = policy.review(state, Rating.GOOD, at)
+            store.record_review(ReviewRecord(other, "reversible", at, 3, 1000, state, after))
+            state = after
+        studied = datetime(2026, 1, 4, 9, tzinfo=UTC)  # the touched prompt's own review
+        after = policy.review(CardState(), Rating.HARD, studied)
+        store.record_review(ReviewRecord(key, "basic", studied, 2, 1000, CardState(), after))
+        from fsrs.scheduler import DEFAULT_PARAMETERS
+
+        weights = [*DEFAULT_PARAMETERS]
+        weights[0] *= 1.5
+        adopted_at = datetime(2026, 1, 8, tzinfo=UTC)
+        adopted = Policy(SchedulerConfig(parameters=tuple(weights)))
+        store.save_parameters(weights, {}, adopted_at, adopt=True, policy=adopted)
+        untouched = store.card_state(other)
+    calls: list[object] = []
+    review = Policy.review
+
+    def counting(self: Policy, *args: object, **kwargs: object) -> CardState:
+        calls.append(args)
+        return review(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Policy, "review", counting)
+    path = write(
+        tmp_path, HEADER + "one,3,2026-01-05T20:00:00Z,4000\none,1,2026-01-09T08:00:00Z,0\n"
+    )
+    assert run(deck_dir, str(path)) == 0
+    assert len(calls) == 3  # the two imported reviews and the prompt's logged one
+    monkeypatch.setattr(Policy, "review", review)
+    with Store.open(resolve_paths().database) as store:
+        assert store.card_state(other) == untouched
+        assert store.card_state(key).reps == 3
+        assert store.replay_states(adopted, adopted_at) == store.card_states(["tiny"])

@@ -298,17 +298,24 @@ class Policy:
         """
         state = CardState()
         for event in events:
-            if event.action == "review":
-                assert event.rating is not None
-                state = self.review(state, event.rating, event.at, fuzz=False)
-                if event.due is not None and (
-                    reschedule_before is None or event.at >= reschedule_before
-                ):
-                    state = replace(state, due=event.due)
-            elif event.action == "suspend":
-                state = replace(state, suspended=True)
-            elif event.action == "unsuspend":
-                state = replace(state, suspended=False)
+            state = self.step(state, event, reschedule_before)
+        return state
+
+    def step(
+        self, state: CardState, event: LogEvent, reschedule_before: datetime | None = None
+    ) -> CardState:
+        """``state`` after one logged event, as :meth:`replay` applies it."""
+        if event.action == "review":
+            assert event.rating is not None
+            state = self.review(state, event.rating, event.at, fuzz=False)
+            if event.due is not None and (
+                reschedule_before is None or event.at >= reschedule_before
+            ):
+                state = replace(state, due=event.due)
+        elif event.action == "suspend":
+            state = replace(state, suspended=True)
+        elif event.action == "unsuspend":
+            state = replace(state, suspended=False)
         return state
 
 
