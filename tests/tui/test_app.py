@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from studyapp.app.services import DeckRow
 from studyapp.core.study.scheduling import CardState, State
 from studyapp.core.study.session import ReviewRecord
 from studyapp.store import Store
@@ -500,3 +502,28 @@ async def test_ctrl_q_quits_from_review(app: StudyApp) -> None:
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
+
+
+async def test_start_up_counts_the_decks_once_and_again_when_back(
+    app: StudyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home screen counts every deck once at start-up (on a big library each count
+    is a pass over it), and again when a screen on top of it closes."""
+    calls: list[int] = []
+    rows = StudyApp.deck_rows
+
+    def counting(self: StudyApp) -> list[DeckRow]:
+        calls.append(1)
+        return rows(self)
+
+    monkeypatch.setattr(StudyApp, "deck_rows", counting)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert len(calls) == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert len(calls) == 2

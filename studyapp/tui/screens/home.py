@@ -38,6 +38,8 @@ class HomeScreen(Screen[None]):
     ]
     HELP = "home"
     HUB = "decks"
+    _away = False
+    """Another screen was on top (the counts are refreshed when back)."""
 
     @property
     def study_app(self) -> StudyApp:
@@ -80,8 +82,15 @@ class HomeScreen(Screen[None]):
         # Counts change with the clock (learning steps come due, the day rolls over).
         self.set_interval(60, self.refresh_rows)
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        self.refresh_rows()
+        # Only when back from another screen: the first show already has the rows
+        # on_mount counted (counting them twice at start-up is the cost of a library).
+        if self._away:
+            self._away = False
+            self.refresh_rows()
         self.sync_changed()
 
     def sync_changed(self) -> None:
