@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
-from studyapp.tui.screens.browse import MAX_ROWS, BrowseScreen
+from studyapp.tui.screens.browse import BrowseScreen
 from studyapp.tui.screens.help import HelpScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
+from studyapp.tui.widgets.virtual_table import VirtualTable
 from tests.conftest import FakeClock
 from tests.tui.test_app import advance, screen_text, seed_history
 
@@ -19,14 +20,14 @@ SIZE = (100, 30)
 
 
 def rows(app: StudyApp) -> list[list[str]]:
-    table = app.screen.query_one("#browse-table", DataTable)
+    table = app.screen.query_one("#browse-table", VirtualTable)
     return [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
 
 
 def ids(app: StudyApp) -> list[str]:
     screen = app.screen
     assert isinstance(screen, BrowseScreen)
-    assert len(screen.shown) == screen.query_one("#browse-table", DataTable).row_count
+    assert len(screen.shown) == screen.query_one("#browse-table", VirtualTable).row_count
     return [card.id for card in screen.shown]
 
 
@@ -34,9 +35,18 @@ def detail(app: StudyApp) -> str:
     return str(app.screen.query_one("#browse-detail", Static).render())
 
 
+async def typed(app: StudyApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """What was typed is listed (the search runs when typing pauses: here, now)."""
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    screen.apply_search()
+    await pilot.pause()
+
+
 async def search(app: StudyApp, pilot, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     app.screen.query_one("#browse-search", Input).value = query
-    await pilot.pause()
+    await typed(app, pilot)
     return ids(app)
 
 
@@ -81,8 +91,8 @@ async def test_the_front_is_the_main_column_and_cut_cells_end_with_an_ellipsis(
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_browse(app, pilot)
-        table = app.screen.query_one("#browse-table", DataTable)
-        widths = {str(column.key.value): column.width for column in table.ordered_columns}
+        table = app.screen.query_one("#browse-table", VirtualTable)
+        widths = {key: width for key, _label, width in table.columns}
         assert list(widths) == ["id", "topic", "state", "front"]  # kind and due: in the detail
         assert widths["front"] >= sum(widths.values()) - widths["front"]
         assert [row[3] for row in rows(app)] == [
@@ -213,16 +223,16 @@ async def test_typing_in_the_search_box_does_not_trigger_keys(app: StudyApp, sto
     async with app.run_test(size=SIZE) as pilot:
         await open_browse(app, pilot)
         await pilot.press("slash", "b", "e", "t", "a", "s")  # e and s: not edit, not suspend
-        await pilot.pause()
+        await typed(app, pilot)
         assert app.screen.query_one("#browse-search", Input).value == "betas"
         assert ids(app) == []
         await pilot.press("backspace")
-        await pilot.pause()
+        await typed(app, pilot)
         assert ids(app) == ["beta-blocker"]
         assert not store.card_state(("tiny", "beta-blocker", "forward")).suspended
         assert notifications_of(app) == []
         await pilot.press("enter")  # back to the table, where s suspends
-        assert app.screen.focused is app.screen.query_one("#browse-table", DataTable)
+        assert app.screen.focused is app.screen.query_one("#browse-table", VirtualTable)
         await pilot.press("s")
         assert store.card_state(("tiny", "beta-blocker", "forward")).suspended
         assert store.card_state(("tiny", "beta-blocker", "reverse")).suspended
@@ -232,23 +242,66 @@ def notifications_of(app: StudyApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def test_a_big_deck_lists_the_first_matches(make_app, deck_dir) -> None:  # type: ignore[no-untyped-def]
+def write_big_deck(deck_dir, count: int) -> None:  # type: ignore[no-untyped-def]
     cards = "".join(
-        f"  - id: c{i:03d}\n    topic: t{i % 3}\n    question: Q{i}\n    answer: A{i}\n"
-        for i in range(MAX_ROWS + 10)
+        f"  - id: c{i:05d}\n    topic: t{i % 3}\n    question: Q{i}\n    answer: A{i}\n"
+        for i in range(count)
     )
     (deck_dir / "vitamins.yaml").write_text(f"deck: big\ntitle: Big\ncards:\n{cards}", "utf-8")
+
+
+async def test_a_big_deck_lists_every_match_and_draws_only_the_rows_on_screen(
+    make_app, deck_dir
+) -> None:  # type: ignore[no-untyped-def]
+    """10,000 cards: every one is listed (the list scrolls to the last), but only the rows
+    on screen are ever made; a search lists every match too."""
+    write_big_deck(deck_dir, 10_000)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("down", "down", "b")
         await pilot.pause()
         title = str(app.screen.query_one("#browse-title", Static).render())
-        assert f"Big  {MAX_ROWS + 10} cards  (first {MAX_ROWS} listed: search to narrow)" in title
-        assert len(ids(app)) == MAX_ROWS
-        assert len(await search(app, pilot, "topic:t1")) == (MAX_ROWS + 10 + 1) // 3
-        title = str(app.screen.query_one("#browse-title", Static).render())
-        assert "listed" not in title
+        assert "Big  10000 cards" in title and "listed" not in title
+        assert len(ids(app)) == 10_000
+        table = app.screen.query_one("#browse-table", VirtualTable)
+        assert 0 < table.made <= 2 * table.size.height  # the rows on screen, not 10,000
+        await pilot.press("end")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        selected = screen.selected_card()
+        assert selected is not None and selected.id == "c09999"
+        assert "c09999" in screen_text(app)
+        assert table.made <= 3 * table.size.height
+        assert len(await search(app, pilot, "topic:t1")) == 3_333
+        await pilot.press("end")  # the table has the keys: to the last match
+        await pilot.pause()
+        selected = screen.selected_card()
+        assert selected is not None and selected.id == "c09997"
+
+
+async def test_typing_filters_once_when_the_typing_pauses(make_app, deck_dir) -> None:  # type: ignore[no-untyped-def]
+    """Keystrokes do not filter each; the search typed last runs once (when the typing
+    pauses, here: enter, with a delay too long to pass during the test)."""
+    write_big_deck(deck_dir, 300)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "b")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen.search_delay = 3600
+        before = screen.filtered
+        await pilot.press("slash", "t", "o", "p", "i", "c", ":", "t", "2")
+        await pilot.pause()
+        assert screen.filtered == before  # nine keys, no filtering yet
+        assert len(ids(app)) == 300
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.filtered == before + 1
+        assert len(ids(app)) == 100
 
 
 async def test_help_from_browse_shows_the_search_syntax_at_80x24(app: StudyApp) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
+from studyapp.tui.screens.browse import BrowseScreen
 from tests.conftest import FakeClock
 from tests.tui.test_app import seed_history
 
@@ -32,6 +33,10 @@ def test_browse_search_80x24(app: StudyApp, snap_compare) -> None:
         await pilot.press("b")
         await pilot.pause()
         pilot.app.screen.query_one("#browse-search", Input).value = "kind:basic"
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen.apply_search()  # what the pause in typing does
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=search)

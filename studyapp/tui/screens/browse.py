@@ -1,4 +1,8 @@
-"""Browse: a deck's cards in a table, a search box, and the selected card in full."""
+"""Browse: a deck's cards in a table, a search box, and the selected card in full.
+
+Every match is listed: the table draws only the rows on screen (``VirtualTable``),
+and a search runs :data:`SEARCH_DELAY` seconds after the last keystroke, not on each.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.timer import Timer
+from textual.widgets import Input, Static
 
 from studyapp.core.deck.model import Card, Deck
 from studyapp.core.deck.text import plain
@@ -28,15 +33,16 @@ from studyapp.core.study.session import card_keys
 from studyapp.tui.widgets.card_detail import card_detail, state_label
 from studyapp.tui.widgets.fit import FitText, ellipsize, file_name_span
 from studyapp.tui.widgets.key_bar import KeyBar
+from studyapp.tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from studyapp.tui.app import StudyApp
 
 __all__ = ["BrowseScreen"]
 
-MAX_ROWS = 250
-"""At most this many matches are listed (a table of thousands is slow to build):
-the title says when more match, and a search narrows them down."""
+SEARCH_DELAY = 0.12
+"""Seconds after the last keystroke in the search field before the list is filtered
+(typing a word filters once, not once a letter)."""
 
 COLUMNS = (
     # key, label, preferred width, width when short of room, least width
@@ -52,7 +58,7 @@ FRONT_SHARE = 0.45
 """The front (the question) gets at least this share of the table's width."""
 
 CELL_PADDING = 2
-"""A DataTable cell's padding, one cell on each side."""
+"""A table cell's padding, one cell on each side."""
 
 
 def column_widths(width: int) -> dict[str, int]:
@@ -92,6 +98,7 @@ class BrowseScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
     HELP = "browse"
+    search_delay = SEARCH_DELAY
 
     def __init__(self, deck: Deck) -> None:
         super().__init__()
@@ -106,6 +113,10 @@ class BrowseScreen(Screen[None]):
         self._query = Query()
         self._loaded_deck: Deck | None = None
         self._widths: dict[str, int] = {}
+        self._search_timer: Timer | None = None
+        self._pending = Query()
+        self.filtered = 0
+        """How many times the cards were filtered (a keystroke does not count on its own)."""
 
     @property
     def study_app(self) -> StudyApp:
@@ -118,7 +129,7 @@ class BrowseScreen(Screen[None]):
                 placeholder="search: words  tag:X  topic:X  kind:X  is:new|due|suspended|leech",
                 id="browse-search",
             )
-            yield DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
+            yield VirtualTable(id="browse-table")
             with VerticalScroll(id="browse-detail-scroll"):
                 yield Static(id="browse-detail")
         yield KeyBar(
@@ -134,7 +145,7 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_columns()
-        self.query_one("#browse-table", DataTable).focus()
+        self.query_one("#browse-table", VirtualTable).focus()
 
     def on_resize(self) -> None:
         if self._set_columns():
@@ -147,12 +158,10 @@ class BrowseScreen(Screen[None]):
         if widths == self._widths:
             return False
         self._widths = widths
-        table = self.query_one("#browse-table", DataTable)
-        table.clear(columns=True)
         labels = {key: label for key, label, *_sizes in COLUMNS} | {"front": "Front"}
-        for key, column_width in widths.items():
-            if column_width:
-                table.add_column(labels[key], key=key, width=column_width)
+        self.query_one("#browse-table", VirtualTable).set_columns(
+            [(key, labels[key], width) for key, width in widths.items() if width]
+        )
         return True
 
     def on_screen_resume(self) -> None:
@@ -187,32 +196,30 @@ class BrowseScreen(Screen[None]):
     def _refilter(self, *, rebuild: bool = True) -> None:
         """List the cards matching the search; without ``rebuild`` (a new search,
         same states) the table is left alone when the same cards match."""
-        table = self.query_one("#browse-table", DataTable)
+        self.filtered += 1
+        table = self.query_one("#browse-table", VirtualTable)
         selected = self.selected_card()
         selected_id = selected.id if selected is not None else None
         before = [card.id for card in self.shown]
         now = self.study_app.clock()
         _, day_end = day_bounds(now, self.study_app.settings.rollover_hour)
         shown: list[Card] = []
-        self._matched = 0
         for card in self.deck.cards:
             flags = card_flags(self._card_states(card).values(), day_end)
-            if not matches(self._query, card, self._texts[card.id], flags):
-                continue
-            self._matched += 1
-            if len(shown) < MAX_ROWS:
+            if matches(self._query, card, self._texts[card.id], flags):
                 shown.append(card)
         self.shown = shown
+        self._matched = len(shown)
         ids = [card.id for card in shown]
         if rebuild or ids != before:
-            table.clear()
-            table.add_rows(
-                [self._cells(card, list(self._card_states(card).values())) for card in shown]
-            )
-            if selected_id in ids:
-                table.move_cursor(row=ids.index(selected_id))
+            cursor = ids.index(selected_id) if selected_id in ids else 0
+            table.set_rows(len(shown), self._row, cursor=cursor)
             self._show_detail()
         self._show_title()
+
+    def _row(self, index: int) -> list[Text]:
+        card = self.shown[index]
+        return self._cells(card, list(self._card_states(card).values()))
 
     def _cells(self, card: Card, states: list[CardState]) -> list[Text]:
         """The row of ``card``: the shown columns' texts, cut to their widths."""
@@ -245,15 +252,13 @@ class BrowseScreen(Screen[None]):
             title.append(f"  {self._matched} of {total} cards match", style="dim")
         else:
             title.append(f"  {total} card{'s' * (total != 1)}", style="dim")
-        if self._matched > len(self.shown):
-            title.append(f"  (first {len(self.shown)} listed: search to narrow)", style="yellow")
         title.append("  ·  ")
         title.append(self.deck.path, style="dim")  # cut to fit: the file name stays
         keep = file_name_span(title, self.deck.path)
         self.query_one("#browse-title", FitText).show(title, keep=keep)
 
     def selected_card(self) -> Card | None:
-        table = self.query_one("#browse-table", DataTable)
+        table = self.query_one("#browse-table", VirtualTable)
         if not self.shown or table.cursor_row < 0:
             return None
         return self.shown[min(table.cursor_row, len(self.shown) - 1)]
@@ -274,19 +279,36 @@ class BrowseScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         try:
-            self._query = parse_query(event.value)
+            query = parse_query(event.value)
         except QueryError as exc:
+            if self._search_timer is not None:  # what was typed before is not the search
+                self._search_timer.stop()
+                self._search_timer = None
             event.input.add_class("invalid")
             self.query_one("#browse-title", FitText).show(Text(str(exc), style="bold red"))
             return
         event.input.remove_class("invalid")
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._pending = query
+        self._search_timer = self.set_timer(self.search_delay, self.apply_search)
+
+    def apply_search(self) -> None:
+        """Filter with the search typed last (when the typing pauses, or on enter);
+        nothing if no search is waiting."""
+        if self._search_timer is None:
+            return
+        self._search_timer.stop()
+        self._search_timer = None
+        self._query = self._pending
         self._refilter(rebuild=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#browse-table", DataTable).focus()
+        self.apply_search()  # enter: the list now, not after the delay
+        self.query_one("#browse-table", VirtualTable).focus()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         self._show_detail()
         self.query_one("#browse-detail-scroll", VerticalScroll).scroll_home(animate=False)
 
@@ -295,9 +317,8 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-search", Input).focus()
 
     def action_move(self, delta: int) -> None:
-        table = self.query_one("#browse-table", DataTable)
-        if self.shown:
-            table.move_cursor(row=max(0, min(table.cursor_row + delta, len(self.shown) - 1)))
+        table = self.query_one("#browse-table", VirtualTable)
+        table.move_cursor(table.cursor_row + delta)
 
     def action_toggle_suspend(self) -> None:
         card = self.selected_card()
@@ -321,6 +342,6 @@ class BrowseScreen(Screen[None]):
     def action_back(self) -> None:
         """Escape: out of the search field first (to the table), then out of browse."""
         if isinstance(self.focused, Input):
-            self.query_one("#browse-table", DataTable).focus()
+            self.query_one("#browse-table", VirtualTable).focus()
             return
         self.app.pop_screen()
