@@ -316,3 +316,35 @@ async def test_help_from_browse_shows_the_search_syntax_at_80x24(app: StudyApp) 
         assert "ctrl+q" in shown and "escape closes" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, BrowseScreen)
+
+
+async def test_a_search_reuses_the_cards_flags_until_the_states_or_the_day_change(
+    app: StudyApp,
+    clock: FakeClock,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The is: flags depend on the states and the study day only: a search does not
+    compute them again (on a big deck that was most of a keystroke's cost); a new day
+    does, and so does a state read (after suspending)."""
+    import studyapp.tui.screens.browse as browse
+
+    counted: list[int] = []
+    real = browse.card_flags
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counted.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(browse, "card_flags", counting)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_browse(app, pilot)
+        assert len(counted) == 4  # one per card
+        assert len(await search(app, pilot, "is:new")) == 4
+        assert await search(app, pilot, "kind:basic") == ["agonist", "markup"]
+        assert len(counted) == 4
+        clock.advance(days=1)
+        await search(app, pilot, "is:new")
+        assert len(counted) == 8
+        await pilot.press("s")  # suspend the selected card: the states are read again
+        await pilot.pause()
+        assert len(counted) == 12

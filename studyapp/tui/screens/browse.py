@@ -6,6 +6,7 @@ and a search runs :data:`SEARCH_DELAY` seconds after the last keystroke, not on 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -115,6 +116,8 @@ class BrowseScreen(Screen[None]):
         self._widths: dict[str, int] = {}
         self._search_timer: Timer | None = None
         self._pending = Query()
+        self._flags: dict[str, frozenset[str]] = {}
+        self._flags_until: datetime | None = None
         self.filtered = 0
         """How many times the cards were filtered (a keystroke does not count on its own)."""
 
@@ -187,7 +190,20 @@ class BrowseScreen(Screen[None]):
             self._loaded_deck = self.deck
         states = self.study_app.store.card_states([self.deck.id])
         self._states = {(key[1], key[2]): state for key, state in states.items()}
+        self._flags_until = None  # the states changed: the is: flags are computed again
         self._refilter()
+
+    def _card_flags(self) -> dict[str, frozenset[str]]:
+        """Each card's ``is:`` flags, computed once per state read and study day (they
+        depend on nothing else), so a search only matches the terms."""
+        _, day_end = day_bounds(self.study_app.clock(), self.study_app.settings.rollover_hour)
+        if self._flags_until != day_end:
+            self._flags = {
+                card.id: card_flags(self._card_states(card).values(), day_end)
+                for card in self.deck.cards
+            }
+            self._flags_until = day_end
+        return self._flags
 
     def _card_states(self, card: Card) -> dict[str, CardState]:
         siblings = self._siblings.get(card.id) or card.siblings
@@ -201,13 +217,11 @@ class BrowseScreen(Screen[None]):
         selected = self.selected_card()
         selected_id = selected.id if selected is not None else None
         before = [card.id for card in self.shown]
-        now = self.study_app.clock()
-        _, day_end = day_bounds(now, self.study_app.settings.rollover_hour)
-        shown: list[Card] = []
-        for card in self.deck.cards:
-            flags = card_flags(self._card_states(card).values(), day_end)
-            if matches(self._query, card, self._texts[card.id], flags):
-                shown.append(card)
+        flags, texts, query = self._card_flags(), self._texts, self._query
+        if query.terms:
+            shown = [c for c in self.deck.cards if matches(query, c, texts[c.id], flags[c.id])]
+        else:
+            shown = list(self.deck.cards)
         self.shown = shown
         self._matched = len(shown)
         ids = [card.id for card in shown]
