@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from studyapp.core.study.exam import ExamSpec
 from studyapp.store import Store
@@ -23,6 +23,7 @@ from studyapp.tui.screens.exam_dialogs import GoToDialog
 from studyapp.tui.screens.help import HelpScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.widgets.answers.text_entry import TextAnswer
+from studyapp.tui.widgets.virtual_table import VirtualTable
 from tests.conftest import FakeClock
 from tests.tui.test_app import study_first_deck
 
@@ -212,7 +213,7 @@ async def test_escape_in_the_browse_search_leaves_the_field_then_browse(
         assert isinstance(screen, BrowseScreen)
         assert isinstance(app.focused, Input) and app.focused.value == "trk"
         await pilot.press("escape")
-        assert app.screen is screen and isinstance(app.focused, DataTable)
+        assert app.screen is screen and isinstance(app.focused, VirtualTable)
         assert [card.id for card in screen.shown] == ["receptor", "cascade", "pairs", "kinase"]
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)

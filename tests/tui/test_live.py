@@ -11,13 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.browse import BrowseScreen
 from studyapp.tui.screens.help import HelpScreen
 from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.review import ReviewScreen
+from studyapp.tui.widgets.virtual_table import VirtualTable
 from tests.tui.test_app import advance, notifications, table_rows
 
 SIZE = (100, 30)
@@ -181,7 +182,7 @@ async def test_browse_follows_saves(app: StudyApp, deck_dir: Path) -> None:
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
-        table = app.screen.query_one("#browse-table", DataTable)
+        table = app.screen.query_one("#browse-table", VirtualTable)
         good = tiny.read_text(encoding="utf-8")
         save(tiny, good.replace("Propranolol", "Propranolol (Inderal)"))
         app.poll_decks()
@@ -247,7 +248,7 @@ async def test_e_in_browse_edits_the_selected_card(
         await pilot.press("down", "down", "e")
         await pilot.pause()
         assert json.loads(fake_editor.read_text(encoding="utf-8")) == ["+28", "decks/tiny.yaml"]
-        table = app.screen.query_one("#browse-table", DataTable)
+        table = app.screen.query_one("#browse-table", VirtualTable)
         assert str(table.get_row_at(0)[-1]) == "Define an agonist."
 
 

@@ -356,6 +356,7 @@ class BrowseScreen(Screen[None]):
     def action_back(self) -> None:
         """Escape: out of the search field first (to the table), then out of browse."""
         if isinstance(self.focused, Input):
+            self.apply_search()  # what was typed, listed now (as at enter)
             self.query_one("#browse-table", VirtualTable).focus()
             return
         self.app.pop_screen()
