@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.app.config import Paths, Settings
@@ -26,6 +27,7 @@ __all__ = [
     "deck_rows",
     "due_counts",
     "load_decks",
+    "load_one_deck",
     "policy_for",
     "rebuild_states",
     "set_suspended",
@@ -36,6 +38,17 @@ __all__ = [
 def load_decks(paths: Paths, settings: Settings) -> Library:
     """Every configured deck, through the content-keyed cache."""
     return load_library(list(settings.deck_dirs), cache_dir=paths.cache_dir)
+
+
+def load_one_deck(paths: Paths, settings: Settings, deck_id: str) -> tuple[Deck | None, list[str]]:
+    """The configured deck ``deck_id`` (or ``None``) and every configured deck's id, found
+    through the cache's deck indexes: only that deck's file is loaded, not the library."""
+    indexes = load_index(list(settings.deck_dirs), paths.cache_dir)
+    known = [index.deck_id for index in indexes if index.deck_id is not None]
+    for index in indexes:
+        if index.deck_id == deck_id:
+            return load_library([Path(index.path)], cache_dir=paths.cache_dir).deck(deck_id), known
+    return None, known
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +150,7 @@ def due_counts(paths: Paths, settings: Settings) -> list[DeckRow]:
     from studyapp.store import Store
 
     def load_deck(deck_id: str) -> Deck | None:  # only for a plan on some topics
-        return load_decks(paths, settings).deck(deck_id)
+        return load_one_deck(paths, settings, deck_id)[0]
 
     with Store.open(paths.database) as store:
         return index_rows(indexes, store, settings, load_deck=load_deck)

@@ -40,7 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from datetime import UTC, datetime
 
-    from studyapp.app.services import load_decks, policy_for
+    from studyapp.app.services import load_one_deck, policy_for
     from studyapp.core.progress.review_import import DEFAULT_SIBLING, parse_reviews
     from studyapp.store import Store
 
@@ -62,10 +62,9 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
-    library = load_decks(paths, settings)
-    deck = library.deck(args.deck)
+    deck, ids = load_one_deck(paths, settings, args.deck)  # not the whole library
     if deck is None:
-        known = ", ".join(d.id for d in library.decks) or "none"
+        known = ", ".join(ids) or "none"
         print(f"studyapp: no deck '{args.deck}' (decks: {known})", file=sys.stderr)
         return 1
     from studyapp.core.study.session import prompts_of

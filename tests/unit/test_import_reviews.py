@@ -254,3 +254,27 @@ def test_import_replays_only_the_prompts_it_touches_once(
         assert store.card_state(other) == untouched
         assert store.card_state(key).reps == 3
         assert store.replay_states(adopted, adopted_at) == store.card_states(["tiny"])
+
+
+def test_import_loads_only_the_named_decks_file(
+    tmp_path: Path, deck_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deck is found through the cache's deck indexes; the other decks' cards are not
+    loaded (on a big library that was most of a small import's time)."""
+    import studyapp.app.services as services
+
+    other = deck_dir / "other.yaml"
+    other.write_text(DECK.replace("deck: tiny", "deck: other"), encoding="utf-8")
+    assert run(deck_dir, "--dry-run", str(write(tmp_path, GOOD))) == 0  # warms the cache
+    loaded: list[list[Path]] = []
+    real = services.load_library
+
+    def spy(paths, cache_dir=None):  # type: ignore[no-untyped-def]
+        loaded.append([Path(p) for p in paths])
+        return real(paths, cache_dir=cache_dir)
+
+    monkeypatch.setattr(services, "load_library", spy)
+    assert run(deck_dir, str(write(tmp_path, GOOD))) == 0
+    assert [[p.name for p in paths] for paths in loaded] == [["tiny.yaml"]]
+    with Store.open(resolve_paths().database) as store:
+        assert store.review_count() == 4
