@@ -192,7 +192,11 @@ async def scroll_to_calendar(pilot: Pilot[int]) -> None:
 
 def test_snapshot_stats_dark(app: StudyApp, snap_compare) -> None:
     """The top of the screen at 80x24: today, streak, mastery table, forecast title."""
-    assert snap_compare(app, terminal_size=SIZE, press=["t"], run_before=figures_in)
+
+    async def open_and_fill(pilot: Pilot[int]) -> None:
+        await open_stats(pilot)  # press t, then wait for the worker's figures
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_and_fill)
 
 
 def test_snapshot_stats_light_calendar(app: StudyApp, snap_compare) -> None:
