@@ -159,13 +159,13 @@ ISSUE_CASES = [
     pytest.param(typed("TrkB"), "x" * 10_000, (), W, "too long", id="10k-chars"),
     # -- issue 10 item 6: what cannot be read is asked again, never wrong
     pytest.param(numeric(2500), "2500 mcg/mL", (), U, "This question has no unit"),
-    pytest.param(numeric(2500, "mcg"), "2500 mcg/mL", (), U, "Could not convert mcg/mL"),
+    pytest.param(numeric(2500, "mcg"), "2500 mcg/mL", (), W, "Expected a mass in mcg, not mcg/mL"),
     pytest.param(numeric(-20, "°C"), "-20 °C", (), C, "", id="celsius"),
     pytest.param(numeric(-20, "°C"), "−20 degrees Celsius", (), C, "", id="degrees-celsius"),
     pytest.param(numeric(-20, "°C"), "20 °C", (), W, "The sign must match: +20 vs −20"),
     pytest.param(numeric(21, "days"), "21 days", (), C, "", id="days"),
     pytest.param(numeric(6, "months"), "6 months", (), C, "", id="months"),
-    pytest.param(numeric(6, "months"), "26 weeks", (), U, "Could not convert weeks to months"),
+    pytest.param(numeric(6, "months"), "26 weeks", (), W, "26 weeks = 5.979"),  # 1 month = 1/12 y
     pytest.param(numeric(100, "mcg/day"), "100 mcg/day", (), C, "", id="mcg-per-day"),
     pytest.param(numeric(100, "mcg/day"), "100 micrograms per day", (), C, "", id="per-day"),
 ]

@@ -359,10 +359,9 @@ def test_an_incompatible_unit_is_wrong_with_feedback(
     [
         ("abc", "Could not read the answer: 'abc' does not start with a number."),
         ("1/4", "Could not read the answer: could not read '1/4': write a number, then a unit."),
-        ("5 kg", "Could not read the answer: unknown unit 'kg' (known: g, mg, mcg, mL, units"),
+        ("5 lbz", "Could not read the answer: unknown unit 'lbz' (known: kg, g, mg, mcg, L, mL"),
         ("1,500 mcg", "Could not read the answer: '1,500' is ambiguous: write 1500 or 1.5."),
-        ("2500 mcg/mL", "Could not convert mcg/mL to mg yet."),
-        ("3 days", "Could not convert days to mg yet."),
+        ("5 mEq", "Could not convert: mEq and mg convert only with"),
         ("< 5 mg", "Could not read the answer: '< 5 mg' does not start with a number."),
     ],
 )
@@ -628,7 +627,7 @@ L = FIRST_FIELD_LINE
         ),
         # unit, tolerance, decimals, syringe
         ("question: Q?\nanswer: 1\nunit: mgs\n", [(L + 2, 11, "unknown-unit")]),
-        ("question: Q?\nanswer: 1\nunit: kg\n", [(L + 2, 11, "unknown-unit")]),
+        ("question: Q?\nanswer: 1\nunit: lbz\n", [(L + 2, 11, "unknown-unit")]),
         ("question: Q?\nanswer: 1\ntolerance: -1\n", [(L + 2, 16, "bad-tolerance")]),
         ("question: Q?\nanswer: 1\ntolerance: abc\n", [(L + 2, 16, "bad-tolerance")]),
         ("question: Q?\nanswer: 1\ntolerance: '2'\n", [(L + 2, 16, "bad-tolerance")]),
@@ -658,8 +657,9 @@ def test_check_reports_each_problem_once_at_its_node(
 
 def test_unknown_unit_suggests_a_spelling() -> None:
     assert messages("question: Q?\nanswer: 1\nunit: mgs\n") == [
-        "unknown unit 'mgs' (known: g, mg, mcg, mL, units, %, °C, minutes, hours, days, weeks, "
-        "months, years, IU, or one per another); did you mean 'mg'?"
+        "unknown unit 'mgs' (known: kg, g, mg, mcg, L, mL, units, mmol, mEq, IU, gtt, %, °C, "
+        "minutes, hours, days, weeks, months, years, cm, m, and any unit per others "
+        "(mg/kg/day)); did you mean 'mg'?"
     ]
 
 

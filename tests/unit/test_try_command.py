@@ -141,10 +141,10 @@ def test_an_unreadable_numeric_answer_is_asked_again_not_rated(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     deck = str(BUNDLED_DECKS / "selank.yaml")
-    result = run_json(capsys, deck, "concentration-numeric", "2.5 mg/mL")
+    result = run_json(capsys, deck, "concentration-numeric", "2.5 mg/lbz")
     assert (result["verdict"], result["proposed_rating"]) == ("unreadable", None)
-    assert result["feedback"][-1] == "Type a number in mcg/mL (or the number only)."
-    assert main(["try", deck, "concentration-numeric", "2.5 mg/mL"]) == 0
+    assert result["feedback"][-1] == "Type a number in mcg/mL (or an equal unit)."
+    assert main(["try", deck, "concentration-numeric", "2.5 mg/lbz"]) == 0
     out = capsys.readouterr().out
     assert "Verdict: not read - the app asks again; nothing is graded or rated" in out
     assert "Proposed rating: none" in out
@@ -263,7 +263,10 @@ def test_the_readme_example_is_what_try_prints(capsys: pytest.CaptureFixture[str
         ("powder-freezer-numeric", "−20"),
         ("powder-fridge-months-numeric", "6 months"),
         ("reconstituted-days-numeric", "21 days"),
-        ("intranasal-low-numeric", "0.1 mg"),
+        ("intranasal-low-numeric", "0.1 mg/day"),
+        ("intranasal-low-numeric", "100 mcg a day"),
+        ("intranasal-low-numeric", "100"),
+        ("intranasal-high-numeric", "25 mcg/h"),
     ],
 )
 def test_the_bundled_cards_read_answers_in_their_own_unit(

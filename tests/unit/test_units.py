@@ -80,11 +80,13 @@ def test_parse_quantity(text: str, value: str, unit: object) -> None:
         ("abc", "'abc' does not start with a number"),
         ("mg 5", "'mg 5' does not start with a number"),
         ("5 IUs", "did you mean 'IU'?"),
-        ("5 L", "unknown unit 'L'"),
-        ("5 kg", "unknown unit 'kg'"),
+        ("5 lbz", "unknown unit 'lbz'"),
+        ("5 mg/xyz", "unknown unit 'mg/xyz'"),
+        ("5 mg/", "unknown unit 'mg/'"),
+        ("5 a", "unknown unit 'a'"),  # not pint's annum: a one-letter guess is refused
         ("5 mgs", "did you mean 'mg'?"),
         ("1/2", "write a number, then a unit"),
-        ("1e3", "unknown unit 'e3'"),
+        ("1:0", "divides by zero"),
         ("1.5.2", "'1.5.2' is not a number"),
         ("1,5.2", "'1,5.2' is not a number"),
         (".", "'.' is not a number"),
@@ -100,10 +102,10 @@ def test_parse_quantity_refuses_with_a_reason(text: str, message: str) -> None:
 
 
 def test_lookup_and_suggest() -> None:
-    assert lookup_unit(" ML ") is ML
-    assert lookup_unit("µg") is MCG and lookup_unit("μg") is MCG
-    assert lookup_unit("IU") is IU and lookup_unit("i.u.") is IU
-    assert lookup_unit("l") is None
+    assert lookup_unit(" ML ") == ML
+    assert lookup_unit("µg") == MCG and lookup_unit("μg") == MCG
+    assert lookup_unit("IU") == IU and lookup_unit("i.u.") == IU
+    assert lookup_unit("lx") is None
     assert suggest_unit("mgs") == "mg"
     assert suggest_unit("mlt") == "mL"
     assert suggest_unit("xyzzy") is None
@@ -123,7 +125,7 @@ def test_masses_convert_exactly() -> None:
     assert convert(Decimal(250), MCG, G) == Decimal("0.00025")
     assert convert(Decimal("0.25"), MG, MCG) == Decimal(250)
     assert convert(Decimal("0.00025"), G, MG) == Decimal("0.25")
-    assert str(convert(Decimal(250), MCG, MG)) == "0.250"  # exact decimal, not a float
+    assert isinstance(convert(Decimal(250), MCG, MG), Decimal)  # exact decimal, not a float
 
 
 def test_volumes_convert_on_a_u100_syringe() -> None:
@@ -194,7 +196,7 @@ def test_mass_conversions_are_exact_in_integer_micrograms(mcg: int) -> None:
 def test_parsed_mass_text_converts_exactly(mcg: int) -> None:
     text = format_number(convert(Decimal(mcg), MCG, MG)) + " mg"
     quantity = parse_quantity(text)
-    assert quantity.unit is MG
+    assert quantity.unit == MG
     assert convert(quantity.value, MG, MCG) == mcg
 
 
@@ -208,7 +210,7 @@ unit_choice = st.sampled_from([MCG, MG, G, ML, UNITS, PERCENT, None])
 def test_a_formatted_quantity_parses_back_to_itself(value: Decimal, unit: object) -> None:
     quantity = Quantity(value, unit)  # type: ignore[arg-type]
     parsed = parse_quantity(format_quantity(quantity))
-    assert parsed.unit is unit
+    assert parsed.unit == unit
     assert parsed.value == value
 
 

@@ -46,7 +46,16 @@ def section_positions(node: Node | None) -> dict[str, tuple[int, int]]:
     return out
 
 
-POSITION_FIELDS = ("question", "statement", "front", "back", "text", "answer")
+POSITION_FIELDS = (
+    "question",
+    "statement",
+    "front",
+    "back",
+    "text",
+    "answer",
+    "formula",
+    "template",
+)
 """Card fields whose value positions a card keeps (see ``Card.positions``)."""
 POSITION_LISTS = ("choices", "distractors")
 """Card fields whose items' positions a card keeps (for a choice, its ``text``)."""

@@ -91,7 +91,9 @@ RULES: dict[str, Rule] = {
     "bad-tolerance": Rule(E, "a negative tolerance, or one that is not a number or N%"),
     "bad-decimals": Rule(E, "'decimals' that is not a whole number from 0 to 10"),
     "bad-syringe": Rule(E, "a 'syringe' other than u100, or on a card not in mL or units"),
-    "bad-answer": Rule(E, "a numeric answer that is infinite or over 1e15"),
+    "bad-answer": Rule(E, "a numeric answer (or valence, drop factor) infinite, over 1e15 or <= 0"),
+    "unknown-template": Rule(E, "a numeric 'template' the app does not know"),
+    "template-params": Rule(E, "a templated card missing a param its template needs"),
     # the linter
     "duplicate-question": Rule(
         W, "two cards, in one deck or across decks, asking the same question", lint=True
@@ -104,5 +106,11 @@ RULES: dict[str, Rule] = {
         W, "two options of one card that differ only in punctuation, hyphens or Greek", True
     ),
     "unused-source": Rule(W, "a declared source, or a section of one, that no card cites", True),
+    "impossible-case": Rule(
+        E, "a generated card that can draw an impossible case (a negative clearance...)", True
+    ),
+    "between-marks": Rule(
+        W, "a syringe card that can draw a fill between the syringe's marks", True
+    ),
 }
 """Every rule id, in the order the docs list them."""

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.core.deck.text import sanitize
 from studyapp.core.kinds import safe_eval, units
+from studyapp.core.kinds._numeric_lint import grid
+from studyapp.core.kinds._templates import TEMPLATES, Template
 from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ IDENTIFIER_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 """A param name (Python keywords are also refused)."""
 _IDENTIFIER_RE = re.compile(IDENTIFIER_PATTERN)
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+EXPRESSION_RE = re.compile(r"\{=([^{}:]+)(?::(\d))?\}")
+"""A computed step in a solution line: ``{=weight * dose_per_kg}``, ``{=ln(2) / t_half:4}``."""
 RELATIVE_PATTERN = r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*"
 """A relative tolerance, ``2%``."""
 _RELATIVE_RE = re.compile(RELATIVE_PATTERN)
@@ -105,25 +109,41 @@ class _Checker:
             return None
         return exact
 
-    def read_unit(self) -> units.Unit | None:
-        """The card's unit (``None`` when absent or unknown, the latter reported)."""
-        found = self.string("unit")
+    def read_template(self) -> Template | None:
+        """The clinical template the card names (``None``: none, or unknown and reported)."""
+        found = self.string("template")
         if found is None:
             return None
+        node, text = found
+        template = TEMPLATES.get(text.casefold())
+        if template is None:
+            known = ", ".join(TEMPLATES)
+            self.error(node, f"unknown template '{text}' (known: {known})", "unknown-template")
+        return template
+
+    def read_unit(self, template: Template | None = None) -> units.Unit | None:
+        """The card's unit, or its template's (``None`` when absent or unknown, reported)."""
+        found = self.string("unit")
+        if found is None:
+            return (
+                units.lookup_unit(template.unit) if template and "unit" not in self.fields else None
+            )
         node, text = found
         unit = units.lookup_unit(text)
         if unit is None:
             suggestion = units.suggest_unit(text)
             hint = f"; did you mean '{suggestion}'?" if suggestion else ""
-            message = f"unknown unit '{text}' (known: {units.KNOWN_TEXT}, or one per another){hint}"
+            message = f"unknown unit '{text}' (known: {units.KNOWN_TEXT}){hint}"
             self.error(node, message, "unknown-unit")
         return unit
 
-    def read_tolerance(self) -> list[str]:
-        """``["abs", "0.05"]`` or ``["rel", "2"]`` (percent); default ``["abs", "0"]``."""
+    def read_tolerance(self, template: Template | None = None) -> list[str]:
+        """``["abs", "0.05"]`` or ``["rel", "2"]`` (percent); default the template's, or 0."""
         node = self.fields.get("tolerance")
         if node is None:
-            return ["abs", "0"]
+            if template is not None and template.tolerance.endswith("%"):
+                return ["rel", template.tolerance[:-1]]
+            return ["abs", template.tolerance if template else "0"]
         if isinstance(node.value, str):
             match = _RELATIVE_RE.fullmatch(node.value)
             if match:
@@ -143,11 +163,11 @@ class _Checker:
         self.error(node, message, "bad-tolerance")
         return ["abs", "0"]
 
-    def read_decimals(self) -> int | None:
-        """``decimals``: a whole number from 0 to :data:`MAX_DECIMALS`."""
+    def read_decimals(self, template: Template | None = None) -> int | None:
+        """``decimals``: a whole number from 0 to :data:`MAX_DECIMALS` (or the template's)."""
         node = self.fields.get("decimals")
         if node is None:
-            return None
+            return template.decimals if template else None
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.ok = False  # reported by the loader
@@ -203,7 +223,7 @@ class _Checker:
             message = f"param name '{param}' must be a name like dose_mg (letters, digits, _)"
             self.error(key_node, message, "bad-param")
             return False
-        if param == "answer" or param.startswith("__"):
+        if param == "answer" or param.startswith("__") or param in safe_eval.FUNCTIONS:
             self.error(key_node, f"param name '{param}' is reserved", "bad-param")
             return False
         return True
@@ -277,11 +297,52 @@ class _Checker:
             return None
         return formula
 
-    def read_answer_or_formula(self, params: list[list[str]]) -> tuple[str | None, str | None]:
-        """``(answer, formula)``: exactly one of them is given."""
+    def read_fact(self, field: str) -> str | None:
+        """``valence`` or ``drop_factor``: a number > 0, exact."""
+        node = self.fields.get(field)
+        if node is None:
+            return None
+        exact = self.number(node, f"'{field}'", "bad-answer")
+        if exact is not None and exact <= 0:
+            self.error(node, f"'{field}' must be > 0, not {exact}", "bad-answer")
+            return None
+        return None if exact is None else str(exact)
+
+    def template_formula(self, template: Template, params: list[list[str]]) -> str | None:
+        """The template's formula, once the card declares every param it needs."""
+        node = self.fields["template"]
+        for other in ("answer", "formula"):
+            if other in self.fields:
+                message = f"give either 'template' or '{other}', not both"
+                self.error(self.fields[other], message, "answer-and-formula")
+        missing = [name for name, _ in template.params if name not in self.declared]
+        if missing:
+            wanted = ", ".join(f"{name} ({what})" for name, what in template.params)
+            message = (
+                f"template '{template.name}' needs param(s) {', '.join(missing)} "
+                f"(it takes: {wanted})"
+            )
+            self.error(self.fields.get("params", node), message, "template-params")
+        if not self.ok or len(params) < len(self.declared):
+            return None
+        problem = _probe(safe_eval.parse(template.formula, self.declared), params)
+        if problem:
+            self.error(node, f"template '{template.name}': {problem}", "formula-error")
+            return None
+        return template.formula
+
+    def read_answer_or_formula(
+        self, params: list[list[str]], template: Template | None = None
+    ) -> tuple[str | None, str | None]:
+        """``(answer, formula)``: exactly one of them is given (or the template's formula)."""
+        if template is not None:
+            return None, self.template_formula(template, params)
         answer_node = self.fields.get("answer")
         formula_node = self.fields.get("formula")
         params_node = self.fields.get("params")
+        if "template" in self.fields:
+            self.ok = False  # an unknown template: reported
+            return None, None
         if answer_node is None and formula_node is None:
             message = "numeric card is missing required key 'answer' or 'formula'"
             self.error(None, message, "missing-key")
@@ -314,11 +375,21 @@ class _Checker:
                 message = f"placeholder '{{{found}}}' in {where} is not a param (known: {known})"
                 self.error(node, message, "unknown-placeholder")
 
-    def read_solution(self, params: list[list[str]]) -> list[str]:
-        """The worked-solution lines; placeholders must be params or ``answer``."""
+    def expressions_ok(self, node: Node, text: str, allowed: Sequence[str]) -> None:
+        """Report every ``{=expression}`` in ``text`` that does not parse."""
+        for match in EXPRESSION_RE.finditer(text):
+            try:
+                safe_eval.parse(match.group(1), allowed)
+            except safe_eval.FormulaError as exc:
+                message = f"'{{={match.group(1)}}}' in 'solution': {exc.reason}"
+                self.error(node, message, "formula-syntax")
+
+    def read_solution(self, template: Template | None = None) -> list[str]:
+        """The worked-solution lines (or the template's); placeholders must be params or
+        ``answer``, and ``{=expression}`` must parse over them."""
         node = self.fields.get("solution")
         if node is None:
-            return []
+            return list(template.solution) if template else []
         items = node.value if isinstance(node.value, list) else [node]
         allowed = [*self.declared, "answer"]
         lines: list[str] = []
@@ -330,6 +401,7 @@ class _Checker:
             line = " ".join(sanitize(raw).split())
             if line:
                 self.placeholders_ok(item, line, allowed, "'solution'")
+                self.expressions_ok(item, line, allowed)
                 lines.append(line)
         return lines
 
@@ -354,13 +426,15 @@ def check(ctx: CheckContext) -> dict[str, Any] | None:
     """Validate a numeric card; return its data (JSON-ready) or ``None``."""
     checker = _Checker(ctx)
     question = ctx.text("question")
-    unit = checker.read_unit()
-    tolerance = checker.read_tolerance()
-    decimals = checker.read_decimals()
+    template = checker.read_template()
+    unit = checker.read_unit(template)
+    tolerance = checker.read_tolerance(template)
+    decimals = checker.read_decimals(template)
     syringe = checker.read_syringe(unit)
+    facts = {key: checker.read_fact(key) for key in ("valence", "drop_factor")}
     params = checker.read_params()
-    answer, formula = checker.read_answer_or_formula(params)
-    solution = checker.read_solution(params)
+    answer, formula = checker.read_answer_or_formula(params, template)
+    solution = checker.read_solution(template)
     if question is not None:
         names = checker.declared
         checker.placeholders_ok(ctx.fields["question"], question, names, "the question")
@@ -377,6 +451,8 @@ def check(ctx: CheckContext) -> dict[str, Any] | None:
         "decimals": decimals,
         "solution": solution,
         "syringe": syringe,
+        "template": template.name if template else None,
+        **facts,
     }
 
 
@@ -392,12 +468,6 @@ def _decimal_of(node: Node) -> Decimal | None:
     except InvalidOperation:
         exact = Decimal(repr(value))
     return exact if exact.is_finite() else None
-
-
-def grid(low: str, high: str, step: str) -> tuple[Decimal, Decimal, int]:
-    """``(min, step, count)`` of a param's grid."""
-    first, last, by = Decimal(low), Decimal(high), Decimal(step)
-    return first, by, int((last - first) // by) + 1
 
 
 def _probe_values(param: Sequence[str]) -> list[float]:

@@ -35,6 +35,7 @@ from studyapp.core.deck.model import Card, Face
 from studyapp.core.deck.text import Span, parse_inline, sanitize
 from studyapp.core.kinds import safe_eval, units
 from studyapp.core.kinds._numeric_check import (
+    EXPRESSION_RE,
     IDENTIFIER_PATTERN,
     MAX_DECIMALS,
     MAX_MAGNITUDE,
@@ -43,8 +44,9 @@ from studyapp.core.kinds._numeric_check import (
     RELATIVE_PATTERN,
     SYRINGE,
     check,
-    grid,
 )
+from studyapp.core.kinds._numeric_lint import Finding, grid, lint_cases
+from studyapp.core.kinds._templates import TEMPLATES
 from studyapp.core.kinds.base import FieldSpec, FieldType
 from studyapp.core.kinds.grading import DeckContext, Grade, Interaction, Question, Response, Verdict
 from studyapp.core.kinds.syringe import U100_SCALE, U100_UNITS_PER_ML, syringe_fill
@@ -52,6 +54,7 @@ from studyapp.core.kinds.syringe import U100_SCALE, U100_UNITS_PER_ML, syringe_f
 __all__ = [
     "answer_text",
     "ask",
+    "case_problems",
     "check",
     "doc",
     "fields",
@@ -81,8 +84,8 @@ fields = (
     FieldSpec(
         "unit",
         FieldType.STRING,
-        doc="mg, mcg (µg, ug), g, mL, units (U-100) or %; read but not converted: °C, "
-        "minutes, hours, days, weeks, months, years, IU, and one per another (mcg/mL).",
+        doc="mg, mcg (µg, ug), g, kg, mL, L, units (U-100), mmol, mEq, IU, gtt, %, °C, "
+        "min, h, days, weeks, months, years, cm, m², and any unit per others (mg/kg/day).",
         schema={"examples": [u.symbol for u in units.KNOWN_UNITS]},
     ),
     FieldSpec(
@@ -105,7 +108,31 @@ fields = (
             "propertyNames": {"pattern": f"^{IDENTIFIER_PATTERN}$", "not": {"const": "answer"}}
         },
     ),
-    FieldSpec("formula", FieldType.TEXT, doc="Arithmetic over the params: + - * / ** ( )."),
+    FieldSpec(
+        "formula",
+        FieldType.TEXT,
+        doc="Arithmetic over the params: + - * / ** ( ), ln exp sqrt min max.",
+    ),
+    FieldSpec(
+        "template",
+        FieldType.STRING,
+        doc="A clinical calculation (formula, unit, rounding, solution): "
+        + ", ".join(TEMPLATES)
+        + ".",
+        schema={"enum": list(TEMPLATES)},
+    ),
+    FieldSpec(
+        "valence",
+        FieldType.NUMBER,
+        doc="The ion's valence: converts mEq to mmol.",
+        schema={"exclusiveMinimum": 0},
+    ),
+    FieldSpec(
+        "drop_factor",
+        FieldType.NUMBER,
+        doc="The giving set's drops per mL: converts gtt to mL.",
+        schema={"exclusiveMinimum": 0},
+    ),
     FieldSpec(
         "decimals",
         FieldType.NUMBER,
@@ -123,10 +150,13 @@ fields = (
     ),
 )
 schema_rules = {
-    "oneOf": [{"required": ["answer"]}, {"required": ["formula"]}],
-    "dependentRequired": {"params": ["formula"]},
+    "oneOf": [{"required": ["answer"]}, {"required": ["formula"]}, {"required": ["template"]}],
+    "dependentSchemas": {
+        "params": {"anyOf": [{"required": ["formula"]}, {"required": ["template"]}]}
+    },
 }
-"""JSON Schema rules across fields: 'answer' or 'formula', and 'params' need a 'formula'."""
+"""JSON Schema rules across fields: 'answer', 'formula' or 'template', and 'params' need a
+'formula' or a 'template'."""
 
 # =================================================================== prompts
 
@@ -190,8 +220,26 @@ def _draw_valid(card: Card, rng: Random, attempts: int = 50) -> dict[str, float]
     return values
 
 
-def fill(text: str, values: Mapping[str, float], answer: str | None = None) -> str:
-    """``text`` with each ``{name}`` replaced by its value, without trailing zeros."""
+def fill(
+    text: str,
+    values: Mapping[str, float],
+    answer: str | None = None,
+    expected: float | None = None,
+) -> str:
+    """``text`` with each ``{name}`` replaced by its value, without trailing zeros, and
+    each ``{=expression:decimals}`` by its value (``expected`` is its ``answer``)."""
+
+    def compute(match: re.Match[str]) -> str:
+        """The value of one ``{=expression}`` (4 decimals unless told), or it as written."""
+        scope = dict(values) if expected is None else {**values, "answer": expected}
+        try:
+            value = safe_eval.evaluate(safe_eval.parse(match.group(1), scope), scope)
+        except safe_eval.FormulaError:
+            return match.group()
+        decimals = 4 if match.group(2) is None else int(match.group(2))
+        return units.format_number(value, decimals)
+
+    text = EXPRESSION_RE.sub(compute, text)
 
     def replace(match: re.Match[str]) -> str:
         """The value of one placeholder, or the placeholder as written."""
@@ -247,31 +295,42 @@ def _is_right(card: Card, given: float, expected: float) -> bool:
     return decimals is not None and _shown(given, decimals) == _shown(expected, decimals)
 
 
+_MASS_SLIP = (1000, "check mg vs mcg")
 _SLIPS: dict[units.Dimension | None, list[tuple[int, str]]] = {
-    None: [(1000, "check mg vs mcg")],
-    units.Dimension.MASS: [(1000, "check mg vs mcg")],
+    None: [_MASS_SLIP],
+    units.Dimension.MASS: [_MASS_SLIP],
     units.Dimension.VOLUME: [
-        (1000, "check mg vs mcg"),
+        _MASS_SLIP,
         (U100_UNITS_PER_ML, "check mL vs units on a U-100 syringe"),
     ],
     units.Dimension.PERCENT: [(100, "check percent vs fraction")],
+    units.Dimension.RATIO: [_MASS_SLIP],
 }
 """The slips worth naming, by the dimension of the card's unit: (factor, advice)."""
+_PER_TIME_SLIP = (60, "check per minute vs per hour")
+"""Also named for a rate per minute or per hour (mL/h, mcg/kg/min, gtt/min)."""
+
+
+def _slips(unit: units.Unit | None) -> list[tuple[int, str]]:
+    """The slips to look for on a card in ``unit``."""
+    factors = list(_SLIPS.get(unit.dimension if unit else None, _SLIPS[None]))
+    if unit is not None and any(
+        name in ("minute", "hour") and power < 0 for name, power in unit.terms
+    ):
+        factors.append(_PER_TIME_SLIP)
+    return factors
 
 
 def _slip(card: Card, given: float, expected: float) -> tuple[str, str] | None:
     """The slip a wrong answer looks like, as ``(rule, advice)``: a dropped or
-    added sign; 1000x (mg/mcg); 100x (mL/units, percent/fraction)."""
+    added sign; 1000x (mg/mcg); 100x (mL/units, percent/fraction); 60x (per min/per h)."""
     if expected == 0 or given == 0:
         return None
     allowed = _allowed_error(card.data["tolerance"], expected)
     if _close(-given, expected, allowed):
         advice = f"the sign must match: {units.format_signed(given)} vs "
         return "sign", advice + units.format_signed(expected)
-    unit = units.lookup_unit(card.data["unit"] or "")
-    dimension = unit.dimension if unit else None
-    factors = _SLIPS.get(dimension, _SLIPS[None])
-    for factor, advice in factors:
+    for factor, advice in _slips(units.lookup_unit(card.data["unit"] or "")):
         if _close(given / factor, expected, allowed):
             return "slip", f"{advice}: your answer is {factor}x too large"
         if _close(given * factor, expected, allowed):
@@ -293,13 +352,21 @@ class Reading:
     rule: str = ""
 
 
-def read_answer(unit_symbol: str | None, text: str) -> Reading:
+def read_answer(
+    unit_symbol: str | None,
+    text: str,
+    *,
+    valence: Decimal | None = None,
+    drop_factor: Decimal | None = None,
+) -> Reading:
     """Read ``text`` as a quantity in the card's unit (``unit_symbol``).
 
-    Unreadable (asked again, never wrong): no number first, an unknown unit,
-    ``1,500``, a unit on a card without one, or a unit that cannot be
-    converted to the card's yet (``weeks`` for ``days``, ``mg/mL`` for
-    ``mcg/mL``). Wrong: a quantity of another kind (``mg`` for ``mL``), or IU.
+    Conversions are exact (pint, on fractions): ``5 mg/mL`` for a ``mcg/mL``
+    card reads as 5000. ``valence`` and ``drop_factor`` are the card's (mEq to
+    mmol, gtt to mL). Unreadable (asked again, never wrong): no number first,
+    an unknown unit, ``1,500``, a unit on a card without one, or units that
+    convert only with a fact the card does not give. Wrong: a quantity of
+    another kind (``mg`` for ``mL``), or IU for anything but IU (saying why).
     """
     target = units.lookup_unit(unit_symbol or "")
     try:
@@ -309,19 +376,31 @@ def read_answer(unit_symbol: str | None, text: str) -> Reading:
     given = quantity.unit
     if given is None or given == target:
         return Reading(quantity.value)
-    if given == units.IU:
+    if given.has(units.Dimension.ACTIVITY) and (target is None or not target.has(given.dimension)):
         return Reading(None, (f"{units.IU_NOTE}.",), Verdict.WRONG, "iu")
     if target is None:
         return _unreadable(target, f"This question has no unit, so '{given.symbol}' is not read.")
-    physical = given.convertible and target.convertible
-    if physical and given.dimension is not target.dimension:
+    try:
+        converted = units.convert(
+            quantity.value, given, target, valence=valence, drop_factor=drop_factor
+        )
+    except units.MissingFactor as exc:
+        return _unreadable(target, f"Could not convert: {exc}.")
+    except units.IncompatibleUnits as exc:
+        if given.has(units.Dimension.ACTIVITY) or target.has(units.Dimension.ACTIVITY):
+            return Reading(None, (f"{_first_upper(str(exc))}.",), Verdict.WRONG, "iu")
         note = f"Expected {_describe(target)}, not {given.symbol}."
         return Reading(None, (note,), Verdict.WRONG, "dimension")
-    if not physical:
-        return _unreadable(target, f"Could not convert {given.symbol} to {target.symbol} yet.")
-    converted = units.convert(quantity.value, given, target)
-    note = f"{units.format_quantity(quantity)} = {units.format_number(converted)} {target.symbol}"
+    shown = units.format_quantity(quantity)
+    exact = units.format_number(converted)
+    value = exact if len(exact.partition(".")[2]) <= 6 else f"{units.format_number(converted, 4)}…"
+    note = f"{shown} = {value} {target.symbol}"
     return Reading(converted, (note,))
+
+
+def _first_upper(text: str) -> str:
+    """``text`` with its first letter in upper case."""
+    return text[:1].upper() + text[1:]
 
 
 def _unreadable(target: units.Unit | None, why: str) -> Reading:
@@ -331,9 +410,11 @@ def _unreadable(target: units.Unit | None, why: str) -> Reading:
 
 
 def _describe(unit: units.Unit) -> str:
-    """``a volume in mL``, ``a mass in mg``, ``a percentage (%)``."""
+    """``a volume in mL``, ``a mass in mg``, ``a percentage (%)``, ``a quantity in mg/mL``."""
     if unit.dimension is units.Dimension.PERCENT:
         return "a percentage (%)"
+    if unit.dimension is units.Dimension.RATIO:
+        return f"a quantity in {unit.symbol}"
     return f"a {unit.dimension.value} in {unit.symbol}"
 
 
@@ -342,7 +423,7 @@ def solution_lines(card: Card, values: Mapping[str, float], expected: float) -> 
     data = card.data
     answer = units.format_number(expected, data["decimals"])
     unit = data["unit"]
-    lines = [fill(line, values, answer) for line in data["solution"]]
+    lines = [fill(line, values, answer, expected) for line in data["solution"]]
     if not lines and data["formula"] is not None:
         if values:
             lines.append(", ".join(f"{k} = {units.format_number(v)}" for k, v in values.items()))
@@ -409,7 +490,9 @@ def grade(card: Card, question: Question, response: Response, context: DeckConte
         return result(Verdict.WRONG, text[: units.MAX_INPUT], (why,), decided)
     if _accepted_alias(card, text, context):
         return result(Verdict.CORRECT, text, decided="alias")
-    reading = read_answer(unit, text)
+    reading = read_answer(
+        unit, text, valence=_fact(card, "valence"), drop_factor=_fact(card, "drop_factor")
+    )
     if reading.verdict is Verdict.UNREADABLE:
         return Grade(Verdict.UNREADABLE, 0.0, text, expected_text, reading.notes, rule=reading.rule)
     feedback = list(reading.notes)
@@ -424,6 +507,12 @@ def grade(card: Card, question: Question, response: Response, context: DeckConte
     return result(Verdict.CORRECT if right else Verdict.WRONG, text, feedback, decided)
 
 
+def _fact(card: Card, key: str) -> Decimal | None:
+    """A card's own conversion fact (``valence``, ``drop_factor``), exact."""
+    value = card.data.get(key)
+    return None if value is None else Decimal(value)
+
+
 def _accepted_alias(card: Card, text: str, context: DeckContext) -> bool:
     """A fixed card's answer the student said was right ("I was right").
 
@@ -432,6 +521,17 @@ def _accepted_alias(card: Card, text: str, context: DeckContext) -> bool:
     if card.data["answer"] is None:
         return False
     return text.casefold() in (a.casefold() for a in context.aliases.get(card.id, ()))
+
+
+def case_problems(card: Card) -> list[Finding]:
+    """What ``studyapp check`` finds over every case a generated card can draw
+    (impossible cases, fills between a syringe's marks); ``[]`` for a fixed card."""
+    data = card.data
+    if data["formula"] is None or not data["params"]:
+        return []
+    template = TEMPLATES.get(data.get("template") or "")
+    unit = units.lookup_unit(data["unit"] or "")
+    return lint_cases(data["formula"], data["params"], unit, template, data["syringe"] == SYRINGE)
 
 
 def syringe_lines(card: Card, question: Question) -> list[str]:

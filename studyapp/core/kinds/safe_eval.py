@@ -8,7 +8,10 @@ accept exactly:
 * the parameter names declared by the card;
 * ``+ - * /``, ``**`` (right-associative, binding tighter than unary minus on
   its left, as in Python: ``-2 ** 2`` is ``-4``), unary ``+`` and ``-``;
-* parentheses.
+* parentheses;
+* the functions of :data:`FUNCTIONS`: ``ln(x)``, ``exp(x)``, ``sqrt(x)``,
+  ``min(a, b, ...)`` and ``max(a, b, ...)`` (a dose capped at a maximum is
+  ``min(weight * dose_per_kg, max_dose)``).
 
 Anything else (attribute access, calls, indexing, strings, commas, keywords,
 comparisons, undeclared names) is a :class:`FormulaError` naming the
@@ -29,9 +32,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_LENGTH",
     "Binary",
+    "Call",
     "Expr",
     "FormulaError",
     "Name",
@@ -103,7 +108,26 @@ class Binary:
     offset: int
 
 
-Expr = Num | Name | Unary | Binary
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``ln(x)``, ``min(a, b)``: one of :data:`FUNCTIONS`."""
+
+    name: str
+    args: tuple[Expr, ...]
+    offset: int
+
+
+Expr = Num | Name | Unary | Binary | Call
+
+FUNCTIONS: dict[str, tuple[int, int]] = {
+    "ln": (1, 1),
+    "exp": (1, 1),
+    "sqrt": (1, 1),
+    "min": (2, 20),
+    "max": (2, 20),
+}
+"""The functions a formula may call: name -> (fewest, most) arguments."""
+_FUNCTION_TEXT = ", ".join(FUNCTIONS)
 
 
 # ------------------------------------------------------------------ tokens
@@ -122,7 +146,7 @@ class _Token:
 _TOKEN_RE = re.compile(
     r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/()])"
+    r"|(?P<op>\*\*|[-+*/(),])"
 )
 _FORBIDDEN = {
     ".": "attribute access ('.') is not allowed",
@@ -130,7 +154,6 @@ _FORBIDDEN = {
     "]": "indexing (']') is not allowed",
     "'": "strings are not allowed",
     '"': "strings are not allowed",
-    ",": "',' is not allowed: a formula is one arithmetic expression",
     "<": "comparisons are not allowed",
     ">": "comparisons are not allowed",
     "=": "'=' is not allowed: a formula is an expression, not an assignment",
@@ -252,10 +275,14 @@ class _Parser:
             raise FormulaError("the formula ends where a number or name is expected", token.offset)
         raise FormulaError(f"expected a number or a name, found '{token.text}'", token.offset)
 
-    def name(self, token: _Token) -> Name:
-        """A name token: a declared param (not a call, keyword or undeclared name)."""
+    def name(self, token: _Token) -> Name | Call:
+        """A name token: a declared param or a call of a function (not a keyword or
+        an undeclared name)."""
         if self.at_op("("):
-            raise FormulaError(f"calls are not allowed: '{token.text}(...)'", token.offset)
+            if token.text not in FUNCTIONS:
+                message = f"calls are not allowed: '{token.text}(...)' (only {_FUNCTION_TEXT})"
+                raise FormulaError(message, token.offset)
+            return self.call(token)
         if token.text in self.names:
             return Name(token.text, token.offset)
         if keyword.iskeyword(token.text):
@@ -265,6 +292,29 @@ class _Parser:
         declared = ", ".join(sorted(self.names)) or "none"
         message = f"unknown name '{token.text}' (declared: {declared})"
         raise FormulaError(message, token.offset, "unknown-name")
+
+    def call(self, token: _Token) -> Call:
+        """``NAME '(' expression (',' expression)* ')'`` with the right number of arguments."""
+        self.advance()  # '('
+        self.enter(token.offset)
+        args = [self.expression()]
+        while self.at_op(","):
+            self.advance()
+            args.append(self.expression())
+        self.depth -= 1
+        if not self.at_op(")"):
+            message = f"expected ')' to close '{token.text}(' at offset {token.offset}"
+            raise FormulaError(message, self.token.offset)
+        self.advance()
+        fewest, most = FUNCTIONS[token.text]
+        if not fewest <= len(args) <= most:
+            wanted = str(fewest) if fewest == most else f"{fewest} or more"
+            message = f"{token.text}() takes {wanted} argument(s), not {len(args)}"
+            raise FormulaError(message, token.offset)
+        return Call(token.text, tuple(args), token.offset)
+
+
+_COMMA = "',' is not allowed: a formula is one arithmetic expression"
 
 
 def _bad(token: _Token) -> FormulaError:
@@ -300,6 +350,8 @@ def parse(formula: str, names: Iterable[str] = ()) -> Expr:
     if token.kind != "end":
         if token.text == "(":
             raise FormulaError("calls are not allowed ('(' after a value)", token.offset)
+        if token.text == ",":
+            raise FormulaError(_COMMA, token.offset)
         raise FormulaError(f"unexpected '{token.text}'", token.offset)
     return tree
 
@@ -312,6 +364,8 @@ def names_in(expr: Expr) -> set[str]:
         return names_in(expr.operand)
     if isinstance(expr, Binary):
         return names_in(expr.left) | names_in(expr.right)
+    if isinstance(expr, Call):
+        return set().union(*(names_in(arg) for arg in expr.args))
     return set()
 
 
@@ -332,12 +386,35 @@ def evaluate(expr: Expr, values: Mapping[str, float]) -> float:
     if isinstance(expr, Unary):
         operand = evaluate(expr.operand, values)
         return -operand if expr.op == "-" else operand
+    if isinstance(expr, Call):
+        return _call(expr, [evaluate(arg, values) for arg in expr.args])
     left = evaluate(expr.left, values)
     right = evaluate(expr.right, values)
     result = _apply(expr.op, left, right, expr.offset)
     if not math.isfinite(result):
         raise FormulaError(f"the result of '{expr.op}' is too large", expr.offset, "math")
     return result
+
+
+def _call(expr: Call, args: list[float]) -> float:
+    """One function call; a logarithm of a number <= 0 or a square root of a negative
+    number is an error, and so is an overflowing exponential."""
+    if expr.name == "min":
+        return min(args)
+    if expr.name == "max":
+        return max(args)
+    (arg,) = args
+    if expr.name == "ln":
+        if arg <= 0:
+            raise FormulaError("the logarithm of a number <= 0", expr.offset, "math")
+        return math.log(arg)
+    if expr.name == "sqrt":
+        if arg < 0:
+            raise FormulaError("the square root of a negative number", expr.offset, "math")
+        return math.sqrt(arg)
+    if arg > 700:
+        raise FormulaError("the result of 'exp' is too large", expr.offset, "limit")
+    return math.exp(arg)
 
 
 def _value_of(expr: Name, values: Mapping[str, float]) -> float:

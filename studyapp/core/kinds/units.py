@@ -1,27 +1,23 @@
-"""Quantities with units for numeric cards: parsing, exact conversion, formatting.
+"""Quantities with units for numeric cards: reading, exact conversion, formatting.
 
-The units are the few a dosing exercise needs, nothing more:
+Rule: the *spellings* students type are ours (a small table, matched ignoring
+case, so ``MG`` is a milligram and never pint's megagram); every *conversion*
+is pint's (:mod:`studyapp.core.kinds._quantities`, with our pharmacy
+definitions), done on exact fractions, so ``250 mcg`` is exactly ``0.25 mg``.
+Reading a unit never imports pint (``studyapp check`` and start-up stay
+fast), except for a spelling outside the table, which pint is asked to read.
 
-* masses: ``g``, ``mg``, ``mcg`` (also written ``µg``, ``μg``, ``ug``, or as
-  words: ``micrograms``, ``milligrams``, ``grams``);
-* volumes: ``mL`` (``ml``, ``millilitres``) and ``units`` (``unit``, ``u``),
-  the marks of a U-100 insulin syringe, where 1 mL = 100 units;
-* ``%`` (a percentage, also ``percent``), which converts to nothing else.
+Units: masses (kg, g, mg, mcg: also µg, μg, ug, microgram(s)), volumes (L,
+dL, mL, and ``units``: the marks of a U-100 syringe, 1 mL = 100 units),
+amounts (mol, mmol; Eq, mEq: to mmol with the card's ``valence``), IU
+(international units: never converted to a mass or to syringe units), drops
+(gtt: to mL with the card's ``drop_factor``), ``%``, temperature (°C, °F),
+time (s, min, h, days, weeks, months, years), length and area (cm, m, m²),
+and any unit per others: ``mg/mL``, ``mcg/kg/min``, ``mg per kg a day``,
+``mg/m2``. A ratio strength ``1:1000`` reads as 1 g in 1000 mL.
 
-Every factor is a power of ten, so conversion only moves the decimal point of
-a :class:`~decimal.Decimal`: ``250 mcg`` is exactly ``0.25 mg`` and exactly
-``0.00025 g``.
-
-*Label units* are read but never converted (compound units and conversions
-come with a real unit library later): ``°C``, the time units ``minutes``,
-``hours``, ``days``, ``weeks``, ``months`` and ``years``, ``IU``
-(international units: a drug's activity, never a syringe's units), and a
-known unit per another (``mcg/mL``, ``mcg/day``, ``mg per kg``). An answer in
-a label unit is read only on a card in that same unit.
-
-Spellings are matched ignoring case, compatibility forms and spacing (``ML``,
-``℃``, ``mcg / mL``). Numbers accept a decimal point or a decimal comma
-(``0.5``, ``.5``, ``0,5``) and a sign. A comma followed by exactly three
+Numbers accept a decimal point or a decimal comma (``0.5``, ``.5``,
+``0,5``), a sign and an exponent (``6e2``). A comma followed by exactly three
 digits after a non-zero integer part (``1,500``) is refused as ambiguous: in
 a dosing exercise, reading a thousands separator as a decimal comma is a
 1000x error.
@@ -35,6 +31,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+from fractions import Fraction
+
+from studyapp.core.kinds import _quantities
 
 __all__ = [
     "IU",
@@ -67,123 +66,147 @@ IU_NOTE = (
 
 
 class Dimension(StrEnum):
-    """What a unit measures; only units of one dimension convert."""
+    """What a unit measures, for messages and slip advice (pint decides what converts)."""
 
     MASS = "mass"
     VOLUME = "volume"
+    AMOUNT = "amount of substance"
+    EQUIVALENTS = "amount of charge"
     PERCENT = "percentage"
     TEMPERATURE = "temperature"
     TIME = "time"
+    LENGTH = "length"
+    AREA = "area"
+    DROPS = "number of drops"
     ACTIVITY = "activity"
     """International units (IU): a drug's biological activity."""
-    RATIO = "ratio"
-    """A unit per another (``mcg/mL``)."""
+    RATIO = "compound quantity"
+    """A unit per another, or a power (``mcg/mL``, ``mg/kg/day``, ``m²``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A unit: its canonical symbol, its dimension and its power of ten.
+    """A unit as shown (``symbol``), what it measures, and its pint expression.
 
-    ``scale`` is the exponent of ten relative to the smallest unit of the
-    dimension (mcg for masses, a syringe unit for volumes); ``None`` for a
-    label unit, which converts to nothing else.
+    ``terms`` are ``(pint name, power)`` pairs: ``mcg/kg/min`` is
+    ``(("microgram", 1), ("kilogram", -1), ("minute", -1))``.
     """
 
     symbol: str
     dimension: Dimension
-    scale: int | None
+    terms: tuple[tuple[str, int], ...]
     per: str = ""
     """How the unit reads after "per" (``day`` for ``days``); default: the symbol."""
 
     @property
     def convertible(self) -> bool:
-        """Whether it converts to the other units of its dimension."""
-        return self.scale is not None
+        """Every unit converts to the units that measure the same thing."""
+        return True
+
+    def expression(self, substitutions: dict[str, str] | None = None) -> str:
+        """The pint expression, with some names replaced (``drop`` by ``(mL / 20)``)."""
+        subs = substitutions or {}
+        parts = []
+        for pint_name, power in self.terms:
+            name = subs.get(pint_name, pint_name)
+            parts.append(name if power == 1 else f"{name} ** {power}")
+        return " * ".join(parts)
+
+    def has(self, dimension: Dimension) -> bool:
+        """Whether one of its atoms measures ``dimension`` (``mEq/L`` has equivalents)."""
+        return any(_ATOM_DIMENSIONS.get(name) is dimension for name, _ in self.terms)
 
 
-MCG = Unit("mcg", Dimension.MASS, 0)
-MG = Unit("mg", Dimension.MASS, 3)
-G = Unit("g", Dimension.MASS, 6)
-UNITS = Unit("units", Dimension.VOLUME, 0)
-ML = Unit("mL", Dimension.VOLUME, 2)
-PERCENT = Unit("%", Dimension.PERCENT, 0)
-CELSIUS = Unit("°C", Dimension.TEMPERATURE, None)
-MINUTES = Unit("minutes", Dimension.TIME, None, "minute")
-HOURS = Unit("hours", Dimension.TIME, None, "hour")
-DAYS = Unit("days", Dimension.TIME, None, "day")
-WEEKS = Unit("weeks", Dimension.TIME, None, "week")
-MONTHS = Unit("months", Dimension.TIME, None, "month")
-YEARS = Unit("years", Dimension.TIME, None, "year")
-IU = Unit("IU", Dimension.ACTIVITY, None)
+def _atom(symbol: str, pint_name: str, dimension: Dimension, per: str = "") -> Unit:
+    """A unit of one pint name."""
+    return Unit(symbol, dimension, ((pint_name, 1),), per)
+
+
+MCG = _atom("mcg", "microgram", Dimension.MASS)
+MG = _atom("mg", "milligram", Dimension.MASS)
+G = _atom("g", "gram", Dimension.MASS)
+KG = _atom("kg", "kilogram", Dimension.MASS)
+NG = _atom("ng", "nanogram", Dimension.MASS)
+UNITS = _atom("units", "syringe_unit", Dimension.VOLUME, "unit")
+ML = _atom("mL", "milliliter", Dimension.VOLUME)
+DL = _atom("dL", "deciliter", Dimension.VOLUME)
+L = _atom("L", "liter", Dimension.VOLUME)
+MMOL = _atom("mmol", "millimole", Dimension.AMOUNT)
+MOL = _atom("mol", "mole", Dimension.AMOUNT)
+MEQ = _atom("mEq", "milliequivalent", Dimension.EQUIVALENTS)
+EQ = _atom("Eq", "equivalent", Dimension.EQUIVALENTS)
+IU = _atom("IU", "international_unit", Dimension.ACTIVITY)
+GTT = _atom("gtt", "drop", Dimension.DROPS, "drop")
+PERCENT = _atom("%", "percent", Dimension.PERCENT)
+CELSIUS = _atom("°C", "degree_Celsius", Dimension.TEMPERATURE)
+FAHRENHEIT = _atom("°F", "degree_Fahrenheit", Dimension.TEMPERATURE)
+SECONDS = _atom("seconds", "second", Dimension.TIME, "second")
+MINUTES = _atom("minutes", "minute", Dimension.TIME, "min")
+HOURS = _atom("hours", "hour", Dimension.TIME, "h")
+DAYS = _atom("days", "day", Dimension.TIME, "day")
+WEEKS = _atom("weeks", "week", Dimension.TIME, "week")
+MONTHS = _atom("months", "month", Dimension.TIME, "month")
+YEARS = _atom("years", "year", Dimension.TIME, "year")
+CM = _atom("cm", "centimeter", Dimension.LENGTH)
+M = _atom("m", "meter", Dimension.LENGTH)
 
 _SPELLINGS: dict[str, Unit] = {
-    "mcg": MCG,
-    "μg": MCG,  # U+03BC GREEK SMALL LETTER MU (the micro sign reads as mu)
-    "ug": MCG,
-    "microgram": MCG,
-    "micrograms": MCG,
-    "mg": MG,
-    "milligram": MG,
-    "milligrams": MG,
-    "g": G,
-    "gram": G,
-    "grams": G,
-    "ml": ML,
-    "millilitre": ML,
-    "millilitres": ML,
-    "milliliter": ML,
-    "milliliters": ML,
-    "units": UNITS,
-    "unit": UNITS,
-    "u": UNITS,
-    "%": PERCENT,
-    "percent": PERCENT,
-    "per cent": PERCENT,
-    "°c": CELSIUS,
-    "c": CELSIUS,
-    "degc": CELSIUS,
-    "deg c": CELSIUS,
-    "celsius": CELSIUS,
-    "degrees c": CELSIUS,
-    "degrees celsius": CELSIUS,
-    "min": MINUTES,
-    "mins": MINUTES,
-    "minute": MINUTES,
-    "minutes": MINUTES,
-    "h": HOURS,
-    "hr": HOURS,
-    "hrs": HOURS,
-    "hour": HOURS,
-    "hours": HOURS,
-    "d": DAYS,
-    "day": DAYS,
-    "days": DAYS,
-    "wk": WEEKS,
-    "wks": WEEKS,
-    "week": WEEKS,
-    "weeks": WEEKS,
-    "mo": MONTHS,
-    "month": MONTHS,
-    "months": MONTHS,
-    "y": YEARS,
-    "yr": YEARS,
-    "yrs": YEARS,
-    "year": YEARS,
-    "years": YEARS,
-    "iu": IU,
-    "i.u.": IU,
-    "international unit": IU,
-    "international units": IU,
+    **dict.fromkeys(["mcg", "μg", "ug", "microgram", "micrograms"], MCG),
+    **dict.fromkeys(["mg", "milligram", "milligrams"], MG),
+    **dict.fromkeys(["g", "gm", "gram", "grams"], G),
+    **dict.fromkeys(["kg", "kilogram", "kilograms", "kilo", "kilos"], KG),
+    **dict.fromkeys(["ng", "nanogram", "nanograms"], NG),
+    **dict.fromkeys(["ml", "millilitre", "millilitres", "milliliter", "milliliters"], ML),
+    **dict.fromkeys(["cc"], ML),
+    **dict.fromkeys(["dl", "decilitre", "decilitres", "deciliter", "deciliters"], DL),
+    **dict.fromkeys(["l", "litre", "litres", "liter", "liters"], L),
+    **dict.fromkeys(["units", "unit", "u"], UNITS),
+    **dict.fromkeys(["mmol", "millimole", "millimoles"], MMOL),
+    **dict.fromkeys(["mol", "mole", "moles"], MOL),
+    **dict.fromkeys(["meq", "milliequivalent", "milliequivalents"], MEQ),
+    **dict.fromkeys(["eq", "equivalent", "equivalents"], EQ),
+    **dict.fromkeys(["iu", "i.u.", "international unit", "international units"], IU),
+    **dict.fromkeys(["gtt", "gtts", "drop", "drops"], GTT),
+    **dict.fromkeys(["%", "percent", "per cent"], PERCENT),
+    **dict.fromkeys(["°c", "c", "degc", "deg c", "celsius", "degrees c"], CELSIUS),
+    **dict.fromkeys(["degree celsius", "degrees celsius"], CELSIUS),
+    **dict.fromkeys(["°f", "f", "degf", "deg f", "fahrenheit", "degrees f"], FAHRENHEIT),
+    **dict.fromkeys(["s", "sec", "secs", "second", "seconds"], SECONDS),
+    **dict.fromkeys(["min", "mins", "minute", "minutes"], MINUTES),
+    **dict.fromkeys(["h", "hr", "hrs", "hour", "hours"], HOURS),
+    **dict.fromkeys(["d", "day", "days"], DAYS),
+    **dict.fromkeys(["wk", "wks", "week", "weeks"], WEEKS),
+    **dict.fromkeys(["mo", "month", "months"], MONTHS),
+    **dict.fromkeys(["y", "yr", "yrs", "year", "years"], YEARS),
+    **dict.fromkeys(["cm", "centimetre", "centimetres", "centimeter", "centimeters"], CM),
+    **dict.fromkeys(["m", "metre", "metres", "meter", "meters"], M),
 }
-"""Every accepted spelling (see :func:`_spelling`) to its unit."""
+"""Every spelling of one unit (see :func:`_spelling`) to its unit."""
+_ATOM_DIMENSIONS = {u.terms[0][0]: u.dimension for u in _SPELLINGS.values()}
 KNOWN_UNITS = tuple(dict.fromkeys(_SPELLINGS.values()))
-"""Every unit, once."""
-KNOWN_TEXT = "g, mg, mcg, mL, units, %, °C, minutes, hours, days, weeks, months, years, IU"
-"""The units named in messages; also one of them per another (``mcg/mL``)."""
+"""Every unit of the table, once."""
+KNOWN_TEXT = (
+    "kg, g, mg, mcg, L, mL, units, mmol, mEq, IU, gtt, %, °C, minutes, hours, days, "
+    "weeks, months, years, cm, m, and any unit per others (mg/kg/day)"
+)
+"""The units named in messages."""
+_HINTED: tuple[Unit, ...] = (MCG, MG, G, ML, UNITS, MMOL, MEQ, GTT, PERCENT, CELSIUS)
+_HINTED += (MINUTES, HOURS, DAYS, WEEKS, MONTHS, YEARS)
+"""The units a reading hint offers (``a number in mg (or mcg, g)``)."""
+G_PER_ML = Unit("g/mL", Dimension.RATIO, (("gram", 1), ("milliliter", -1)))
+"""What a ratio strength ``1:1000`` (1 g in 1000 mL) is read in."""
 
 
 class UnitError(ValueError):
-    """Text that is not a number with a known unit; the message says why."""
+    """Text that is not a number with a known unit, or units that do not convert; says why."""
+
+
+class IncompatibleUnits(UnitError):
+    """Units that measure different things (``mg`` and ``mL``)."""
+
+
+class MissingFactor(UnitError):
+    """Units that convert only with a fact the card does not give (a valence, a drop factor)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +218,7 @@ class Quantity:
 
 
 def known_spellings() -> list[str]:
-    """Every unit spelling accepted (lower case)."""
+    """Every one-unit spelling accepted (lower case)."""
     return list(_SPELLINGS)
 
 
@@ -204,26 +227,70 @@ def _spelling(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-_RATIO_RE = re.compile(r"(.+?)\s*(?:/|\bper\b|\ba\b)\s*(.+)")
+_PER_RE = re.compile(r"\s*(?:/|\bper\b|\ba\b)\s*")
+_POWER_RE = re.compile(r"(.+?)\s*(?:\^|\*\*)?\s*([23])")
+_FOREIGN_RE = re.compile(r"[^\W\d_]{3,}")
 
 
 def lookup_unit(text: str) -> Unit | None:
     """The unit spelled ``text`` (any case, surrounding spaces ignored), or ``None``.
 
-    ``X/Y``, ``X per Y`` and ``X a Y`` are one unit per another (``mcg/mL``,
-    ``mcg a day``) when both are known units that are not themselves ratios.
+    ``X/Y/Z``, ``X per Y`` and ``X a Y`` are X per (Y times Z); a length may
+    be squared or cubed (``m2``, ``m²``, ``m^2``). A part outside our table is
+    read by pint, when pint knows it (``microliter``).
     """
-    spelling = _spelling(text)
+    spelling = _spelling(text).replace("·", "*")
     unit = _SPELLINGS.get(spelling)
     if unit is not None or not spelling:
         return unit
-    match = _RATIO_RE.fullmatch(spelling)
-    if match is None:
+    parts = _PER_RE.split(spelling)
+    if len(parts) == 1:
+        return _power_or_foreign(spelling)
+    if any(not part for part in parts):
         return None
-    top, bottom = (_SPELLINGS.get(part) for part in match.groups())
-    if top is None or bottom is None:
+    units = [_SPELLINGS.get(part) or _power_or_foreign(part) for part in parts]
+    if any(u is None for u in units):
         return None
-    return Unit(f"{top.symbol}/{bottom.per or bottom.symbol}", Dimension.RATIO, None)
+    terms: list[tuple[str, int]] = []
+    symbols: list[str] = []
+    for index, part in enumerate(units):
+        assert part is not None
+        sign = 1 if index == 0 else -1
+        terms.extend((name, sign * power) for name, power in part.terms)
+        symbols.append(part.symbol if index == 0 else (part.per or part.symbol))
+    return Unit("/".join(symbols), Dimension.RATIO, tuple(terms))
+
+
+def _power_or_foreign(spelling: str) -> Unit | None:
+    """A squared or cubed length (``m2``), or a unit pint knows by this name."""
+    match = _POWER_RE.fullmatch(spelling)
+    if match:
+        base = _SPELLINGS.get(match.group(1))
+        if base is not None and base.dimension is Dimension.LENGTH:
+            power = int(match.group(2))
+            sign = "²" if power == 2 else "³"
+            dimension = Dimension.AREA if power == 2 else Dimension.VOLUME
+            return Unit(base.symbol + sign, dimension, ((base.terms[0][0], power),))
+    if not _FOREIGN_RE.fullmatch(spelling):
+        return None
+    return _foreign(spelling)
+
+
+def _foreign(spelling: str) -> Unit | None:
+    """A unit outside our table that pint reads (its names are case-sensitive)."""
+    import pint  # lazy: only for a spelling outside our table
+
+    reg = _quantities.registry()
+    try:
+        parsed = reg.parse_units(spelling)
+    except (pint.errors.PintError, AttributeError, ValueError, TypeError, SyntaxError):
+        return None
+    if len(parsed._units) != 1:
+        return None
+    ((name, power),) = parsed._units.items()
+    if power != 1 or name in ("enzyme_unit", "year", "annum"):
+        return None
+    return Unit(spelling, Dimension.RATIO, ((name, 1),))
 
 
 def suggest_unit(text: str) -> str | None:
@@ -243,42 +310,113 @@ def reading_hint(unit: Unit | None) -> str:
     """What an answer to a card in ``unit`` may look like, for the input and for messages.
 
     ``the number only`` without a unit; ``a number in mg (or mcg, g)`` for a
-    convertible unit; ``a number in °C (or the number only)`` for a label unit.
+    unit of the table; ``a number in mg/mL (or an equal unit)`` for others.
     """
     if unit is None:
         return "the number only"
-    if not unit.convertible:
-        return f"a number in {unit.symbol} (or the number only)"
-    others = [u.symbol for u in KNOWN_UNITS if u.dimension is unit.dimension and u != unit]
+    if unit.dimension in (Dimension.RATIO, Dimension.AREA):
+        return f"a number in {unit.symbol} (or an equal unit)"
+    others = [u.symbol for u in _HINTED if u.dimension is unit.dimension and u != unit]
     return f"a number in {unit.symbol}" + (f" (or {', '.join(others)})" if others else "")
 
 
-def convert(value: Decimal, source: Unit, target: Unit) -> Decimal:
-    """``value`` in ``source`` expressed in ``target``, exactly.
+def convert(
+    value: Decimal,
+    source: Unit,
+    target: Unit,
+    *,
+    valence: Decimal | None = None,
+    drop_factor: Decimal | None = None,
+) -> Decimal:
+    """``value`` in ``source`` expressed in ``target``, exactly (through pint, on fractions).
 
-    Raises :class:`UnitError` when the units measure different things, or
-    when one is a label unit (which converts to nothing else).
+    ``valence`` converts equivalents to moles, ``drop_factor`` (gtt/mL) drops
+    to millilitres, and a percentage converts to a mass per volume as w/v
+    (1 % = 1 g per 100 mL) when the other unit is one. Raises
+    :class:`IncompatibleUnits` or :class:`MissingFactor`.
     """
     if source == target:
         return value
-    if source.dimension is not target.dimension:
-        raise UnitError(
-            f"cannot convert {source.dimension.value} ({source.symbol}) "
-            f"to {target.dimension.value} ({target.symbol})"
-        )
-    if source.scale is None or target.scale is None:
-        raise UnitError(f"cannot convert {source.symbol} to {target.symbol} yet")
+    if Dimension.ACTIVITY in (source.dimension, target.dimension) or (
+        source.has(Dimension.ACTIVITY) != target.has(Dimension.ACTIVITY)
+    ):
+        raise IncompatibleUnits(_iu_reason(source, target))
+    subs = _bridges(source, target, valence, drop_factor)
+    try:
+        return _via_pint(value, source, target, subs)
+    except _quantities.Incompatible as exc:
+        if not (source.has(Dimension.PERCENT) or target.has(Dimension.PERCENT)):
+            raise IncompatibleUnits(_incompatible(source, target, exc)) from exc
+        failure = exc
+    try:  # a percentage and a mass per volume: w/v, 1 % is 1 g in 100 mL
+        return _via_pint(value, source, target, {**subs, "percent": "(gram / deciliter)"})
+    except _quantities.Incompatible:
+        raise IncompatibleUnits(_incompatible(source, target, failure)) from failure
+
+
+def _via_pint(value: Decimal, source: Unit, target: Unit, subs: dict[str, str]) -> Decimal:
+    """One exact conversion by pint."""
+    exact = _quantities.convert(Fraction(value), source.expression(subs), target.expression(subs))
+    return decimal_of(exact)
+
+
+def _bridges(
+    source: Unit, target: Unit, valence: Decimal | None, drop_factor: Decimal | None
+) -> dict[str, str]:
+    """Names to replace so units of a card's own facts convert (mEq to mmol, gtt to mL)."""
+    subs: dict[str, str] = {}
+    equivalents = source.has(Dimension.EQUIVALENTS) != target.has(Dimension.EQUIVALENTS)
+    if equivalents:
+        if valence is None:
+            raise MissingFactor(
+                f"{source.symbol} and {target.symbol} convert only with the ion's valence, "
+                "which this card does not give"
+            )
+        subs["milliequivalent"] = f"(millimole / {valence})"
+        subs["equivalent"] = f"(mole / {valence})"
+    drops = source.has(Dimension.DROPS) != target.has(Dimension.DROPS)
+    if drops:
+        if drop_factor is None:
+            raise MissingFactor(
+                f"{source.symbol} and {target.symbol} convert only with the giving set's "
+                "drop factor, which this card does not give"
+            )
+        subs["drop"] = f"(milliliter / {drop_factor})"
+    return subs
+
+
+def _iu_reason(source: Unit, target: Unit) -> str:
+    """Why IU never convert."""
+    if source.has(Dimension.ACTIVITY) and target.has(Dimension.VOLUME):
+        return IU_NOTE
+    return (
+        f"cannot convert {source.symbol} to {target.symbol}: an IU measures a drug's "
+        "activity, which has no fixed mass or volume"
+    )
+
+
+def _incompatible(source: Unit, target: Unit, exc: Exception) -> str:
+    """The message for units measuring different things."""
+    return f"cannot convert {source.symbol} to {target.symbol} ({exc})"
+
+
+def decimal_of(value: Fraction) -> Decimal:
+    """A fraction as a decimal: exact when it terminates, else to 30 significant digits."""
     with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, len(value.as_tuple().digits) + 1)  # never round
-        return value.scaleb(source.scale - target.scale)
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        if exact * value.denominator == value.numerator:
+            return exact.normalize() if exact else Decimal(0)
+        ctx.prec = 30
+        return +exact
 
 
-_NUMBER_RE = re.compile(r"[+\-−]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
+_NUMBER_RE = re.compile(r"[+\-−]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+\-−]?\d{1,3})?")
 _AMBIGUOUS_RE = re.compile(r"[+\-−]?[1-9]\d{0,2},\d{3}")
 
 
 def parse_number(text: str) -> Decimal:
-    """The exact value of a number typed as ``0.5``, ``.5``, ``0,5`` or ``-2``."""
+    """The exact value of a number typed as ``0.5``, ``.5``, ``0,5``, ``-2`` or ``6e2``."""
     text = text.strip()
     if not _NUMBER_RE.fullmatch(text):
         raise UnitError(f"'{text}' is not a number")
@@ -294,11 +432,12 @@ def parse_number(text: str) -> Decimal:
         raise UnitError(f"'{text}' is not a number") from exc
 
 
-_QUANTITY_RE = re.compile(r"\s*([+\-−]?[\d.,]+)\s*(.*?)\s*")
+_QUANTITY_RE = re.compile(r"\s*([+\-−]?[\d.,]+(?:[eE][+\-−]?\d+)?)\s*(.*?)\s*")
+_RATIO_STRENGTH_RE = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*:\s*(\d+(?:[.,]\d+)?)\s*")
 
 
 def parse_quantity(text: str) -> Quantity:
-    """Read an answer such as ``250 mcg``, ``0.25mg``, ``1,5 mL``, ``12 u`` or ``0.15 %``.
+    """Read an answer such as ``250 mcg``, ``0.25mg``, ``1,5 mL``, ``5 mg/mL`` or ``1:1000``.
 
     Raises :class:`UnitError` with a message fit to show the student.
     """
@@ -306,6 +445,9 @@ def parse_quantity(text: str) -> Quantity:
         raise UnitError(f"the answer is longer than {MAX_INPUT} characters")
     if not text.strip():
         raise UnitError("no answer given")
+    ratio = _RATIO_STRENGTH_RE.fullmatch(text)
+    if ratio is not None:
+        return _ratio_strength(*ratio.groups())
     match = _QUANTITY_RE.fullmatch(text)
     if match is None:
         raise UnitError(f"'{text.strip()}' does not start with a number")
@@ -313,12 +455,20 @@ def parse_quantity(text: str) -> Quantity:
     unit_text = match.group(2)
     if not unit_text:
         return Quantity(value, None)
-    if not (unit_text[0].isalpha() or unit_text[0] in "%°℃"):
+    if not (unit_text[0].isalpha() or unit_text[0] in "%°℃℉"):
         raise UnitError(f"could not read '{text.strip()}': write a number, then a unit")
     unit = lookup_unit(unit_text)
     if unit is None:
         raise UnitError(_unknown_unit_message(unit_text))
     return Quantity(value, unit)
+
+
+def _ratio_strength(part: str, whole: str) -> Quantity:
+    """``1:1000``: 1 g in 1000 mL, as g/mL."""
+    top, bottom = parse_number(part), parse_number(whole)
+    if bottom == 0:
+        raise UnitError(f"'{part}:{whole}' divides by zero")
+    return Quantity(decimal_of(Fraction(top) / Fraction(bottom)), G_PER_ML)
 
 
 def _unknown_unit_message(text: str) -> str:

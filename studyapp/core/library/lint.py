@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from studyapp.core.deck.model import Card, Deck, Diagnostic, LoadResult, Severity
 from studyapp.core.deck.text import sanitize
-from studyapp.core.kinds import KINDS
+from studyapp.core.kinds import KINDS, numeric
 from studyapp.core.kinds.answer_forms import fold_words, match_key
 from studyapp.core.kinds.cloze import Deletion, parse_deletions
 from studyapp.core.library import Library
@@ -52,8 +52,13 @@ class _Linter:
         self.items: list[Diagnostic] = []
 
     def warning(self, path: str, where: tuple[int, int], message: str, rule: str) -> None:
+        self.report(path, where, message, rule, Severity.WARNING)
+
+    def report(
+        self, path: str, where: tuple[int, int], message: str, rule: str, severity: Severity
+    ) -> None:
         message = " ".join(sanitize(message).splitlines())  # it quotes deck text
-        self.items.append(Diagnostic(path, where[0], where[1], Severity.WARNING, message, rule))
+        self.items.append(Diagnostic(path, where[0], where[1], severity, message, rule))
 
 
 def lint_decks(decks: Sequence[Deck]) -> list[Diagnostic]:
@@ -66,6 +71,7 @@ def lint_decks(decks: Sequence[Deck]) -> list[Diagnostic]:
             _answer_in_question(out, deck, card)
             _cloze_unhidden(out, deck, card)
             _similar_choices(out, deck, card)
+            _numeric_cases(out, deck, card)
         _unused_sources(out, deck)
     return out.items
 
@@ -309,6 +315,26 @@ def _option_path(card: Card, number: int) -> str:
     if "choices.0" in card.positions:
         return f"choices.{number}"
     return "answer" if number == 0 else f"distractors.{number - 1}"
+
+
+# ----------------------------------------------------------------- numeric
+
+
+def _numeric_cases(out: _Linter, deck: Deck, card: Card) -> None:
+    """Impossible cases and fills between a syringe's marks, over a card's params."""
+    if card.kind != "numeric":
+        return
+    field = "formula" if card.data.get("template") is None else "template"
+    for finding in numeric.case_problems(card):
+        severity = _CASE_RULES[finding.rule]
+        out.report(deck.path, card.position(field), finding.message, finding.rule, severity)
+
+
+_CASE_RULES = {
+    "impossible-case": Severity.ERROR,  # check rejects the card: a case no exercise can have
+    "between-marks": Severity.WARNING,
+    "formula-error": Severity.ERROR,  # inside the grid (its ends are the loader's)
+}
 
 
 # ----------------------------------------------------------------- sources
