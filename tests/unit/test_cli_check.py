@@ -16,7 +16,7 @@ from studyapp.core.library import load_library
 from studyapp.core.library.lint import lint_library
 
 REPO = Path(__file__).resolve().parents[2]
-BUNDLED = REPO / "decks" / "selank.yaml"
+BUNDLED = REPO / "decks"
 
 GOOD = "deck: good\ntitle: Good\ncards:\n  - {id: a, topic: t, question: q, answer: a}\n"
 WARN = (
@@ -26,8 +26,9 @@ WARN = (
 )
 _bundled = lint_library(load_library([BUNDLED]))
 assert _bundled.decks
-BUNDLED_CARDS = len(_bundled.decks[0].cards)
-BUNDLED_LINES = [d.format() for d in _bundled.results[0].diagnostics]
+BUNDLED_FILES = len(_bundled.results)
+BUNDLED_CARDS = sum(len(deck.cards) for deck in _bundled.decks)
+BUNDLED_LINES = [d.format() for result in _bundled.results for d in result.diagnostics]
 """What the bundled deck reports (warnings only: another test requires no error)."""
 BUNDLED_WARNINGS = len(BUNDLED_LINES)
 
@@ -49,7 +50,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     return code, out, err.splitlines()
 
 
-def bundled_summary(files: int = 1, cards: int = BUNDLED_CARDS, errors: int = 0) -> str:
+def bundled_summary(files: int = BUNDLED_FILES, cards: int = BUNDLED_CARDS, errors: int = 0) -> str:
     warnings = BUNDLED_WARNINGS
     return (
         f"checked {files} file{'s' * (files != 1)}, {cards} cards: "
@@ -184,7 +185,7 @@ def test_json_format_for_a_clean_deck(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, err = run(capsys, "check", "--format", "json")
     assert (code, err) == (0, [])
     payload = json.loads(out)
-    assert payload["files"] == 1
+    assert payload["files"] == BUNDLED_FILES
     assert payload["cards"] == BUNDLED_CARDS
     assert payload["errors"] == 0
     assert payload["warnings"] == BUNDLED_WARNINGS
@@ -204,7 +205,7 @@ def test_default_targets_include_configured_decks(
     assert err == [*BUNDLED_LINES, *err[BUNDLED_WARNINGS:]]
     assert len(err) == BUNDLED_WARNINGS + 1
     assert err[-1].startswith(str(env_decks / "b.yaml"))
-    assert out == bundled_summary(files=3, cards=BUNDLED_CARDS + 1, errors=1)
+    assert out == bundled_summary(files=BUNDLED_FILES + 2, cards=BUNDLED_CARDS + 1, errors=1)
 
 
 def test_explicit_paths_replace_the_configured_decks(
@@ -409,4 +410,6 @@ def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
         "cloze-unhidden",
         "similar-choices",
         "unused-source",
+        "impossible-case",
+        "between-marks",
     }

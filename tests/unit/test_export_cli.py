@@ -83,7 +83,7 @@ def test_export_unknown_deck_and_broken_decks(
     assert main(["--decks", str(deck_dir), "export", "-o", str(out)]) == 0
     captured = capsys.readouterr()
     assert "not exported: " in captured.err and "broken.yaml has 1 error" in captured.err
-    assert "from 2 decks" in captured.out  # the bundled deck and gift-demo
+    assert "from 3 decks" in captured.out  # the two bundled decks and gift-demo
 
 
 def test_import_writes_a_checked_deck_and_refuses_to_overwrite(
@@ -241,7 +241,7 @@ def test_export_of_named_paths_leaves_the_bundled_deck_out(
     # With no path, every configured deck: the bundled one too, unless the config says not.
     everything = tmp_path / "all.csv"
     assert main(["--decks", str(deck_dir), "export", "-o", str(everything)]) == 0
-    assert "from 2 decks to" in capsys.readouterr().out
+    assert "from 3 decks to" in capsys.readouterr().out  # two bundled, one of deck_dir
 
 
 def test_include_bundled_decks_false_leaves_it_out_of_a_default_export(

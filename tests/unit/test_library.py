@@ -160,8 +160,8 @@ def test_library_matches_the_plain_loader(tmp_path: Path) -> None:
 
 def test_bundled_decks_load_cleanly() -> None:
     lib = load_library([BUNDLED])
-    assert [r.diagnostics for r in lib.results] == [()]
-    assert [d.id for d in lib.decks] == ["selank"]
+    assert [r.diagnostics for r in lib.results] == [(), ()]
+    assert [d.id for d in lib.decks] == ["pharm-calculations", "selank"]
 
 
 # --------------------------------------------------------------------- cache

@@ -478,12 +478,18 @@ def _unknown_unit_message(text: str) -> str:
     return f"unknown unit '{text}' (known: {KNOWN_TEXT}){hint}"
 
 
+FLOAT_DIGITS = 12
+"""Significant digits a float result keeps before it is rounded for showing: a formula
+computed in floats (``0.1 + 0.2``) is never a last-digit hair below a rounding edge."""
+
+
 def format_number(value: Decimal | float | int, decimals: int | None = None) -> str:
     """``value`` in plain decimal notation without trailing zeros.
 
     ``0.40`` gives ``"0.4"``, ``1500.0`` gives ``"1500"``, ``2.5e-4`` gives
     ``"0.00025"``. With ``decimals``, the value is first rounded (half away
-    from zero) to that many decimal places. Floats are read through their
+    from zero) to that many decimal places, a float first to
+    :data:`FLOAT_DIGITS` significant digits. Floats are read through their
     shortest ``repr``, so ``0.1 + 0.2`` shows as ``0.30000000000000004``
     unless rounded.
     """
@@ -491,6 +497,10 @@ def format_number(value: Decimal | float | int, decimals: int | None = None) -> 
     if not number.is_finite():
         return str(value)
     if decimals is not None:
+        if isinstance(value, float):  # float noise first: 6.749999999999999 is 6.75
+            with localcontext() as ctx:
+                ctx.prec = FLOAT_DIGITS
+                number = +number
         number = _round(number, decimals)
     text = format(number, "f")
     if "." in text:
