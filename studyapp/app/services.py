@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from studyapp.app.config import Paths, Settings
 from studyapp.core.deck.model import Deck, PromptKey
+from studyapp.core.kinds import units
 from studyapp.core.library import DeckIndex, Library, index_of, load_index, load_library
 from studyapp.core.study.scheduling import day_bounds, study_date
 
@@ -32,6 +33,7 @@ __all__ = [
     "rebuild_states",
     "set_suspended",
     "suspended_prompts",
+    "warm_units_for",
 ]
 
 
@@ -64,6 +66,15 @@ class DeckRow:
     leeches: int = 0
     cards: int = 0
     error: str | None = None
+
+
+def warm_units_for(decks: Sequence[Deck]) -> bool:
+    """Build the unit registry (pint, a few hundred ms) in a background thread when
+    ``decks`` have numeric cards, so grading the first answer does not wait for it;
+    ``True`` when a thread was started. Call it when decks are opened for study."""
+    if not any(card.kind == "numeric" for deck in decks for card in deck.cards):
+        return False
+    return units.warm_in_background() is not None
 
 
 def deck_rows(

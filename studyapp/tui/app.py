@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.notifications import Notification, Notify
 
 from studyapp.app.config import Paths, Settings
-from studyapp.app.services import DeckRow, deck_rows, load_decks
+from studyapp.app.services import DeckRow, deck_rows, load_decks, warm_units_for
 from studyapp.core.deck.model import Deck, PromptKey
 from studyapp.core.library import Library
 from studyapp.core.library.reload import stamps
@@ -201,6 +201,7 @@ class StudyApp(App[int]):
     def new_session(
         self, decks: Sequence[Deck], *, focus: Sequence[PromptKey] | None = None
     ) -> StudySession:
+        warm_units_for(decks)  # off the UI thread: the first numeric answer grades at once
         plans = self.exam_plans()
         calibration = None
         if plans and focus is None:  # planning is imported only when a plan exists
@@ -235,6 +236,7 @@ class StudyApp(App[int]):
     def new_exam(self, spec: ExamSpec) -> ExamRun | None:
         """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""
         decks = [d for d in self.library.decks if not spec.deck_ids or d.id in spec.deck_ids]
+        warm_units_for(decks)
         facts = self.store.pool_facts([deck.id for deck in decks])
         from studyapp.core.study.exam import build_exam  # off the start-up path
 
@@ -243,6 +245,7 @@ class StudyApp(App[int]):
     def new_cram(self, deck: Deck, topics: Sequence[str]) -> ExamRun | None:
         """Every unsuspended prompt of ``deck`` on ``topics`` (all when empty); never saved."""
         facts = self.store.pool_facts([deck.id])
+        warm_units_for([deck])
         from studyapp.core.study.exam import build_cram
 
         return build_cram([deck], topics, facts, self.rng, self.quizzer, self.clock)

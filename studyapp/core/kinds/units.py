@@ -34,6 +34,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from studyapp.core.kinds import _quantities
+from studyapp.core.kinds._quantities import warm_in_background
 
 __all__ = [
     "IU",
@@ -53,6 +54,7 @@ __all__ = [
     "parse_quantity",
     "reading_hint",
     "suggest_unit",
+    "warm_in_background",
 ]
 
 MAX_INPUT = 100
