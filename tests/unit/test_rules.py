@@ -73,6 +73,11 @@ def emitted_rules() -> dict[str, set[Severity]]:
                     level_kw = next((k.value for k in node.keywords if k.arg == "severity"), None)
                     if isinstance(level_kw, ast.Attribute) and level_kw.attr == "WARNING":
                         severity = Severity.WARNING  # YamlProblem(..., severity=...WARNING)
+                elif name == "Finding" and node.args:  # a numeric case problem (lint)
+                    error_kw = next((k.value for k in node.keywords if k.arg == "error"), None)
+                    warn = isinstance(error_kw, ast.Constant) and error_kw.value is False
+                    severity = Severity.WARNING if warn else Severity.ERROR
+                    values = _strings(node.args[0])
                 elif name == "Diagnostic" and len(node.args) == 6:
                     level = node.args[3]
                     if isinstance(level, ast.Attribute) and level.attr in ("ERROR", "WARNING"):

@@ -377,7 +377,8 @@ def read_answer(
     if given is None or given == target:
         return Reading(quantity.value)
     if given.has(units.Dimension.ACTIVITY) and (target is None or not target.has(given.dimension)):
-        return Reading(None, (f"{units.IU_NOTE}.",), Verdict.WRONG, "iu")
+        why = units.IU_NOTE if target is None else units.iu_reason(given, target)
+        return Reading(None, (f"{_first_upper(why)}.",), Verdict.WRONG, "iu")
     if target is None:
         return _unreadable(target, f"This question has no unit, so '{given.symbol}' is not read.")
     try:

@@ -48,6 +48,7 @@ __all__ = [
     "format_number",
     "format_quantity",
     "format_signed",
+    "iu_reason",
     "known_spellings",
     "lookup_unit",
     "parse_number",
@@ -142,7 +143,7 @@ GTT = _atom("gtt", "drop", Dimension.DROPS, "drop")
 PERCENT = _atom("%", "percent", Dimension.PERCENT)
 CELSIUS = _atom("°C", "degree_Celsius", Dimension.TEMPERATURE)
 FAHRENHEIT = _atom("°F", "degree_Fahrenheit", Dimension.TEMPERATURE)
-SECONDS = _atom("seconds", "second", Dimension.TIME, "second")
+SECONDS = _atom("seconds", "second", Dimension.TIME, "s")
 MINUTES = _atom("minutes", "minute", Dimension.TIME, "min")
 HOURS = _atom("hours", "hour", Dimension.TIME, "h")
 DAYS = _atom("days", "day", Dimension.TIME, "day")
@@ -342,7 +343,7 @@ def convert(
     if Dimension.ACTIVITY in (source.dimension, target.dimension) or (
         source.has(Dimension.ACTIVITY) != target.has(Dimension.ACTIVITY)
     ):
-        raise IncompatibleUnits(_iu_reason(source, target))
+        raise IncompatibleUnits(iu_reason(source, target))
     subs = _bridges(source, target, valence, drop_factor)
     try:
         return _via_pint(value, source, target, subs)
@@ -387,7 +388,7 @@ def _bridges(
     return subs
 
 
-def _iu_reason(source: Unit, target: Unit) -> str:
+def iu_reason(source: Unit, target: Unit) -> str:
     """Why IU never convert."""
     if source.has(Dimension.ACTIVITY) and target.has(Dimension.VOLUME):
         return IU_NOTE
