@@ -59,3 +59,28 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_objective_kind(case: str, objective_app: StudyApp, snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(objective_app, terminal_size=SIZE, run_before=CASES[case])
+
+
+INFUSION = Path(__file__).resolve().parent / "fixtures" / "infusion.yaml"
+
+
+def test_a_generated_infusion_rate_card_with_its_worked_solution(  # type: ignore[no-untyped-def]
+    deck_dir: Path, make_app: Callable[..., StudyApp], snap_compare
+) -> None:
+    # A templated card (infusion-rate-weight), its numbers drawn by the app's seeded RNG,
+    # answered right in other units (mL/min): the solution shows every step.
+    folder = Path("infusion")
+    folder.mkdir()
+    shutil.copy(INFUSION, folder / "infusion.yaml")
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.press("enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen) and screen.question is not None
+        values = screen.question.values
+        rate = values["dose"] * values["weight"] * 60 / 1000 * values["bag_ml"] / values["drug_mg"]
+        screen.query_one(Input).value = f"{rate / 60:.4f} mL/min"
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(folder), terminal_size=SIZE, run_before=run_before)
