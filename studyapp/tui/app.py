@@ -201,7 +201,7 @@ class StudyApp(App[int]):
     def new_session(
         self, decks: Sequence[Deck], *, focus: Sequence[PromptKey] | None = None
     ) -> StudySession:
-        warm_units_for(decks)  # off the UI thread: the first numeric answer grades at once
+        self.warm_units(decks)
         plans = self.exam_plans()
         calibration = None
         if plans and focus is None:  # planning is imported only when a plan exists
@@ -220,6 +220,11 @@ class StudyApp(App[int]):
             calibration=calibration,
         )
 
+    def warm_units(self, decks: Sequence[Deck]) -> None:
+        """Build the unit registry in a background thread once the first card is painted
+        (it holds the GIL for a few hundred ms), so the first numeric answer grades at once."""
+        self.call_after_refresh(warm_units_for, list(decks))
+
     def exam_plans(self) -> list[ExamPlan]:
         """Plans whose exam is today or later (see ``studyapp plan``)."""
         return self.store.exam_plans(study_date(self.clock(), self.settings.rollover_hour))
@@ -236,7 +241,7 @@ class StudyApp(App[int]):
     def new_exam(self, spec: ExamSpec) -> ExamRun | None:
         """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""
         decks = [d for d in self.library.decks if not spec.deck_ids or d.id in spec.deck_ids]
-        warm_units_for(decks)
+        self.warm_units(decks)
         facts = self.store.pool_facts([deck.id for deck in decks])
         from studyapp.core.study.exam import build_exam  # off the start-up path
 
@@ -245,7 +250,7 @@ class StudyApp(App[int]):
     def new_cram(self, deck: Deck, topics: Sequence[str]) -> ExamRun | None:
         """Every unsuspended prompt of ``deck`` on ``topics`` (all when empty); never saved."""
         facts = self.store.pool_facts([deck.id])
-        warm_units_for([deck])
+        self.warm_units([deck])
         from studyapp.core.study.exam import build_cram
 
         return build_cram([deck], topics, facts, self.rng, self.quizzer, self.clock)

@@ -208,3 +208,18 @@ async def test_typed_other_cards_term_is_wrong(objective_app: StudyApp, store: S
         screen.query_one(Input).value = "ignored once graded"
         await pilot.press("enter")  # accepts the proposed Again
         assert logged(store, "trkb") == [(1, "typed", "TrkA", None)]
+
+
+async def test_a_session_with_numeric_cards_warms_the_units_after_the_first_paint(
+    objective_app: StudyApp,
+) -> None:
+    from unittest import mock
+
+    with mock.patch("studyapp.tui.app.warm_units_for") as warm:
+        async with objective_app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")  # the study session opens on its first card
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, ReviewScreen)
+            warm.assert_called_once()
+            (decks,) = warm.call_args.args
+            assert [deck.id for deck in decks] == ["objective"]
