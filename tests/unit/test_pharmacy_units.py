@@ -157,9 +157,12 @@ def test_reading_a_unit_never_imports_pint() -> None:
 
 
 def test_a_spelling_outside_our_table_is_read_by_pint() -> None:
-    microlitre = lookup_unit("microliter")
-    assert microlitre is not None
-    assert convert(Decimal(500), microlitre, units.ML) == Decimal("0.5")
+    assert lookup_unit("µL") == lookup_unit("microlitres") == units.MICROLITRE
+    assert convert(Decimal(500), units.MICROLITRE, units.ML) == Decimal("0.5")
+    nanolitre = lookup_unit("nanoliter")  # not in our table: pint's name
+    assert nanolitre is not None and nanolitre.symbol == "nanoliter"
+    assert convert(Decimal(500), nanolitre, units.MICROLITRE) == Decimal("0.5")
+    assert lookup_unit("furlongz") is None
 
 
 def test_per_minute_vs_per_hour_slip_is_named() -> None:

@@ -301,3 +301,9 @@ def test_the_registry_warms_once_and_off_the_calling_thread() -> None:
         thread.join(timeout=60)
     assert _quantities.is_warm()
     assert _quantities.warm_in_background() is None  # built: nothing more to do
+
+
+def test_a_syringe_is_drawn_only_for_ml_or_units() -> None:
+    # litres are a volume too, but the syringe drawing reads mL or units
+    assert "bad-syringe" in rules('question: "Q?"\nanswer: 0.001\nunit: L\nsyringe: u100\n')
+    assert "bad-syringe" not in rules('question: "Q?"\nanswer: 0.1\nunit: mL\nsyringe: u100\n')

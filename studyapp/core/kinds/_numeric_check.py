@@ -191,7 +191,7 @@ class _Checker:
             return None
         if unit is None and "unit" in self.fields:
             return None  # the unit's own error is enough
-        if unit is None or unit.dimension is not units.Dimension.VOLUME:
+        if unit not in (units.ML, units.UNITS):
             message = f"'syringe: {SYRINGE}' needs 'unit: mL' or 'unit: units'"
             self.error(node, message, "bad-syringe")
             return None

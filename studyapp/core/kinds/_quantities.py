@@ -95,13 +95,13 @@ def convert(value: Fraction, source: str, target: str) -> Fraction:
 
 
 def _split(reg: pint.UnitRegistry[Any], expression: str) -> tuple[Fraction, Any]:
-    """``(mL / 20)`` as ``(1/20, milliliter)``; an expression without numbers as is.
+    """``(mL / 20)`` as ``(1/20, milliliter)``; an expression without a substitution as is.
 
-    Numbers appear only where a card's own fact is substituted (a valence, a
-    drop factor); an offset unit such as °C never has one, and cannot be
-    multiplied, so it goes to pint untouched.
+    Substitutions (parenthesised) carry a card's own fact (a valence, a drop
+    factor, w/v percent); an offset unit such as °C never has one, and cannot
+    be multiplied, so it goes to pint untouched.
     """
-    if not any(char.isdigit() for char in expression.replace("** 2", "").replace("** 3", "")):
+    if "(" not in expression:  # every substitution is parenthesised
         return Fraction(1), expression
     parsed = reg.parse_expression(expression)
     return Fraction(parsed.magnitude), parsed.units

@@ -8,13 +8,19 @@ Two forms:
   and the expected answer is computed by ``formula`` with the safe evaluator
   of :mod:`studyapp.core.kinds.safe_eval` (deck text is never run as code).
 
-Answers are read by :mod:`studyapp.core.kinds.units`: ``250 mcg`` is right for a
-``0.25 mg`` card, a bare number is read in the card's unit, and an answer
-1000x off (mg vs mcg) or 100x off (mL vs units on a U-100 syringe), or with
-the sign dropped, is wrong with a note saying which slip it looks like. An
-answer that cannot be read (an unknown unit, ``1,500``, a unit that cannot
-be converted yet) is never wrong: it is ``UNREADABLE`` and the student is
-asked again (:func:`read_answer`). ``tolerance`` is absolute (in the
+A third form, **templated**: ``template: infusion-rate`` names a clinical
+calculation (:mod:`studyapp.core.kinds._templates`) that gives the formula,
+unit, rounding and worked solution; the card gives the params.
+
+Answers are read by :mod:`studyapp.core.kinds.units` and converted exactly
+(pint): ``250 mcg`` is right for a ``0.25 mg`` card, ``5 mg/mL`` for a
+``5000 mcg/mL`` one, a bare number is read in the card's unit, and an answer
+1000x off (mg vs mcg), 100x off (mL vs units on a U-100 syringe) or 60x off
+(per minute vs per hour), or with the sign dropped, is wrong with a note
+saying which slip it looks like. A quantity of another kind, or IU, is
+wrong. An answer that cannot be read (an unknown unit, ``1,500``, mEq on a
+card without a ``valence``) is never wrong: it is ``UNREADABLE`` and the
+student is asked again (:func:`read_answer`). ``tolerance`` is absolute (in the
 card's unit) or relative (``"2%"``); an answer that rounds to the expected
 answer as shown (``decimals`` places) is also right.
 

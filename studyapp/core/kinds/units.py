@@ -133,6 +133,7 @@ NG = _atom("ng", "nanogram", Dimension.MASS)
 UNITS = _atom("units", "syringe_unit", Dimension.VOLUME, "unit")
 ML = _atom("mL", "milliliter", Dimension.VOLUME)
 DL = _atom("dL", "deciliter", Dimension.VOLUME)
+MICROLITRE = _atom("mcL", "microliter", Dimension.VOLUME)
 L = _atom("L", "liter", Dimension.VOLUME)
 MMOL = _atom("mmol", "millimole", Dimension.AMOUNT)
 MOL = _atom("mol", "mole", Dimension.AMOUNT)
@@ -161,6 +162,8 @@ _SPELLINGS: dict[str, Unit] = {
     **dict.fromkeys(["ng", "nanogram", "nanograms"], NG),
     **dict.fromkeys(["ml", "millilitre", "millilitres", "milliliter", "milliliters"], ML),
     **dict.fromkeys(["cc"], ML),
+    **dict.fromkeys(["mcl", "μl", "ul", "microlitre", "microlitres", "microliter"], MICROLITRE),
+    **dict.fromkeys(["microliters"], MICROLITRE),
     **dict.fromkeys(["dl", "decilitre", "decilitres", "deciliter", "deciliters"], DL),
     **dict.fromkeys(["l", "litre", "litres", "liter", "liters"], L),
     **dict.fromkeys(["units", "unit", "u"], UNITS),
@@ -283,15 +286,11 @@ def _foreign(spelling: str) -> Unit | None:
     """A unit outside our table that pint reads (its names are case-sensitive)."""
     import pint  # lazy: only for a spelling outside our table
 
-    reg = _quantities.registry()
     try:
-        parsed = reg.parse_units(spelling)
+        name = _quantities.registry().get_name(spelling)
     except (pint.errors.PintError, AttributeError, ValueError, TypeError, SyntaxError):
         return None
-    if len(parsed._units) != 1:
-        return None
-    ((name, power),) = parsed._units.items()
-    if power != 1 or name in ("enzyme_unit", "year", "annum"):
+    if name in ("enzyme_unit", "year"):  # "U" is our syringe unit; a bare "a" is no answer
         return None
     return Unit(spelling, Dimension.RATIO, ((name, 1),))
 
