@@ -68,6 +68,8 @@ def test_study_one_card_in_a_real_terminal(tmux: Callable[..., str], tmp_path: P
         return tmux("capture-pane", "-p", "-t", "e2e")
 
     wait_for(capture, "Selank")
+    # The bundled decks in file order: pharmacy calculations, then Selank (a basic card first).
+    tmux("send-keys", "-t", "e2e", "Down")
     tmux("send-keys", "-t", "e2e", "Enter")
     wait_for(capture, "show answer")
     tmux("send-keys", "-t", "e2e", "Space")
