@@ -55,6 +55,11 @@ class Paths:
     def cache_dir(self) -> Path:
         return self.data_dir / "cache" / "decks"
 
+    @property
+    def units_cache_dir(self) -> Path:
+        """pint's cache of parsed unit definitions (see ``core.kinds._quantities``)."""
+        return self.data_dir / "cache" / "units"
+
 
 def resolve_paths(
     data_dir: Path | str | None = None, env: Mapping[str, str] | None = None

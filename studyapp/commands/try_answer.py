@@ -66,10 +66,12 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 
     from studyapp.commands import fail
     from studyapp.commands.preview import find_deck
+    from studyapp.core.kinds import units
     from studyapp.core.kinds.grading import Interaction
     from studyapp.core.study.quiz import Quizzer, response_from_text
     from studyapp.core.study.session import prompts_of
 
+    units.use_cache_folder(paths.units_cache_dir)  # pint's parsed definitions, if it is needed
     deck = find_deck(args.deck, paths, settings)
     if deck is None:
         return 1

@@ -215,11 +215,15 @@ async def test_a_session_with_numeric_cards_warms_the_units_after_the_first_pain
 ) -> None:
     from unittest import mock
 
+    from studyapp.tui.app import WARM_UNITS_AFTER_S
+
     with mock.patch("studyapp.tui.app.warm_units_for") as warm:
         async with objective_app.run_test(size=SIZE) as pilot:
             await pilot.press("enter")  # the study session opens on its first card
             await pilot.pause()
             assert isinstance(pilot.app.screen, ReviewScreen)
-            warm.assert_called_once()
+            warm.assert_not_called()  # not while the first card is drawn...
+            await pilot.pause(WARM_UNITS_AFTER_S + 0.5)
+            warm.assert_called_once()  # ...but while the student reads it
             (decks,) = warm.call_args.args
             assert [deck.id for deck in decks] == ["objective"]

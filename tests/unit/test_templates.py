@@ -4,7 +4,11 @@ generated card, the worked solutions, and `studyapp try` on every template."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -307,3 +311,12 @@ def test_a_syringe_is_drawn_only_for_ml_or_units() -> None:
     # litres are a volume too, but the syringe drawing reads mL or units
     assert "bad-syringe" in rules('question: "Q?"\nanswer: 0.001\nunit: L\nsyringe: u100\n')
     assert "bad-syringe" not in rules('question: "Q?"\nanswer: 0.1\nunit: mL\nsyringe: u100\n')
+
+
+def test_pint_keeps_its_parsed_definitions_in_the_apps_cache(tmp_path: Path) -> None:
+    # in a fresh interpreter: the registry is built once per process
+    home = tmp_path / "home"
+    env = {**os.environ, "STUDYAPP_HOME": str(home)}
+    command = [sys.executable, "-m", "studyapp", "try", CALCULATIONS, "cg-man", "4.8 L/h"]
+    subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=120)
+    assert list((home / "cache" / "units").iterdir())  # pint's cache, in our data folder

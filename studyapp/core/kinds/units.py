@@ -34,7 +34,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from studyapp.core.kinds import _quantities
-from studyapp.core.kinds._quantities import warm_in_background
+from studyapp.core.kinds._quantities import use_cache_folder, warm_in_background
 
 __all__ = [
     "IU",
@@ -55,6 +55,7 @@ __all__ = [
     "parse_quantity",
     "reading_hint",
     "suggest_unit",
+    "use_cache_folder",
     "warm_in_background",
 ]
 
