@@ -3,7 +3,8 @@
     python benchmarks/units.py [--reps N] [--json FILE]
 
 * **cold**: in a fresh interpreter, ``import pint`` and building our registry (pint's
-  defaults plus ``pharmacy_units.txt``): what the background warm-up hides;
+  defaults plus ``pharmacy_units.txt``), without and with pint's cache of parsed
+  definitions (the app keeps one in its data folder): what the background warm-up hides;
 * **reading**: importing the units module and reading six answers' units in a fresh
   interpreter (pint is never imported for that: checked);
 * **grading**: grading one numeric answer that needs a conversion (``0.875 mL/min`` on a
@@ -17,15 +18,19 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 COLD = """
-import time
+import sys, time
+from pathlib import Path
 t0 = time.perf_counter()
 import pint
 t1 = time.perf_counter()
 from studyapp.core.kinds import _quantities
+if len(sys.argv) > 1:
+    _quantities.use_cache_folder(Path(sys.argv[1]))
 _quantities.registry()
 t2 = time.perf_counter()
 print((t1 - t0) * 1e3, (t2 - t1) * 1e3)
@@ -43,12 +48,12 @@ print((t1 - t0) * 1e3)
 """
 
 
-def fresh(code: str, reps: int) -> list[list[float]]:
+def fresh(code: str, reps: int, *args: str) -> list[list[float]]:
     """Run ``code`` in ``reps`` fresh interpreters; the numbers each prints."""
     runs = []
     for _ in range(reps):
         out = subprocess.run(
-            [sys.executable, "-X", "frozen_modules=on", "-c", code],
+            [sys.executable, "-c", code, *args],
             capture_output=True,
             text=True,
             check=True,
@@ -101,10 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     cold = fresh(COLD, args.reps)
+    with tempfile.TemporaryDirectory() as folder:
+        fresh(COLD, 1, folder)  # fills pint's cache
+        cached = fresh(COLD, args.reps, folder)
     reading = fresh(READING, args.reps)
     results = {
         "pint_import_ms": statistics.median(r[0] for r in cold),
         "registry_build_ms": statistics.median(r[1] for r in cold),
+        "registry_build_cached_ms": statistics.median(r[1] for r in cached),
         "read_units_without_pint_ms": statistics.median(r[0] for r in reading),
         "grade_warm_ms": grading(args.reps * 30),
     }
