@@ -188,7 +188,10 @@ def test_every_kind_in_text_and_json(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nope", "x", "y"], "studyapp: no deck file or deck id 'nope' (decks: pharm-calculations, selank)"),
+        (
+            ["nope", "x", "y"],
+            "studyapp: no deck file or deck id 'nope' (decks: pharm-calculations, selank)",
+        ),
         (
             [OBJECTIVE, "trbk", "TrkB"],
             "studyapp: no card 'trbk' in deck 'objective'; did you mean 'trkb'?",

@@ -313,14 +313,15 @@ def reading_hint(unit: Unit | None) -> str:
     """What an answer to a card in ``unit`` may look like, for the input and for messages.
 
     ``the number only`` without a unit; ``a number in mg (or mcg, g)`` for a
-    unit of the table; ``a number in mg/mL (or an equal unit)`` for others.
+    unit of the table (``a number in °C (or the number only)`` when it is the only
+    one of its kind offered); ``a number in mg/mL (or an equal unit)`` for others.
     """
     if unit is None:
         return "the number only"
     if unit.dimension in (Dimension.RATIO, Dimension.AREA):
         return f"a number in {unit.symbol} (or an equal unit)"
     others = [u.symbol for u in _HINTED if u.dimension is unit.dimension and u != unit]
-    return f"a number in {unit.symbol}" + (f" (or {', '.join(others)})" if others else "")
+    return f"a number in {unit.symbol} (or {', '.join(others) or 'the number only'})"
 
 
 def convert(
