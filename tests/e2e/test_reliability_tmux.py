@@ -90,6 +90,8 @@ def test_a_second_app_refuses_and_nothing_is_studied_twice(
     second = wait_for(_screen(tmux, "second"), "EXITED:1")
     assert f"studyapp is already open in another terminal (pid {holder})" in second
     assert "Traceback" not in second
+    # The bundled decks in file order: pharmacy calculations, then Selank (flashcards first).
+    tmux("send-keys", "-t", "e2e:first", "Down")
     tmux("send-keys", "-t", "e2e:first", "Enter")
     for n in range(1, 4):
         wait_for(first, "show answer")
