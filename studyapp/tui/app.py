@@ -230,6 +230,8 @@ class StudyApp(App[int]):
         shown (it holds the GIL for a few hundred ms: started at once, it slowed the first
         card by as much), while the student reads the question; the first numeric answer
         then grades at once (an answer typed sooner waits for the build, never fails)."""
+        if not self.is_running:  # a session built outside the running app (tests, tools)
+            return
         chosen = list(decks)
         self.set_timer(WARM_UNITS_AFTER_S, lambda: warm_units_for(chosen))
 
