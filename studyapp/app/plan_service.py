@@ -145,6 +145,7 @@ def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
             f"({pulled} review{'s' * (pulled != 1)} pulled in early); "
             f"about {_mean_extra(outcome):.1f} extra reviews a day until the exam"
         )
+        lines += _peak(outcome)
         if outcome.new:
             pace = outcome.new_per_day
             if pace > new_limit:
@@ -155,6 +156,24 @@ def describe_outcome(outcome: PlanOutcome, new_limit: int) -> list[str]:
                 limit = f"your limit: {new_limit}"
             lines.append(f"New cards: {pace} a day needed to finish in time ({limit})")
     return lines
+
+
+PEAK_WARNING = 1.5
+"""A busiest day above this many times the mean day is announced (issue 19's bound)."""
+
+
+def _peak(outcome: PlanOutcome) -> list[str]:
+    """A warning when the reviews bunch up on one day, with why and what helps."""
+    ratio = outcome.peak_ratio()
+    if outcome.busiest is None or ratio <= PEAK_WARNING:
+        return []
+    day, count = outcome.busiest
+    return [
+        f"Busiest day: {day.isoformat()} with about {count} reviews, {ratio:.1f}x the mean day "
+        f"({outcome.mean_load:.1f}): at a {outcome.plan.target:.0%} target the last reviews "
+        "must come close to the exam for cards your answers say you forget fast; "
+        "a lower target (--retention) or an earlier start spreads them"
+    ]
 
 
 def _range(outcome: PlanOutcome) -> str:

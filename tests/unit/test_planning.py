@@ -403,3 +403,26 @@ def test_a_card_reviewed_today_with_the_exam_tomorrow_is_not_planned_again() -> 
     plan = ExamPlan("d", TODAY + timedelta(days=1), target=0.999)
     outcome = schedule({key(1): state}, plan)
     assert outcome.days_left == 1 and outcome.plan_due == {}
+
+
+def test_the_busiest_day_is_measured_and_announced_when_reviews_bunch_up() -> None:
+    from studyapp.app.plan_service import describe_outcome
+
+    # 30 reviews FSRS already has due on one day, 20 cards spread evenly: that
+    # day is far above the mean, and the student is told so (issue 19: where the
+    # 1.5x bound cannot be met, the app says so).
+    busy = TODAY + timedelta(days=5)
+    states = {
+        key(n): learnt(3.0, NOW - timedelta(days=1), due=day_start(busy, 4, UTC)) for n in range(30)
+    }
+    outcome = schedule(states, ExamPlan("d", EXAM, target=0.9))
+    assert outcome.busiest is not None and outcome.busiest[0] == busy
+    assert outcome.busiest[1] >= 30
+    assert outcome.peak_ratio() > 1.5
+    lines = describe_outcome(outcome, 20)
+    assert any(line.startswith(f"Busiest day: {busy.isoformat()} with about") for line in lines)
+    # An even load says nothing of a busiest day.
+    base = learnt(40.0, NOW - timedelta(days=30), due=NOW + timedelta(days=30))
+    even = schedule({key(n): base for n in range(40)}, ExamPlan("d", EXAM, target=0.95))
+    assert even.peak_ratio() <= 1.5
+    assert not any(line.startswith("Busiest day") for line in describe_outcome(even, 20))

@@ -117,6 +117,17 @@ class PlanOutcome:
     short: int = 0
     """Pulled prompts that cannot reach the target even with a Good review the day
     before the exam (at the pessimistic end of the calibration)."""
+    busiest: tuple[date, int] | None = None
+    """The day with the most reviews expected before the exam (FSRS's, the pulled
+    ones and today's done), and how many; ``None`` when the plan is not active."""
+    mean_load: float = 0.0
+    """The mean of the expected reviews a day over the days left."""
+
+    def peak_ratio(self) -> float:
+        """The busiest day's reviews over the mean day's (0 when nothing is expected)."""
+        if self.busiest is None or self.mean_load <= 0:
+            return 0.0
+        return self.busiest[1] / self.mean_load
 
     @property
     def active(self) -> bool:
@@ -182,6 +193,8 @@ def plan_schedule(
     plan_due: dict[PromptKey, date] = {}
     new_per_day = 0
     short = 0
+    busiest: tuple[date, int] | None = None
+    mean_load = 0.0
     if days_left > 0:
         days = [today + timedelta(days=n) for n in range(days_left)]
         load = _fsrs_load(states, days, rollover_hour, tz)
@@ -201,6 +214,8 @@ def plan_schedule(
                 windows.append((key, window[:2]))
                 short += not window[2]
         plan_due = _spread(windows, load)
+        busiest = max(load.items(), key=lambda item: (item[1], item[0]))
+        mean_load = sum(load.values()) / len(load)
         intro_days = max(1, math.floor(days_left * INTRO_SHARE))
         new_per_day = math.ceil((new + new_today) / intro_days) if new + new_today else 0
     return PlanOutcome(
@@ -217,6 +232,8 @@ def plan_schedule(
         on_target_high=on_target[2],
         calibration=calibration,
         short=short,
+        busiest=busiest,
+        mean_load=mean_load,
     )
 
 
