@@ -7,58 +7,35 @@ solution lines and the syringe option.
 
 from __future__ import annotations
 
-import itertools
 import keyword
-import math
-import re
-from collections.abc import Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from studyapp.core.deck.text import sanitize
 from studyapp.core.kinds import safe_eval, units
 from studyapp.core.kinds._numeric_lint import grid
+from studyapp.core.kinds._numeric_probe import probe
+from studyapp.core.kinds._numeric_spec import (
+    EXPRESSION_RE,
+    IDENTIFIER_RE,
+    MAX_DECIMALS,
+    MAX_GRID,
+    MAX_MAGNITUDE,
+    PARAM_KEYS,
+    PLACEHOLDER_RE,
+    RELATIVE_RE,
+    SYRINGE,
+    TYPE_NAMES,
+    decimal_of,
+)
 from studyapp.core.kinds._templates import TEMPLATES, Template
-from studyapp.core.kinds.base import CheckContext, FieldSpec, FieldType
+from studyapp.core.kinds.base import CheckContext
 
 if TYPE_CHECKING:
     from studyapp.core.deck.yamlsafe import Node
 
-
-MAX_MAGNITUDE = Decimal(10) ** 15
-"""The largest number accepted for an answer, a tolerance or a param bound."""
-MAX_GRID = 1_000_000
-"""The most values one param may take."""
-MAX_DECIMALS = 10
-PARAM_FIELDS = (
-    FieldSpec("min", FieldType.NUMBER, required=True, doc="The smallest value drawn."),
-    FieldSpec("max", FieldType.NUMBER, required=True, doc="The largest value drawn."),
-    FieldSpec("step", FieldType.NUMBER, doc="Values are min, min+step, ... <= max (default 1)."),
-)
-"""The fields of one param of ``params``."""
-PARAM_KEYS = tuple(spec.name for spec in PARAM_FIELDS)
-SYRINGE = "u100"
-U100_UNITS_PER_ML = 100
-U100_SCALE = 100
-"""A U-100 syringe holds 100 units (1 mL)."""
-MAX_ART_WIDTH = 70
-
-_TYPE_NAMES = {
-    "str": "text",
-    "map": "a mapping",
-    "seq": "a list",
-    "bool": "a boolean",
-    "null": "empty",
-}
-IDENTIFIER_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
-"""A param name (Python keywords are also refused)."""
-_IDENTIFIER_RE = re.compile(IDENTIFIER_PATTERN)
-PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-EXPRESSION_RE = re.compile(r"\{=([^{}:]+)(?::(\d))?\}")
-"""A computed step in a solution line: ``{=weight * dose_per_kg}``, ``{=ln(2) / t_half:4}``."""
-RELATIVE_PATTERN = r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*"
-"""A relative tolerance, ``2%``."""
-_RELATIVE_RE = re.compile(RELATIVE_PATTERN)
+__all__ = ["check", "grid"]
 
 
 # =================================================================== check
@@ -100,10 +77,10 @@ class _Checker:
         """The exact value of a number node, or ``None`` (reported) if unusable."""
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            message = f"{what} must be a number, not {_TYPE_NAMES.get(node.kind, node.kind)}"
+            message = f"{what} must be a number, not {TYPE_NAMES.get(node.kind, node.kind)}"
             self.error(node, message, "wrong-type")
             return None
-        exact = _decimal_of(node)
+        exact = decimal_of(node)
         if exact is None or abs(exact) > MAX_MAGNITUDE:
             self.error(node, f"{what} must be a finite number of at most 1e15", rule)
             return None
@@ -145,11 +122,11 @@ class _Checker:
                 return ["rel", template.tolerance[:-1]]
             return ["abs", template.tolerance if template else "0"]
         if isinstance(node.value, str):
-            match = _RELATIVE_RE.fullmatch(node.value)
+            match = RELATIVE_RE.fullmatch(node.value)
             if match:
                 return ["rel", str(Decimal(match.group(1)))]
         elif isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            exact = _decimal_of(node)
+            exact = decimal_of(node)
             if exact is not None and 0 <= exact <= MAX_MAGNITUDE:
                 return ["abs", str(exact)]
         else:
@@ -219,7 +196,7 @@ class _Checker:
 
     def param_name_ok(self, param: str, key_node: Node) -> bool:
         """A param name is an identifier, not a keyword, ``answer`` or a dunder."""
-        if not _IDENTIFIER_RE.fullmatch(param) or keyword.iskeyword(param):
+        if not IDENTIFIER_RE.fullmatch(param) or keyword.iskeyword(param):
             message = f"param name '{param}' must be a name like dose_mg (letters, digits, _)"
             self.error(key_node, message, "bad-param")
             return False
@@ -291,7 +268,7 @@ class _Checker:
             return None
         if len(params) < len(self.declared):
             return None  # a param's grid is reported: nothing to probe
-        problem = _probe(expr, params)
+        problem = probe(expr, params)
         if problem:
             self.error(node, f"formula: {problem}", "formula-error")
             return None
@@ -325,7 +302,7 @@ class _Checker:
             self.error(self.fields.get("params", node), message, "template-params")
         if not self.ok or len(params) < len(self.declared):
             return None
-        problem = _probe(safe_eval.parse(template.formula, self.declared), params)
+        problem = probe(safe_eval.parse(template.formula, self.declared), params)
         if problem:
             self.error(node, f"template '{template.name}': {problem}", "formula-error")
             return None
@@ -454,52 +431,3 @@ def check(ctx: CheckContext) -> dict[str, Any] | None:
         "template": template.name if template else None,
         **facts,
     }
-
-
-def _decimal_of(node: Node) -> Decimal | None:
-    """The exact value of a YAML number as written (``0.15`` is not ``0.1499...``)."""
-    value = node.value
-    if isinstance(value, int):
-        return Decimal(value)
-    if not math.isfinite(value):
-        return None
-    try:
-        exact = Decimal((node.raw or repr(value)).replace("_", ""))
-    except InvalidOperation:
-        exact = Decimal(repr(value))
-    return exact if exact.is_finite() else None
-
-
-def _probe_values(param: Sequence[str]) -> list[float]:
-    """A param's values most likely to break a formula: the ends, and zero."""
-    first, by, count = grid(param[1], param[2], param[3])
-    values = {first, first + by * (count - 1)}
-    if first <= 0 and (-first) % by == 0 and -first // by < count:
-        values.add(Decimal(0))
-    return sorted(float(v) for v in values)
-
-
-def _probe_points(params: Sequence[Sequence[str]]) -> Iterator[dict[str, float]]:
-    """Points to evaluate at: every combination, or one param at a time when too many."""
-    names = [p[0] for p in params]
-    choices = [_probe_values(p) for p in params]
-    if math.prod(len(c) for c in choices) <= 512:
-        for combo in itertools.product(*choices):
-            yield dict(zip(names, combo, strict=True))
-        return
-    base = {n: c[0] for n, c in zip(names, choices, strict=True)}
-    yield base
-    for n, c in zip(names, choices, strict=True):
-        for value in c[1:]:
-            yield {**base, n: value}
-
-
-def _probe(expr: safe_eval.Expr, params: Sequence[Sequence[str]]) -> str | None:
-    """Why ``expr`` fails at an edge of the params' grids, or ``None``."""
-    for point in _probe_points(params):
-        try:
-            safe_eval.evaluate(expr, point)
-        except safe_eval.FormulaError as exc:
-            at = ", ".join(f"{k}={units.format_number(v)}" for k, v in point.items())
-            return f"{exc.reason} when {at}" if at else exc.reason
-    return None

@@ -21,6 +21,9 @@ Numbers accept a decimal point or a decimal comma (``0.5``, ``.5``,
 digits after a non-zero integer part (``1,500``) is refused as ambiguous: in
 a dosing exercise, reading a thousands separator as a decimal comma is a
 1000x error.
+
+The table of units is :mod:`studyapp.core.kinds._unit_table` and the showing
+of numbers :mod:`studyapp.core.kinds._unit_format`; their names are exported here.
 """
 
 from __future__ import annotations
@@ -29,18 +32,86 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from enum import StrEnum
+from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 from studyapp.core.kinds import _quantities
 from studyapp.core.kinds._quantities import use_cache_folder, warm_in_background
+from studyapp.core.kinds._unit_format import FLOAT_DIGITS, format_number, format_signed
+from studyapp.core.kinds._unit_table import (
+    CELSIUS,
+    CM,
+    DAYS,
+    DL,
+    EQ,
+    FAHRENHEIT,
+    G_PER_ML,
+    GTT,
+    HINTED,
+    HOURS,
+    IU,
+    KG,
+    KNOWN_TEXT,
+    KNOWN_UNITS,
+    MCG,
+    MEQ,
+    MG,
+    MICROLITRE,
+    MINUTES,
+    ML,
+    MMOL,
+    MOL,
+    MONTHS,
+    NG,
+    PERCENT,
+    SECONDS,
+    SPELLINGS,
+    UNITS,
+    WEEKS,
+    YEARS,
+    Dimension,
+    G,
+    L,
+    M,
+    Unit,
+)
 
 __all__ = [
+    "CELSIUS",
+    "CM",
+    "DAYS",
+    "DL",
+    "EQ",
+    "FAHRENHEIT",
+    "FLOAT_DIGITS",
+    "GTT",
+    "G_PER_ML",
+    "HOURS",
     "IU",
     "IU_NOTE",
+    "KG",
+    "KNOWN_TEXT",
+    "KNOWN_UNITS",
     "MAX_INPUT",
+    "MCG",
+    "MEQ",
+    "MG",
+    "MICROLITRE",
+    "MINUTES",
+    "ML",
+    "MMOL",
+    "MOL",
+    "MONTHS",
+    "NG",
+    "PERCENT",
+    "SECONDS",
+    "UNITS",
+    "WEEKS",
+    "YEARS",
     "Dimension",
+    "G",
+    "L",
+    "M",
     "Quantity",
     "Unit",
     "UnitError",
@@ -69,141 +140,6 @@ IU_NOTE = (
 """Said whenever IU are given where another unit is meant (never "did you mean units?")."""
 
 
-class Dimension(StrEnum):
-    """What a unit measures, for messages and slip advice (pint decides what converts)."""
-
-    MASS = "mass"
-    VOLUME = "volume"
-    AMOUNT = "amount of substance"
-    EQUIVALENTS = "amount of charge"
-    PERCENT = "percentage"
-    TEMPERATURE = "temperature"
-    TIME = "time"
-    LENGTH = "length"
-    AREA = "area"
-    DROPS = "number of drops"
-    ACTIVITY = "activity"
-    """International units (IU): a drug's biological activity."""
-    RATIO = "compound quantity"
-    """A unit per another, or a power (``mcg/mL``, ``mg/kg/day``, ``m²``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A unit as shown (``symbol``), what it measures, and its pint expression.
-
-    ``terms`` are ``(pint name, power)`` pairs: ``mcg/kg/min`` is
-    ``(("microgram", 1), ("kilogram", -1), ("minute", -1))``.
-    """
-
-    symbol: str
-    dimension: Dimension
-    terms: tuple[tuple[str, int], ...]
-    per: str = ""
-    """How the unit reads after "per" (``day`` for ``days``); default: the symbol."""
-
-    @property
-    def convertible(self) -> bool:
-        """Every unit converts to the units that measure the same thing."""
-        return True
-
-    def expression(self, substitutions: dict[str, str] | None = None) -> str:
-        """The pint expression, with some names replaced (``drop`` by ``(mL / 20)``)."""
-        subs = substitutions or {}
-        parts = []
-        for pint_name, power in self.terms:
-            name = subs.get(pint_name, pint_name)
-            parts.append(name if power == 1 else f"{name} ** {power}")
-        return " * ".join(parts)
-
-    def has(self, dimension: Dimension) -> bool:
-        """Whether one of its atoms measures ``dimension`` (``mEq/L`` has equivalents)."""
-        return any(_ATOM_DIMENSIONS.get(name) is dimension for name, _ in self.terms)
-
-
-def _atom(symbol: str, pint_name: str, dimension: Dimension, per: str = "") -> Unit:
-    """A unit of one pint name."""
-    return Unit(symbol, dimension, ((pint_name, 1),), per)
-
-
-MCG = _atom("mcg", "microgram", Dimension.MASS)
-MG = _atom("mg", "milligram", Dimension.MASS)
-G = _atom("g", "gram", Dimension.MASS)
-KG = _atom("kg", "kilogram", Dimension.MASS)
-NG = _atom("ng", "nanogram", Dimension.MASS)
-UNITS = _atom("units", "syringe_unit", Dimension.VOLUME, "unit")
-ML = _atom("mL", "milliliter", Dimension.VOLUME)
-DL = _atom("dL", "deciliter", Dimension.VOLUME)
-MICROLITRE = _atom("mcL", "microliter", Dimension.VOLUME)
-L = _atom("L", "liter", Dimension.VOLUME)
-MMOL = _atom("mmol", "millimole", Dimension.AMOUNT)
-MOL = _atom("mol", "mole", Dimension.AMOUNT)
-MEQ = _atom("mEq", "milliequivalent", Dimension.EQUIVALENTS)
-EQ = _atom("Eq", "equivalent", Dimension.EQUIVALENTS)
-IU = _atom("IU", "international_unit", Dimension.ACTIVITY)
-GTT = _atom("gtt", "drop", Dimension.DROPS, "drop")
-PERCENT = _atom("%", "percent", Dimension.PERCENT)
-CELSIUS = _atom("°C", "degree_Celsius", Dimension.TEMPERATURE)
-FAHRENHEIT = _atom("°F", "degree_Fahrenheit", Dimension.TEMPERATURE)
-SECONDS = _atom("seconds", "second", Dimension.TIME, "s")
-MINUTES = _atom("minutes", "minute", Dimension.TIME, "min")
-HOURS = _atom("hours", "hour", Dimension.TIME, "h")
-DAYS = _atom("days", "day", Dimension.TIME, "day")
-WEEKS = _atom("weeks", "week", Dimension.TIME, "week")
-MONTHS = _atom("months", "month", Dimension.TIME, "month")
-YEARS = _atom("years", "year", Dimension.TIME, "year")
-CM = _atom("cm", "centimeter", Dimension.LENGTH)
-M = _atom("m", "meter", Dimension.LENGTH)
-
-_SPELLINGS: dict[str, Unit] = {
-    **dict.fromkeys(["mcg", "μg", "ug", "microgram", "micrograms"], MCG),
-    **dict.fromkeys(["mg", "milligram", "milligrams"], MG),
-    **dict.fromkeys(["g", "gm", "gram", "grams"], G),
-    **dict.fromkeys(["kg", "kilogram", "kilograms", "kilo", "kilos"], KG),
-    **dict.fromkeys(["ng", "nanogram", "nanograms"], NG),
-    **dict.fromkeys(["ml", "millilitre", "millilitres", "milliliter", "milliliters"], ML),
-    **dict.fromkeys(["cc"], ML),
-    **dict.fromkeys(["mcl", "μl", "ul", "microlitre", "microlitres", "microliter"], MICROLITRE),
-    **dict.fromkeys(["microliters"], MICROLITRE),
-    **dict.fromkeys(["dl", "decilitre", "decilitres", "deciliter", "deciliters"], DL),
-    **dict.fromkeys(["l", "litre", "litres", "liter", "liters"], L),
-    **dict.fromkeys(["units", "unit", "u"], UNITS),
-    **dict.fromkeys(["mmol", "millimole", "millimoles"], MMOL),
-    **dict.fromkeys(["mol", "mole", "moles"], MOL),
-    **dict.fromkeys(["meq", "milliequivalent", "milliequivalents"], MEQ),
-    **dict.fromkeys(["eq", "equivalent", "equivalents"], EQ),
-    **dict.fromkeys(["iu", "i.u.", "international unit", "international units"], IU),
-    **dict.fromkeys(["gtt", "gtts", "drop", "drops"], GTT),
-    **dict.fromkeys(["%", "percent", "per cent"], PERCENT),
-    **dict.fromkeys(["°c", "c", "degc", "deg c", "celsius", "degrees c"], CELSIUS),
-    **dict.fromkeys(["degree celsius", "degrees celsius"], CELSIUS),
-    **dict.fromkeys(["°f", "f", "degf", "deg f", "fahrenheit", "degrees f"], FAHRENHEIT),
-    **dict.fromkeys(["s", "sec", "secs", "second", "seconds"], SECONDS),
-    **dict.fromkeys(["min", "mins", "minute", "minutes"], MINUTES),
-    **dict.fromkeys(["h", "hr", "hrs", "hour", "hours"], HOURS),
-    **dict.fromkeys(["d", "day", "days"], DAYS),
-    **dict.fromkeys(["wk", "wks", "week", "weeks"], WEEKS),
-    **dict.fromkeys(["mo", "month", "months"], MONTHS),
-    **dict.fromkeys(["y", "yr", "yrs", "year", "years"], YEARS),
-    **dict.fromkeys(["cm", "centimetre", "centimetres", "centimeter", "centimeters"], CM),
-    **dict.fromkeys(["m", "metre", "metres", "meter", "meters"], M),
-}
-"""Every spelling of one unit (see :func:`_spelling`) to its unit."""
-_ATOM_DIMENSIONS = {u.terms[0][0]: u.dimension for u in _SPELLINGS.values()}
-KNOWN_UNITS = tuple(dict.fromkeys(_SPELLINGS.values()))
-"""Every unit of the table, once."""
-KNOWN_TEXT = (
-    "kg, g, mg, mcg, L, mL, units, mmol, mEq, IU, gtt, %, °C, minutes, hours, days, "
-    "weeks, months, years, cm, m, and any unit per others (mg/kg/day)"
-)
-"""The units named in messages."""
-_HINTED: tuple[Unit, ...] = (MCG, MG, G, ML, UNITS, MMOL, MEQ, GTT, PERCENT, CELSIUS)
-_HINTED += (MINUTES, HOURS, DAYS, WEEKS, MONTHS, YEARS)
-"""The units a reading hint offers (``a number in mg (or mcg, g)``)."""
-G_PER_ML = Unit("g/mL", Dimension.RATIO, (("gram", 1), ("milliliter", -1)))
-"""What a ratio strength ``1:1000`` (1 g in 1000 mL) is read in."""
-
-
 class UnitError(ValueError):
     """Text that is not a number with a known unit, or units that do not convert; says why."""
 
@@ -226,7 +162,7 @@ class Quantity:
 
 def known_spellings() -> list[str]:
     """Every one-unit spelling accepted (lower case)."""
-    return list(_SPELLINGS)
+    return list(SPELLINGS)
 
 
 def _spelling(text: str) -> str:
@@ -247,7 +183,7 @@ def lookup_unit(text: str) -> Unit | None:
     read by pint, when pint knows it (``microliter``).
     """
     spelling = _spelling(text).replace("·", "*")
-    unit = _SPELLINGS.get(spelling)
+    unit = SPELLINGS.get(spelling)
     if unit is not None or not spelling:
         return unit
     parts = _PER_RE.split(spelling)
@@ -255,7 +191,7 @@ def lookup_unit(text: str) -> Unit | None:
         return _power_or_foreign(spelling)
     if any(not part for part in parts):
         return None
-    units = [_SPELLINGS.get(part) or _power_or_foreign(part) for part in parts]
+    units = [SPELLINGS.get(part) or _power_or_foreign(part) for part in parts]
     if any(u is None for u in units):
         return None
     terms: list[tuple[str, int]] = []
@@ -272,7 +208,7 @@ def _power_or_foreign(spelling: str) -> Unit | None:
     """A squared or cubed length (``m2``), or a unit pint knows by this name."""
     match = _POWER_RE.fullmatch(spelling)
     if match:
-        base = _SPELLINGS.get(match.group(1))
+        base = SPELLINGS.get(match.group(1))
         if base is not None and base.dimension is Dimension.LENGTH:
             power = int(match.group(2))
             sign = "²" if power == 2 else "³"
@@ -303,10 +239,10 @@ def suggest_unit(text: str) -> str | None:
     unit of its own.
     """
     spelling = _spelling(text)
-    close = difflib.get_close_matches(spelling, list(_SPELLINGS), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(spelling, list(SPELLINGS), n=1, cutoff=0.5)
     if not close:
         return None
-    return _SPELLINGS[close[0]].symbol
+    return SPELLINGS[close[0]].symbol
 
 
 def reading_hint(unit: Unit | None) -> str:
@@ -320,7 +256,7 @@ def reading_hint(unit: Unit | None) -> str:
         return "the number only"
     if unit.dimension in (Dimension.RATIO, Dimension.AREA):
         return f"a number in {unit.symbol} (or an equal unit)"
-    others = [u.symbol for u in _HINTED if u.dimension is unit.dimension and u != unit]
+    others = [u.symbol for u in HINTED if u.dimension is unit.dimension and u != unit]
     return f"a number in {unit.symbol} (or {', '.join(others) or 'the number only'})"
 
 
@@ -480,51 +416,6 @@ def _unknown_unit_message(text: str) -> str:
     suggestion = suggest_unit(text)
     hint = f"; did you mean '{suggestion}'?" if suggestion else ""
     return f"unknown unit '{text}' (known: {KNOWN_TEXT}){hint}"
-
-
-FLOAT_DIGITS = 12
-"""Significant digits a float result keeps before it is rounded for showing: a formula
-computed in floats (``0.1 + 0.2``) is never a last-digit hair below a rounding edge."""
-
-
-def format_number(value: Decimal | float | int, decimals: int | None = None) -> str:
-    """``value`` in plain decimal notation without trailing zeros.
-
-    ``0.40`` gives ``"0.4"``, ``1500.0`` gives ``"1500"``, ``2.5e-4`` gives
-    ``"0.00025"``. With ``decimals``, the value is first rounded (half away
-    from zero) to that many decimal places, a float first to
-    :data:`FLOAT_DIGITS` significant digits. Floats are read through their
-    shortest ``repr``, so ``0.1 + 0.2`` shows as ``0.30000000000000004``
-    unless rounded.
-    """
-    number = value if isinstance(value, Decimal) else Decimal(repr(value))
-    if not number.is_finite():
-        return str(value)
-    if decimals is not None:
-        if isinstance(value, float):  # float noise first: 6.749999999999999 is 6.75
-            with localcontext() as ctx:
-                ctx.prec = FLOAT_DIGITS
-                number = +number
-        number = _round(number, decimals)
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text
-
-
-def _round(number: Decimal, decimals: int) -> Decimal:
-    """``number`` rounded half away from zero to ``decimals`` places, never raising."""
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, number.adjusted() + decimals + 2)
-        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def format_signed(value: Decimal | float | int) -> str:
-    """``+70`` or ``−70`` (a real minus sign): a number whose sign matters."""
-    text = format_number(-value if value < 0 else value)
-    return f"−{text}" if value < 0 else f"+{text}"
 
 
 def format_quantity(quantity: Quantity, decimals: int | None = None) -> str:
