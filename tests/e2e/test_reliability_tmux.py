@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import STUDYAPP, tmux, wait_for
+from tests.e2e.test_tmux import STUDYAPP, open_selank, tmux, wait_for
 
 pytestmark = pytest.mark.e2e
 __all__ = ["tmux"]  # the fixture
@@ -90,9 +90,7 @@ def test_a_second_app_refuses_and_nothing_is_studied_twice(
     second = wait_for(_screen(tmux, "second"), "EXITED:1")
     assert f"studyapp is already open in another terminal (pid {holder})" in second
     assert "Traceback" not in second
-    # The bundled decks in file order: pharmacy calculations, then Selank (flashcards first).
-    tmux("send-keys", "-t", "e2e:first", "Down")
-    tmux("send-keys", "-t", "e2e:first", "Enter")
+    open_selank(tmux, "e2e:first", first)  # flashcards first
     for n in range(1, 4):
         wait_for(first, "show answer")
         tmux("send-keys", "-t", "e2e:first", "Space")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import STUDYAPP, tmux, wait_for  # noqa: F401 (the fixture)
+from tests.e2e.test_tmux import STUDYAPP, open_selank, tmux, wait_for  # noqa: F401 (the fixture)
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -99,9 +99,7 @@ def test_two_devices_and_a_second_student(
 
     wait_for(capture, "Selank")
     wait_for(capture, "synced just now")  # the worker's first sync, once home is up
-    # The bundled decks in file order: pharmacy calculations, then Selank (flashcards first).
-    tmux("send-keys", "-t", "sync", "Down")
-    tmux("send-keys", "-t", "sync", "Enter")
+    open_selank(tmux, "sync", capture)  # flashcards first
     for left in range(19, 14, -1):
         wait_for(capture, "show answer")
         tmux("send-keys", "-t", "sync", "Space")

@@ -56,6 +56,17 @@ def wait_for(capture: Callable[[], str], text: str, timeout: float = 20.0) -> st
     raise AssertionError(f"{text!r} never appeared; last screen:\n{screen}")
 
 
+def open_selank(tmux: Callable[..., str], target: str, capture: Callable[[], str]) -> None:
+    """Study the Selank deck from home: the bundled decks are listed in file order
+    (pharmacy calculations first), so move down one row, wait until the detail
+    pane shows the Selank file is selected (a key sent while home is still
+    counting or refreshing its rows must not go unseen), then enter."""
+    wait_for(capture, "Selank")
+    tmux("send-keys", "-t", target, "Down")
+    wait_for(capture, "selank.yaml")
+    tmux("send-keys", "-t", target, "Enter")
+
+
 def test_study_one_card_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Path) -> None:
     home = tmp_path / "home"
     command = (
@@ -67,10 +78,7 @@ def test_study_one_card_in_a_real_terminal(tmux: Callable[..., str], tmp_path: P
     def capture() -> str:
         return tmux("capture-pane", "-p", "-t", "e2e")
 
-    wait_for(capture, "Selank")
-    # The bundled decks in file order: pharmacy calculations, then Selank (a basic card first).
-    tmux("send-keys", "-t", "e2e", "Down")
-    tmux("send-keys", "-t", "e2e", "Enter")
+    open_selank(tmux, "e2e", capture)  # a basic card first
     wait_for(capture, "show answer")
     tmux("send-keys", "-t", "e2e", "Space")
     wait_for(capture, "Again")
