@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -517,13 +518,19 @@ async def test_start_up_counts_the_decks_once_and_again_when_back(
         return rows(self)
 
     monkeypatch.setattr(StudyApp, "deck_rows", counting)
+    sync_ended = threading.Event()  # with a sync set, its line shows and a sync is held
+    app.syncer = lambda: None if sync_ended.wait(10) else "timed out"
     async with app.run_test() as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert len(calls) == 1
+        assert len(calls) == 1  # the sync line showing does not count them again
         await pilot.press("question_mark")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert len(calls) == 2
+        sync_ended.set()  # a sync that ends may have pulled answers: counted again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(calls) == 3

@@ -77,7 +77,7 @@ class HomeScreen(Screen[None]):
         table.add_column("Due", key="due")
         table.add_column("Leeches", key="leeches")
         self.refresh_rows()
-        self.sync_changed()
+        self._show_sync_line()
         table.focus()
         # Counts change with the clock (learning steps come due, the day rolls over).
         self.set_interval(60, self.refresh_rows)
@@ -91,10 +91,16 @@ class HomeScreen(Screen[None]):
         if self._away:
             self._away = False
             self.refresh_rows()
-        self.sync_changed()
+        self._show_sync_line()
 
     def sync_changed(self) -> None:
-        """A sync ended (or the screen shows): the sync line, and the counts it may change."""
+        """A sync ended: the sync line, and the counts the pulled answers may change."""
+        if self._show_sync_line():
+            self.refresh_rows()
+
+    def _show_sync_line(self) -> bool:
+        """The sync line ("synced 2 min ago", "offline: ..."); whether one is shown
+        (the screen shows, or a sync ended: the rows are counted only for the latter)."""
         line = self.study_app.sync_status()
         status = self.query_one("#sync-status", Static)
         status.display = line is not None
@@ -102,7 +108,7 @@ class HomeScreen(Screen[None]):
             status.update(
                 Text(line, style="dim" if self.study_app.sync_error is None else "yellow")
             )
-            self.refresh_rows()
+        return line is not None
 
     def library_reloaded(self) -> None:  # live reload (tui/live.py)
         self.refresh_rows()
