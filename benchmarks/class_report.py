@@ -109,14 +109,11 @@ def sit_exams(conn: Any, logins: list[str], rng: random.Random) -> dict[str, Any
                 "class_exam": exam.exam_id,
                 "started_at": (at - timedelta(minutes=14)).isoformat(),
             }
-            buffer.write(
-                f"{uuid.UUID(int=rng.getrandbits(128), version=4)}\t{uuid.UUID(int=n + 1)}\texam"
-                f"\t{at.isoformat()}\t\\N\t\\N\t\\N\t\\N\t{json.dumps(body)}\t{login}"
-                f"\t{seq_base + number}\n"
-            )
-    copy_sql = f"COPY studyapp.events ({sync_bench.COPY_COLUMNS}) FROM STDIN"
-    with conn.transaction(), conn.cursor() as cur, cur.copy(copy_sql) as copy:
-        copy.write(buffer.getvalue())
+            event = uuid.UUID(int=rng.getrandbits(128), version=4)
+            device = uuid.UUID(int=n + 1)
+            seq = seq_base + number
+            buffer.write(sync_bench.event_line(event, device, "exam", at, None, body, login, seq))
+    sync_bench.copy_text(conn, buffer.getvalue())
     sittings = conn.execute("SELECT count(*) FROM studyapp.exam_sitting").fetchone()
     return {
         "sittings": int(sittings[0]) if sittings else 0,

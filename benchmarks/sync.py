@@ -144,14 +144,12 @@ def preload(conn: psycopg.Connection[Any], logins: Sequence[str], total: int) ->
         for seq in range(1, per_student + 1):
             at = START + timedelta(minutes=seq)
             card = rng.randrange(2_000)
+            event = uuid.UUID(int=rng.getrandbits(128), version=4)
+            prompt = (f"deck{card % 10}", f"card{card}", "main")
             buffer.write(
-                f"{uuid.UUID(int=rng.getrandbits(128), version=4)}\t{device}\treview"
-                f"\t{at.isoformat()}\tdeck{card % 10}\tcard{card}\tmain\t\\N"
-                f"\t{json.dumps(payload(rng, at))}\t{login}\t{seq}\n"
+                event_line(event, device, "review", at, prompt, payload(rng, at), login, seq)
             )
-        text_copy = f"COPY studyapp.events ({COPY_COLUMNS}) FROM STDIN"
-        with conn.transaction(), conn.cursor() as cur, cur.copy(text_copy) as copy:
-            copy.write(buffer.getvalue())
+        copy_text(conn, buffer.getvalue())
         if number % 20 == 19:
             done = (number + 1) * per_student
             rate = done / (time.perf_counter() - started)
@@ -264,6 +262,34 @@ def simulate(
         "events_per_second": round((moved["pushed"] + moved["pulled"]) / wall),
         "pushed_per_second": round(moved["pushed"] / wall),
     }
+
+
+def event_line(
+    event: uuid.UUID,
+    device: uuid.UUID,
+    kind: str,
+    at: datetime,
+    prompt: tuple[str, str, str] | None,
+    body: dict[str, Any],
+    login: str,
+    seq: int,
+) -> str:
+    """One event as a line of COPY's text format, in ``COPY_COLUMNS`` order."""
+    deck, card, sibling = prompt if prompt else ("\\N", "\\N", "\\N")
+    return (
+        f"{event}\t{device}\t{kind}\t{at.isoformat()}\t{deck}\t{card}\t{sibling}\t\\N"
+        f"\t{json.dumps(body)}\t{login}\t{seq}\n"
+    )
+
+
+def copy_text(conn: psycopg.Connection[Any], text: str) -> None:
+    """Lines of :func:`event_line` into the events table, in one transaction."""
+    with (
+        conn.transaction(),
+        conn.cursor() as cur,
+        cur.copy(f"COPY studyapp.events ({COPY_COLUMNS}) FROM STDIN") as copy,
+    ):
+        copy.write(text)
 
 
 def bare_copy(
