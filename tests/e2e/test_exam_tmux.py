@@ -38,6 +38,9 @@ KEYS_BY_KIND = {
     "ordering": ["Enter"],
     "matching": ["Enter"],
 }
+TYPED_KINDS = {"typed", "numeric"}
+TYPING = "Typing: ctrl+n"
+"""The hint once the text field has focus: keys sent before it are not typed."""
 
 
 def test_a_short_exam_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Path) -> None:
@@ -55,8 +58,10 @@ def test_a_short_exam_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Pat
         screen = wait_for(capture, f"Question {number} of 2")
         match = KIND_RE.search(screen)
         assert match, screen
-        for key in KEYS_BY_KIND[match.group(1)]:
+        for n, key in enumerate(KEYS_BY_KIND[match.group(1)]):
             tmux("send-keys", "-t", "exam", key)
+            if n == 0 and match.group(1) in TYPED_KINDS:
+                wait_for(capture, TYPING)  # a key sent before the field has focus is lost
         # Tutor mode: graded (or marked) at once.
         screen = wait_for(capture, f"{number} answered")
         assert "Exam answers do not change your review schedule." in screen
@@ -128,7 +133,9 @@ def test_answers_on_screen_count_when_the_clock_runs_out(
         screen = wait_for(capture, f"Question {number} of 2")
         typed = "typed" in screen
         if typed:
-            keys("Enter", "T", "r", "k", "B")  # into the field; never submitted with enter
+            keys("Enter")  # into the field
+            wait_for(capture, TYPING)
+            keys("T", "r", "k", "B")  # never submitted with enter
             wait_for(capture, "TrkB")
         else:
             keys("1", "2")  # two ticks, never submitted with enter
