@@ -2,24 +2,31 @@
 :mod:`studyapp.core.progress.stats` needs.
 
 Functions taking a :class:`Store` (the repository module is full); one query
-reads the log, one the card states.
+reads the log, one the card states. The log is handed over as the rows SQLite
+returns (:data:`~studyapp.core.progress.stats.LogRow`: times as the stored UTC text),
+with no object made or time parsed per review.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from studyapp.core.deck.model import Deck
-from studyapp.core.progress.stats import ReviewRow, StatsReport, compute_stats
+from studyapp.core.progress.stats import (
+    LogRow,
+    ReviewRow,
+    StatsReport,
+    compute_stats_from_log,
+)
 from studyapp.core.study.scheduling import Policy
 from studyapp.store.db import from_iso
 from studyapp.store.repository import Store
 
-__all__ = ["review_rows", "stats_report"]
+__all__ = ["log_rows", "review_rows", "stats_report"]
 
 
-def review_rows(store: Store, deck_ids: Sequence[str] | None = None) -> list[ReviewRow]:
+def log_rows(store: Store, deck_ids: Sequence[str] | None = None) -> list[LogRow]:
     """Every live (not undone) review, in log order; only of ``deck_ids`` when given."""
     where = "action = 'review' AND undone_at IS NULL AND rating IS NOT NULL"
     params: tuple[str, ...] = ()
@@ -28,12 +35,17 @@ def review_rows(store: Store, deck_ids: Sequence[str] | None = None) -> list[Rev
             return []
         where += f" AND deck_id IN ({','.join('?' * len(deck_ids))})"
         params = tuple(deck_ids)
-    cursor = store.conn.execute(
+    rows: list[LogRow] = store.conn.execute(
         "SELECT deck_id, card_id, sibling, reviewed_at, rating, state_before, duration_ms, "
-        f"scheduled_due, kind, picked FROM review_log WHERE {where} ORDER BY id",
+        f"scheduled_due, picked FROM review_log WHERE {where} ORDER BY id",
         params,
-    )
-    parse: Callable[[str], datetime] = datetime.fromisoformat
+    ).fetchall()
+    return rows
+
+
+def review_rows(store: Store, deck_ids: Sequence[str] | None = None) -> list[ReviewRow]:
+    """:func:`log_rows` as :class:`ReviewRow` objects (times parsed)."""
+    parse = datetime.fromisoformat
     return [
         ReviewRow(
             key=(deck_id, card_id, sibling),
@@ -42,10 +54,11 @@ def review_rows(store: Store, deck_ids: Sequence[str] | None = None) -> list[Rev
             state_before=before or "",
             duration_ms=duration,
             scheduled_due=from_iso(due),
-            kind=kind,
             picked=picked,
         )
-        for deck_id, card_id, sibling, at, rating, before, duration, due, kind, picked in cursor
+        for deck_id, card_id, sibling, at, rating, before, duration, due, picked in log_rows(
+            store, deck_ids
+        )
     ]
 
 
@@ -65,8 +78,8 @@ def stats_report(
     in the log, also ones no longer loaded).
     """
     ids = [deck.id for deck in decks]
-    return compute_stats(
-        review_rows(store, history_of),
+    return compute_stats_from_log(
+        log_rows(store, history_of),
         store.card_states(ids),
         decks,
         policy,

@@ -13,6 +13,7 @@ from studyapp.cli import main
 from studyapp.commands import stats as stats_command
 from studyapp.core.deck.model import Card, Deck, PromptKey
 from studyapp.core.progress.stats import (
+    MATURE_DAYS,
     ReviewRow,
     StatsReport,
     compute_stats,
@@ -169,6 +170,52 @@ def test_study_day_in_a_local_zone() -> None:
     assert study_day(at("2026-11-23T02:30"), 4, berlin) == date(2026, 11, 22)  # 03:30 local
     assert study_day(at("2026-11-23T03:00"), 4, berlin) == date(2026, 11, 23)  # 04:00 local
     assert study_day(at("2026-11-23T03:00"), 4, UTC) == date(2026, 11, 22)
+
+
+def test_mature_is_exactly_an_interval_of_21_days_or_more() -> None:
+    # The log is read as UTC text; maturity is decided on it to the microsecond.
+    start = datetime(2026, 10, 1, 10, 0, 0, 250_000, tzinfo=UTC)
+    exactly = start + timedelta(days=MATURE_DAYS)
+    rows = [
+        ReviewRow(key("a"), start, 3, "new", scheduled_due=exactly),
+        ReviewRow(key("b"), start, 3, "new", scheduled_due=exactly - timedelta(microseconds=1)),
+        # Given in another zone: the same instants.
+        ReviewRow(
+            key("c"),
+            start.astimezone(ZoneInfo("Asia/Kathmandu")),
+            3,
+            "new",
+            scheduled_due=exactly.astimezone(ZoneInfo("America/Santiago")),
+        ),
+        ReviewRow(key("e"), start, 3, "new", scheduled_due=exactly + timedelta(days=400)),
+        ReviewRow(key("a"), at("2026-11-20T10:00"), 3, "review"),
+        ReviewRow(key("b"), at("2026-11-20T10:00"), 3, "review"),
+        ReviewRow(key("c"), at("2026-11-20T10:00"), 1, "review"),
+        ReviewRow(key("e"), at("2026-11-20T10:00"), 4, "review"),
+    ]
+    stats = report(rows)
+    assert stats.buttons["mature"] == (1, 0, 1, 1)  # a, c and e
+    assert stats.buttons["young"] == (0, 0, 1, 0)  # b: one microsecond short
+    assert cells(stats, "mature")[3] == (2, 3) and cells(stats, "young")[3] == (1, 1)
+
+
+def test_study_days_across_daylight_saving_changes() -> None:
+    # New York: clocks go forward on 2026-03-08 and back on 2026-11-01 (at 02:00).
+    york = ZoneInfo("America/New_York")
+    moments = [
+        "2026-03-08T08:59",  # 04:59 EDT: day 03-08
+        "2026-03-08T07:59",  # 03:59 EDT: still day 03-07
+        "2026-03-08T08:00",  # 04:00 EDT: day 03-08
+        "2026-11-01T08:59",  # 03:59 EST (after the change): day 10-31
+        "2026-11-01T09:00",  # 04:00 EST: day 11-01
+        "2026-11-01T07:30",  # 02:30 EST: day 10-31
+    ]
+    rows = [ReviewRow(key("a"), at(m), 3, "learning") for m in moments]
+    stats = compute_stats(rows, {}, [DECK], Policy(), NOW, rollover_hour=4, tz=york)
+    per_day = {v.day: v.value for v in stats.reviews_per_day if v.value}
+    expected = {date(2026, 3, 7): 1, date(2026, 3, 8): 2, date(2026, 10, 31): 2}
+    assert per_day == expected | {date(2026, 11, 1): 1}
+    assert all(study_day(at(m), 4, york) in per_day for m in moments)
 
 
 def review_state(

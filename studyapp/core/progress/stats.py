@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from studyapp.core.deck.model import Card, Deck, PromptKey
@@ -42,6 +42,7 @@ __all__ = [
     "WINDOWS",
     "ConfusedPair",
     "DayValue",
+    "LogRow",
     "Ratio",
     "RetentionRow",
     "ReviewRow",
@@ -50,7 +51,9 @@ __all__ = [
     "TodayLoad",
     "TopicMastery",
     "compute_stats",
+    "compute_stats_from_log",
     "heatmap_weeks",
+    "log_row",
     "study_day",
 ]
 
@@ -99,27 +102,65 @@ def _streaks(days: set[date], today: date) -> tuple[int, int]:
     return current, longest
 
 
+LogRow = tuple[str, str, str, str, int, str | None, int | None, str | None, str | None]
+"""One live review as the store keeps it: ``(deck, card, sibling, reviewed_at, rating,
+state_before, duration_ms, scheduled_due, picked)``, the times as fixed-width UTC ISO 8601
+text (``2026-11-23T10:00:00.000000+00:00``), whose text order is time order. The statistics
+read the log in this form: no object per review, no time parsed per review."""
+
+
+def utc_text(moment: datetime) -> str:
+    """``moment`` as the store writes times: UTC ISO 8601, microseconds, fixed width."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def log_row(row: ReviewRow) -> LogRow:
+    """``row`` in the store's form (see :data:`LogRow`)."""
+    due = None if row.scheduled_due is None else utc_text(row.scheduled_due)
+    deck_id, card_id, sibling = row.key
+    at = utc_text(row.reviewed_at)
+    return (
+        deck_id,
+        card_id,
+        sibling,
+        at,
+        row.rating,
+        row.state_before,
+        row.duration_ms,
+        due,
+        row.picked,
+    )
+
+
 class _StudyDays:
-    """:func:`study_day` for many moments: the bounds of each day are computed once
-    (with :func:`day_bounds`, so DST is handled as in the study queue), then bisected."""
+    """:func:`study_day` for many moments given as UTC text (see :data:`LogRow`): the bounds of
+    each day are computed once (with :func:`day_bounds`, so DST is handled as in the study
+    queue), kept as text, then compared as text (the last day found first, then bisected)."""
 
     def __init__(self, rollover_hour: int, tz: tzinfo | None) -> None:
         self.rollover_hour = rollover_hour
         self.tz = tz
-        self.starts: list[datetime] = []
-        self.ends: list[datetime] = []
+        self.starts: list[str] = []
+        self.ends: list[str] = []
         self.days: list[date] = []
+        self._last = ("", "", date.min)
 
     def __call__(self, moment: datetime) -> date:
-        index = bisect_right(self.starts, moment) - 1
-        if index >= 0 and moment < self.ends[index]:
-            return self.days[index]
-        start, end = day_bounds(moment, self.rollover_hour, self.tz)
-        index += 1
-        self.starts.insert(index, start)
-        self.ends.insert(index, end)
-        self.days.insert(index, study_day(start, self.rollover_hour, self.tz))
-        return self.days[index]
+        return self.of_text(utc_text(moment))[2]
+
+    def of_text(self, at: str) -> tuple[str, str, date]:
+        """The study day ``at`` (UTC text) falls in: its start and end (UTC text), its date."""
+        if self._last[0] <= at < self._last[1]:
+            return self._last
+        index = bisect_right(self.starts, at) - 1
+        if not (index >= 0 and at < self.ends[index]):
+            begin, finish = day_bounds(datetime.fromisoformat(at), self.rollover_hour, self.tz)
+            index += 1
+            self.starts.insert(index, utc_text(begin))
+            self.ends.insert(index, utc_text(finish))
+            self.days.insert(index, study_day(begin, self.rollover_hour, self.tz))
+        self._last = (self.starts[index], self.ends[index], self.days[index])
+        return self._last
 
 
 def _choice_answer(data: Mapping[str, Any]) -> str | None:
@@ -140,10 +181,29 @@ def compute_stats(
     rollover_hour: int = 4,
     tz: tzinfo | None = None,
 ) -> StatsReport:
+    """Every figure of the statistics screen, from ``rows`` (the live reviews in log order).
+
+    See :func:`compute_stats_from_log`, which takes the rows in the store's form.
+    """
+    return compute_stats_from_log(
+        map(log_row, rows), states, decks, policy, now, rollover_hour=rollover_hour, tz=tz
+    )
+
+
+def compute_stats_from_log(
+    rows: Iterable[LogRow],
+    states: Mapping[PromptKey, CardState],
+    decks: Sequence[Deck],
+    policy: Policy,
+    now: datetime,
+    *,
+    rollover_hour: int = 4,
+    tz: tzinfo | None = None,
+) -> StatsReport:
     """Every figure of the statistics screen.
 
-    ``rows`` are the live reviews, in log order; ``states`` the card states.
-    Forecast, counts and mastery cover the prompts of ``decks`` only (a state
+    ``rows`` are the live reviews, in log order, as :data:`LogRow`; ``states`` the card
+    states. Forecast, counts and mastery cover the prompts of ``decks`` only (a state
     left by a card removed from its deck is ignored); the history figures
     cover every row given. One pass over the log (:class:`_LogTally`), one over
     the prompts (:class:`_PromptTally`), then one function per figure.
@@ -152,9 +212,7 @@ def compute_stats(
     today = day_of(now)
     cards = {(deck.id, card.id): card for deck in decks for card in deck.cards}
     log = _LogTally(day_of, today)
-    add = log.add
-    for row in rows:
-        add(row)
+    log.add_all(rows)
     prompts = _PromptTally(day_of, today, policy, now)
     for deck in decks:
         for prompt in prompts_of(deck):
@@ -196,7 +254,7 @@ class _LogTally:
     picked in wrong answers (for confusion)."""
 
     def __init__(self, day_of: _StudyDays, today: date) -> None:
-        self.day_of = day_of
+        self.day_of = day_of.of_text
         self.today = today
         self.total = 0
         self.per_day: Counter[date] = Counter()
@@ -204,29 +262,73 @@ class _LogTally:
         self.buttons = {group: [0, 0, 0, 0] for group in BUTTON_GROUPS}
         self.samples: Counter[_Sample] = Counter()
         self.picks: dict[tuple[str, str], Counter[str]] = {}
-        self._last_seen: dict[PromptKey, tuple[date, float | None]] = {}
+        # A prompt's previous review: its study day, its time and the due it scheduled.
+        self._last_seen: dict[PromptKey, tuple[date, str, str | None]] = {}
         self._spans = [span for _, span in WINDOWS if span is not None]
+        self._windows: dict[date, int] = {}
+        self._mature_dates: dict[str, str] = {}
 
-    def add(self, row: ReviewRow) -> None:
-        self.total += 1
-        day = self.day_of(row.reviewed_at)
-        self.per_day[day] += 1
-        self.seconds[day] += (row.duration_ms or 0) // 1000
-        previous = self._last_seen.get(row.key)
-        # The interval the prompt was on: what its previous review scheduled.
-        interval = previous[1] if previous is not None else None
-        mature = interval is not None and interval >= MATURE_DAYS
-        review = row.state_before == _REVIEW
-        if 1 <= row.rating <= 4:
-            group = ("mature" if mature else "young") if review else "learning"
-            self.buttons[group][row.rating - 1] += 1
-            self.buttons["all"][row.rating - 1] += 1
-        if review and (previous is None or previous[0] != day):
-            window = self._window(day)
-            self.samples[(row.key[0], row.key[1], mature, window, row.rating >= 2)] += 1
-        self._last_seen[row.key] = (day, _scheduled_days(row))
-        if row.picked:
-            self.picks.setdefault((row.key[0], row.key[1]), Counter())[row.picked] += 1
+    def add_all(self, rows: Iterable[LogRow]) -> None:
+        """Tally ``rows`` (in log order). One loop with its state in locals: this runs once
+        per review of the whole log, so the common case does no call and no lookup it can
+        avoid (a day's counts are added when the day changes, rows being in time order)."""
+        last_seen = self._last_seen
+        buttons = self.buttons
+        learning, young, mature_ = buttons["learning"], buttons["young"], buttons["mature"]
+        every = buttons["all"]
+        samples = self.samples
+        windows = self._windows
+        mature_from = self._mature_dates
+        day_start = day_end = ""
+        day = self.today
+        count = seconds = 0
+        for deck_id, card_id, sibling, at, rating, before, duration, due, picked in rows:
+            if not day_start <= at < day_end:
+                self._add_day(day, count, seconds)
+                count = seconds = 0
+                day_start, day_end, day = self.day_of(at)
+            count += 1
+            if duration:
+                seconds += duration // 1000
+            key = (deck_id, card_id, sibling)
+            previous = last_seen.get(key)
+            last_seen[key] = (day, at, due)
+            if picked:
+                self.picks.setdefault((deck_id, card_id), Counter())[picked] += 1
+            counted = 1 <= rating <= 4
+            if counted:
+                every[rating - 1] += 1
+            if before != _REVIEW:
+                if counted:
+                    learning[rating - 1] += 1
+                continue
+            # Mature: the interval the prompt was on (what its previous review scheduled)
+            # is at least MATURE_DAYS: its due is at or after its time + MATURE_DAYS (as text).
+            mature = False
+            if previous is not None and previous[2] is not None:
+                before_at = previous[1]
+                shifted = mature_from.get(before_at[:10]) or self._mature_from(before_at[:10])
+                mature = previous[2] >= shifted + before_at[10:]
+            if counted:
+                (mature_ if mature else young)[rating - 1] += 1
+            if previous is None or previous[0] != day:
+                window = windows.get(day)
+                if window is None:
+                    window = self._window(day)
+                samples[(deck_id, card_id, mature, window, rating >= 2)] += 1
+        self._add_day(day, count, seconds)
+
+    def _add_day(self, day: date, count: int, seconds: int) -> None:
+        if count:
+            self.total += count
+            self.per_day[day] += count
+            self.seconds[day] += seconds
+
+    def _mature_from(self, day: str) -> str:
+        """The date (ISO text) :data:`MATURE_DAYS` after ``day``."""
+        later = (date.fromisoformat(day) + timedelta(days=MATURE_DAYS)).isoformat()
+        self._mature_dates[day] = later
+        return later
 
     def _window(self, day: date) -> int:
         """The first window ``day`` is in (the windows are nested), or "all" only."""
@@ -234,14 +336,8 @@ class _LogTally:
         window = 0
         while window < len(self._spans) and not 0 <= offset < self._spans[window]:
             window += 1
+        self._windows[day] = window
         return window
-
-
-def _scheduled_days(row: ReviewRow) -> float | None:
-    """The interval, in days, this review scheduled (``None``: not recorded)."""
-    if row.scheduled_due is None:
-        return None
-    return (row.scheduled_due - row.reviewed_at).total_seconds() / 86400
 
 
 _Group = tuple[str, str | None, str | None]
