@@ -15,6 +15,7 @@ from studyapp.core.study.search import (
     card_flags,
     card_text,
     faces_of,
+    filter_cards,
     matches,
     parse_query,
 )
@@ -152,3 +153,9 @@ def test_matches(query: str, beta: bool, half: bool) -> None:
     half_flags = card_flags([CardState(State.REVIEW, due=NOW), CardState()], DAY_END)
     assert matches(parsed, REVERSIBLE, card_text(REVERSIBLE), frozenset({"new"})) is beta
     assert matches(parsed, CLOZE, card_text(CLOZE), half_flags) is half
+    # The whole-deck filter (browse) keeps the same cards, in deck order.
+    texts = {"beta": card_text(REVERSIBLE), "half": card_text(CLOZE)}
+    flags = {"beta": frozenset({"new"}), "half": half_flags}
+    for deck in ([REVERSIBLE, CLOZE], [CLOZE, REVERSIBLE]):
+        expected = [c for c, hit in ((c, {"beta": beta, "half": half}[c.id]) for c in deck) if hit]
+        assert filter_cards(parsed, deck, texts, flags) == expected

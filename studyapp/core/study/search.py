@@ -17,7 +17,7 @@ Syntax (every term must match; case never matters):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +35,7 @@ __all__ = [
     "card_flags",
     "card_text",
     "faces_of",
+    "filter_cards",
     "matches",
     "parse_query",
 ]
@@ -139,6 +140,29 @@ def matches(query: Query, card: Card, text: str, flags: frozenset[str]) -> bool:
     """True when ``card`` (with its :func:`card_text` and :func:`card_flags`)
     matches every term of ``query``."""
     return all(_match(term, card, text, flags) != term.negated for term in query.terms)
+
+
+def filter_cards(
+    query: Query,
+    cards: Sequence[Card],
+    texts: Mapping[str, str],
+    flags: Mapping[str, frozenset[str]],
+) -> list[Card]:
+    """The cards (in order) that :func:`matches` ``query``, given each card's text and flags
+    by card id. Term by term over the cards still in (a keystroke in browse filters a whole
+    deck): a free-text, topic or ``is:`` term is one comprehension with no call per card."""
+    shown = list(cards)
+    for term in query.terms:
+        value, keep = term.value, not term.negated
+        if term.field == "text":
+            shown = [c for c in shown if (value in texts[c.id]) is keep]
+        elif term.field == "topic":
+            shown = [c for c in shown if (value in c.topic.lower()) is keep]
+        elif term.field == "is":
+            shown = [c for c in shown if (value in flags[c.id]) is keep]
+        else:
+            shown = [c for c in shown if _match(term, c, texts[c.id], flags[c.id]) is keep]
+    return shown
 
 
 def _match(term: Term, card: Card, text: str, flags: frozenset[str]) -> bool:

@@ -27,7 +27,7 @@ from studyapp.core.study.search import (
     card_flags,
     card_text,
     faces_of,
-    matches,
+    filter_cards,
     parse_query,
 )
 from studyapp.core.study.session import card_keys
@@ -218,10 +218,7 @@ class BrowseScreen(Screen[None]):
         selected_id = selected.id if selected is not None else None
         before = [card.id for card in self.shown]
         flags, texts, query = self._card_flags(), self._texts, self._query
-        if query.terms:
-            shown = [c for c in self.deck.cards if matches(query, c, texts[c.id], flags[c.id])]
-        else:
-            shown = list(self.deck.cards)
+        shown = filter_cards(query, self.deck.cards, texts, flags)
         self.shown = shown
         self._matched = len(shown)
         ids = [card.id for card in shown]
