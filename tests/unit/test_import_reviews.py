@@ -278,3 +278,35 @@ def test_import_loads_only_the_named_decks_file(
     assert [[p.name for p in paths] for paths in loaded] == [["tiny.yaml"]]
     with Store.open(resolve_paths().database) as store:
         assert store.review_count() == 4
+
+
+def test_imported_rows_get_the_event_ids_a_recorded_answer_gets(
+    tmp_path: Path, deck_dir: Path
+) -> None:
+    # The import writes event ids in its insert (the per-row trigger was most of its time):
+    # they must be exactly the trigger's, and wait to be pushed in log order.
+    policy = Policy(SchedulerConfig(enable_fuzz=False))
+    at = datetime(2026, 1, 4, 12, 0, tzinfo=UTC)
+    with Store.open(resolve_paths().database) as store:
+        after = policy.review(CardState(), Rating.GOOD, at, fuzz=False)
+        store.record_review(
+            ReviewRecord(("tiny", "both", "reverse"), "reversible", at, 3, 1000, CardState(), after)
+        )
+    assert run(deck_dir, str(write(tmp_path, GOOD))) == 0
+    with Store.open(resolve_paths().database) as store:
+        later = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
+        store.record_review(
+            ReviewRecord(("tiny", "one", "main"), "basic", later, 3, 1000, CardState(), after)
+        )
+        conn = store.conn
+        prefix, device = (
+            conn.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()[0]
+            for name in ("event_prefix", "device_id")
+        )
+        rows = conn.execute("SELECT id, event_id, device_id FROM review_log ORDER BY id").fetchall()
+        assert [row[0] for row in rows] == [1, 2, 3, 4, 5, 6]
+        assert rows == [(n, f"{prefix}8001-{n:012x}", device) for n, _, _ in rows]
+        pending = conn.execute(
+            "SELECT event_id FROM local_event WHERE source = 'review_log' ORDER BY n"
+        ).fetchall()
+        assert [event for (event,) in pending] == [event for _, event, _ in rows]
