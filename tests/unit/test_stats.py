@@ -497,3 +497,78 @@ def test_heatmap_cells_by_quarter_of_busy_days() -> None:
     chart = bar_chart(values[:2] + values[-1:], height=2).plain.splitlines()
     # 0, 1 and 7 of a top of 7 on two rows of eighths: 1 is round(16 / 7) = 2 eighths.
     assert chart[0] == "7 ┤    ██" and chart[1] == "  │  ▂▂██"
+
+
+def _reference_log_figures(
+    rows: list[ReviewRow], now: datetime, tz: ZoneInfo
+) -> tuple[dict[date, int], dict[str, list[int]], dict[str, list[list[int]]]]:
+    """The log figures as docs/statistics.md defines them, with datetimes and no shortcut:
+    reviews per study day, answer buttons per group, first-answer retention per window."""
+    today = study_day(now, 4, tz)
+    per_day: dict[date, int] = {}
+    buttons = {group: [0, 0, 0, 0] for group in ("learning", "young", "mature", "all")}
+    retention = {group: [[0, 0] for _ in range(4)] for group in ("all", "young", "mature")}
+    last: dict[PromptKey, ReviewRow] = {}
+    for r in rows:
+        day = study_day(r.reviewed_at, 4, tz)
+        per_day[day] = per_day.get(day, 0) + 1
+        previous = last.get(r.key)
+        due = previous.scheduled_due if previous is not None else None
+        mature = (
+            previous is not None
+            and due is not None
+            and (due - previous.reviewed_at).total_seconds() / 86400 >= MATURE_DAYS
+        )
+        group = ("mature" if mature else "young") if r.state_before == "review" else "learning"
+        buttons[group][r.rating - 1] += 1
+        buttons["all"][r.rating - 1] += 1
+        first = previous is None or study_day(previous.reviewed_at, 4, tz) != day
+        if r.state_before == "review" and first:
+            age = (today - day).days
+            for window, span in enumerate((7, 30, 365, None)):
+                if span is None or 0 <= age < span:
+                    for name in ("all", "mature" if mature else "young"):
+                        retention[name][window][0] += r.rating >= 2
+                        retention[name][window][1] += 1
+        last[r.key] = r
+    return per_day, buttons, retention
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_log_figures_match_a_plain_datetime_reference(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    york = ZoneInfo("America/New_York")  # the log spans its March DST change
+    now = datetime(2026, 4, 10, 15, 0, tzinfo=UTC)
+    moment = datetime(2026, 2, 1, 3, 0, tzinfo=UTC)
+    rows: list[ReviewRow] = []
+    for _ in range(400):
+        moment += timedelta(minutes=rng.choice((1, 7, 50, 300, 1440)))
+        delta = rng.choice(
+            (
+                timedelta(days=MATURE_DAYS),
+                timedelta(days=MATURE_DAYS) - timedelta(microseconds=1),
+                timedelta(days=rng.randint(1, 60), seconds=rng.randint(0, 86399)),
+                timedelta(minutes=10),
+            )
+        )
+        rows.append(
+            ReviewRow(
+                key(rng.choice("abce")),
+                moment.astimezone(rng.choice((UTC, york))),  # any zone: the same instant
+                rng.randint(1, 4),
+                rng.choice(("new", "learning", "review", "review", "relearning")),
+                duration_ms=rng.choice((None, 0, 999, 1000, 65_432)),
+                scheduled_due=None if rng.random() < 0.1 else moment + delta,
+            )
+        )
+    stats = compute_stats(rows, {}, [DECK], Policy(), now, rollover_hour=4, tz=york)
+    per_day, buttons, retention = _reference_log_figures(rows, now, york)
+    assert {v.day: v.value for v in stats.reviews_per_day if v.value} == {
+        day: n for day, n in per_day.items() if 0 <= (stats.today - day).days < 365
+    }
+    assert stats.total_reviews == len(rows)
+    assert {group: list(values) for group, values in stats.buttons.items()} == buttons
+    for group in ("all", "young", "mature"):
+        assert cells(stats, group) == [tuple(cell) for cell in retention[group]]
