@@ -63,9 +63,23 @@ def stats_screen(app: StudyApp) -> StatsScreen:
 
 
 async def figures_in(pilot: Pilot[int]) -> None:
-    """Wait until the statistics worker has finished and its figures are on screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Wait until the statistics worker has finished and its figures are on screen.
+
+    Waiting for the workers alone is not enough: under load the worker may not
+    have started yet, and its result reaches the screen as a message after it
+    ends; so wait (bounded) until the screen no longer says it is computing
+    (it shows the figures, or the error)."""
+    for _ in range(400):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        screen = pilot.app.screen
+        if isinstance(screen, StatsScreen):
+            summary = str(screen.query_one("#stats-summary", Static).render())
+            if summary.strip() and "Computing" not in summary:
+                break
+        await pilot.pause(0.05)
+    else:
+        raise AssertionError("the statistics never came in")
     await pilot.pause()
 
 
