@@ -1,6 +1,7 @@
 """Sync of this device's log with the class server (issue 14): push what the
-server has not acknowledged, pull the student's other devices' events, and
-bring the class's published decks into ``<data dir>/class-decks/``.
+server has not acknowledged, pull the student's other devices' events, bring
+the class's published decks into ``<data dir>/class-decks/``, and read the
+class exams open now (``studyapp.app.class_exams``).
 
 Rule: this is the one place where local event rows (``studyapp.store.event_log``)
 and the server's :class:`~studyapp.server.events.Event` are mapped to each
@@ -114,7 +115,10 @@ def to_event(source: str, row: dict[str, Any]) -> Event | None:
         )
     if source == "exam":
         payload = {key: row[key] for key in ("started_at", "finished_at", "mode", "score", "total")}
-        payload |= {"spec": json.loads(row["spec"]), "answers": row["answers"]}
+        spec = json.loads(row["spec"])
+        payload |= {"spec": spec, "answers": [_exam_answer(a) for a in row["answers"]]}
+        if spec.get("class_exam") is not None:  # the server records it as a sitting
+            payload["class_exam"] = spec["class_exam"]
         return Event(**ids, kind="exam", occurred_at=_time(row["finished_at"]), payload=payload)
     if source == "exam_plan":
         payload = {"exam_date": row["exam_date"], "topics": json.loads(row["topics"])}
@@ -152,7 +156,8 @@ def from_event(event: Event) -> tuple[str, dict[str, Any]]:
         return "answer_alias", row | prompt | {"alias": payload["alias"], "created_at": at}
     if event.kind == "exam":
         row |= {key: payload.get(key) for key in ("started_at", "finished_at", "mode", "score")}
-        row |= {"total": payload.get("total"), "answers": payload["answers"]}
+        answers = [_local_answer(answer) for answer in payload["answers"]]
+        row |= {"total": payload.get("total"), "answers": answers}
         return "exam", row | {"spec": json.dumps(payload.get("spec", {}), sort_keys=True)}
     if event.kind == "plan":
         row |= {"deck_id": event.deck_id, "exam_date": payload["exam_date"], "created_at": at}
@@ -164,6 +169,24 @@ def from_event(event: Event) -> tuple[str, dict[str, Any]]:
         row |= {"metrics": json.dumps(payload.get("metrics", {}), sort_keys=True)}
         return "fsrs_parameters", row | {"created_at": at}
     raise ValueError(f"event {event.event_id}: unknown kind {event.kind!r}")
+
+
+def _exam_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
+    """A local exam answer as an event carries it: the prompt as ``deck``, ``card``,
+    ``sibling`` (what the server matches a class exam's questions by)."""
+    sent = {key: value for key, value in answer.items() if key not in ("deck_id", "card_id")}
+    return {"deck": answer["deck_id"], "card": answer["card_id"]} | sent
+
+
+def _local_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's exam answer as the local store keeps it (``deck_id``, ``card_id``;
+    exam events pushed by earlier versions carried those names: read either)."""
+    local = {key: value for key, value in answer.items() if key not in ("deck", "card")}
+    deck, card = (
+        answer.get("deck", answer.get("deck_id")),
+        answer.get("card", answer.get("card_id")),
+    )
+    return local | {"deck_id": deck, "card_id": card}
 
 
 def target_of(url: str) -> str:
@@ -185,9 +208,11 @@ def last_synced(store: Store) -> datetime | None:
 
 
 def sync(store: Store, url: str, settings: Settings, paths: Paths, now: datetime) -> SyncResult:
-    """Push, pull and bring the class decks, as one sync at ``now``; a
+    """Push, pull, bring the class decks and read the open class exams (and this
+    student's sittings), as one sync at ``now``; a
     :class:`~studyapp.server.ServerError` (one line, no password) if the server
     cannot be reached or used. Nothing local is lost in any case."""
+    from studyapp.app.class_exams import fetch_exams
     from studyapp.server.migrate import open_class
 
     target = target_of(url)
@@ -200,6 +225,7 @@ def sync(store: Store, url: str, settings: Settings, paths: Paths, now: datetime
         pushed, stored = _push(conn, store, card_topics(paths, settings))
         pulled, replayed = _pull(conn, store, settings)
         decks = _class_decks(conn, paths.data_dir / CLASS_DECKS)
+        fetch_exams(conn, store, now)
     store.set_meta("last_sync", _iso(now))
     return SyncResult(pushed, stored, pulled, replayed, decks)
 

@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 from studyapp.server import ServerError
 from studyapp.server.connection import Connection, server_errors
 
-__all__ = ["ClassExam", "Sittings", "open_exams", "publish_exam", "sittings"]
+__all__ = ["ClassExam", "Sittings", "open_exams", "own_sittings", "publish_exam", "sittings"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,16 @@ def open_exams(conn: Connection) -> list[ClassExam]:
             " WHERE now() >= opens_at AND now() < closes_at ORDER BY closes_at, exam_id"
         ).fetchall()
     return [ClassExam(*row) for row in rows]
+
+
+def own_sittings(conn: Connection) -> dict[int, datetime]:
+    """The connected student's counted sittings: exam id -> when it started
+    (row-level security shows a student their own rows only)."""
+    with server_errors("reading your class exam sittings"):
+        rows = conn.execute(
+            "SELECT exam_id, started_at FROM studyapp.exam_sitting WHERE student = current_user"
+        ).fetchall()
+    return {int(exam_id): started_at for exam_id, started_at in rows}
 
 
 def sittings(conn: Connection, deck_id: str | None = None) -> list[Sittings]:

@@ -95,6 +95,15 @@ class ExamRecords:
             for row in rows
         ]
 
+    def class_exams_taken(self) -> set[int]:
+        """The class exams sat on this device or pulled from the student's others
+        (an exam's spec names its class exam)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT json_extract(spec, '$.class_exam') FROM exam "
+            "WHERE json_extract(spec, '$.class_exam') IS NOT NULL"
+        )
+        return {int(row[0]) for row in rows}
+
     def exam_answers(self, exam_id: int) -> list[ExamAnswerRow]:
         """The answers of one exam, in the order asked."""
         from studyapp.core.study.exam import ExamAnswerRow

@@ -26,6 +26,7 @@ from studyapp.store import Store, StoreError
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from studyapp.app.class_exams import ClassExams
     from studyapp.core.study.exam import ExamRun, ExamSpec
     from studyapp.core.study.planning import ExamPlan, PlanOutcome
 
@@ -68,6 +69,7 @@ class StudyApp(App[int]):
         watch_interval: float | None = 0.75,
         backups: Path | None = None,
         syncer: Callable[[], str | None] | None = None,
+        standing_reader: Callable[[], list[tuple[object, ...]]] | None = None,
     ) -> None:
         super().__init__()
         self.backup_database = backups
@@ -94,6 +96,11 @@ class StudyApp(App[int]):
         ``None`` or why it failed (``None`` here: no sync URL set)."""
         self.sync_error: str | None = None
         """Why the last sync failed (``None``: it worked, or none was tried)."""
+        self.class_exams: ClassExams | None = None
+        """The class exams as the last sync left them (read when a sync ends)."""
+        self.standing_reader = standing_reader
+        """Reads the student's standing in the class from the server (in a worker
+        of the statistics screen); ``None``: no class server set."""
 
     def on_mount(self) -> None:
         from studyapp.tui.screens.home import HomeScreen
@@ -105,9 +112,14 @@ class StudyApp(App[int]):
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_decks)
         if self.start_exam is not None:
+            from studyapp.core.study.class_exam import ClassExamRefused
             from studyapp.tui.screens.exam import ExamScreen
 
-            exam = self.new_exam(self.start_exam)
+            try:
+                exam = self.new_exam(self.start_exam)
+            except ClassExamRefused as refused:
+                self.notify(str(refused), severity="warning", markup=False)
+                return
             if exam is None:
                 self.notify("No question matches this exam.", severity="warning")
             else:
@@ -142,6 +154,7 @@ class StudyApp(App[int]):
 
     def _synced(self, error: str | None) -> None:
         self.sync_error = error
+        self.load_class_exams()
         for screen in self.screen_stack:
             if hasattr(screen, "sync_changed"):
                 screen.sync_changed()
@@ -154,6 +167,30 @@ class StudyApp(App[int]):
         from studyapp.app.sync import sync_line
 
         return sync_line(self.store, self.clock(), offline=self.sync_error is not None)
+
+    def load_class_exams(self) -> ClassExams:
+        """The class exams the last sync read, and those taken (from the store)."""
+        from studyapp.app.class_exams import cached_exams
+
+        self.class_exams = cached_exams(self.store)
+        return self.class_exams
+
+    def new_class_exam(self, exam_id: int | None = None) -> ExamRun:
+        """Class exam ``exam_id`` (default: the first that can be started) started
+        now, or :class:`~studyapp.core.study.class_exam.ClassExamRefused` saying why not."""
+        from studyapp.app.class_exams import pick
+        from studyapp.core.study.class_exam import ClassExamRefused, class_exam_run
+
+        known = self.load_class_exams()
+        exam = pick(known, self.clock(), exam_id)
+        if exam is None:
+            which = "no class exam is open" if exam_id is None else f"no class exam {exam_id}"
+            raise ClassExamRefused(
+                f"{which} (this device learns of them when it syncs with the class server)"
+            )
+        decks = [deck for deck in self.library.decks if deck.id == exam.deck_id]
+        self.warm_units(decks)
+        return class_exam_run(exam, decks, known.taken, self.quizzer, self.clock)
 
     def replace_notices(self, old: list[Notification], new: list[Notification]) -> None:
         """Take the ``old`` notices off the screen (those still shown) and show ``new``."""
@@ -249,7 +286,10 @@ class StudyApp(App[int]):
         return plan_outcomes(self.store, self.library.decks, self.settings, self.clock(), plans)
 
     def new_exam(self, spec: ExamSpec) -> ExamRun | None:
-        """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches."""
+        """An exam on ``spec`` from the loaded decks, or ``None`` if no question matches
+        (a class exam: see :meth:`new_class_exam`)."""
+        if spec.class_exam is not None:
+            return self.new_class_exam(spec.class_exam)
         decks = [d for d in self.library.decks if not spec.deck_ids or d.id in spec.deck_ids]
         self.warm_units(decks)
         facts = self.store.pool_facts([deck.id for deck in decks])
@@ -276,14 +316,18 @@ def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> in
     from studyapp.app.lock import data_lock
 
     units.use_cache_folder(paths.units_cache_dir)  # pint builds its registry 10x faster
-    syncer = None
+    syncer = standing_reader = None
     if settings.sync_url:
+        from studyapp.app.class_exams import read_standing
         from studyapp.app.sync import sync_once
 
         url = settings.sync_url
 
         def syncer() -> str | None:
             return sync_once(paths, settings, url, _utc_now())
+
+        def standing_reader() -> list[tuple[object, ...]]:
+            return read_standing(url)
 
     with data_lock(paths.data_dir):
         store = Store.open(paths.database)
@@ -295,6 +339,7 @@ def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> in
                 exam=exam,
                 backups=paths.database,
                 syncer=syncer,
+                standing_reader=standing_reader,
             )
             result = app.run()
             store.checkpoint()

@@ -92,6 +92,10 @@ class ExamSpec:
     time_limit: timedelta | None = None
     mode: ExamMode = ExamMode.TIMED
     evidence: tuple[str, ...] = ()
+    class_exam: int | None = None
+    """A class exam's id on the class server (its questions are the published ones)."""
+    class_title: str | None = None
+    """The class exam's title."""
 
     def __post_init__(self) -> None:
         if self.count is not None and self.count < 1:
@@ -110,11 +114,17 @@ class ExamSpec:
             "count": self.count,
             "time_limit_s": None if limit is None else int(limit.total_seconds()),
             "mode": self.mode.value,
-        }
+        } | (
+            {}
+            if self.class_exam is None
+            else {"class_exam": self.class_exam, "class_title": self.class_title}
+        )
 
     def describe(self) -> str:
-        """What the exam is on, in one line: decks, topics, tags, evidence, pool."""
-        parts = [", ".join(self.deck_ids) or "all decks"]
+        """What the exam is on, in one line: a class exam's title, decks, topics,
+        tags, evidence, pool."""
+        parts = [f"class exam '{self.class_title}'"] if self.class_exam is not None else []
+        parts += [", ".join(self.deck_ids) or "all decks"]
         if self.topics:
             parts.append("topics: " + ", ".join(self.topics))
         if self.tags:
@@ -137,6 +147,8 @@ class ExamSpec:
             count=data.get("count"),
             time_limit=None if seconds is None else timedelta(seconds=seconds),
             mode=ExamMode(data.get("mode", ExamMode.TIMED.value)),
+            class_exam=data.get("class_exam"),
+            class_title=data.get("class_title"),
         )
 
 

@@ -167,6 +167,8 @@ class ExamScreen(Screen[None]):
         title = Text()
         if self.cram:
             title.append("Cram", style="bold")
+        elif exam.spec.class_exam is not None:
+            title.append("Class exam", style="bold")
         else:
             title.append(exam.spec.mode.value.title(), style="bold")  # Timed, Tutor
         answered = len(exam.items) - exam.unanswered(self._shown())
@@ -327,6 +329,8 @@ class ExamScreen(Screen[None]):
 
         result = self.exam.submit(self._shown())
         exam_id = None if self.cram else self.study_app.store.save_exam(result)
+        if exam_id is not None:
+            self.study_app.start_sync()  # with a class server: the exam goes at once
         if self.app.screen is not self:  # a dialog is open over the exam
             self.app.pop_screen()
         self.app.switch_screen(ExamResultsScreen(result, exam_id=exam_id, cram=self.cram))
@@ -443,6 +447,9 @@ class ExamScreen(Screen[None]):
         if self.cram:
             message = "Leave the cram session?"
             choices = [("y", "see results"), ("d", "leave"), ("n", "keep going")]
+        elif self.exam.spec.class_exam is not None:  # taken once: no discarding
+            message = "Leave the class exam? It is taken once: leaving submits it."
+            choices = [("y", "submit and see results"), ("n", "keep going")]
         else:
             message = "Leave the exam?"
             choices = [("y", "submit and see results"), ("d", "discard it"), ("n", "keep going")]

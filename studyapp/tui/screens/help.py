@@ -40,6 +40,7 @@ DECKS = (
         ("b", "browse and search the deck's cards"),
         ("p", "plan the deck toward an exam date"),
         ("r", "reload deck files"),
+        ("e", "take the class exam shown (class server: once, while open)"),
         ("q", "quit"),
     ),
 )

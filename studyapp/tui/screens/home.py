@@ -1,4 +1,9 @@
-"""Home: every deck with today's counts, or its first error."""
+"""Home: every deck with today's counts, or its first error; with a class server,
+the sync line and a class exam open now (``e`` takes it).
+
+The class exam line is built from what the sync worker left in the store, once
+it ends (never on the start-up path), and again when home shows after another screen.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse"),
         Binding("p", "plan", "Exam plan"),
         Binding("r", "reload", "Reload decks"),
+        Binding("e", "class_exam", "Class exam"),
         Binding("q", "app.quit", "Quit"),
     ]
     HELP = "home"
@@ -49,6 +55,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static("studyapp · decks", id="home-title")
             yield Static(id="sync-status", classes="one-line")
+            yield Static(id="class-exam", classes="one-line")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             with Vertical(id="deck-detail"):
                 yield Static(id="deck-name", classes="one-line")
@@ -78,6 +85,7 @@ class HomeScreen(Screen[None]):
         table.add_column("Leeches", key="leeches")
         self.refresh_rows()
         self._show_sync_line()
+        self.query_one("#class-exam").display = False  # until a sync has ended
         table.focus()
         # Counts change with the clock (learning steps come due, the day rolls over).
         self.set_interval(60, self.refresh_rows)
@@ -91,12 +99,36 @@ class HomeScreen(Screen[None]):
         if self._away:
             self._away = False
             self.refresh_rows()
+            if self.study_app.class_exams is not None:  # an exam may have been taken
+                self.study_app.load_class_exams()
         self._show_sync_line()
+        self._show_class_exam()
 
     def sync_changed(self) -> None:
         """A sync ended: the sync line, and the counts the pulled answers may change."""
         if self._show_sync_line():
             self.refresh_rows()
+        self._show_class_exam()
+
+    def _show_class_exam(self) -> None:
+        """The first class exam that can be started now: title, questions, time
+        limit, when it closes; hidden when there is none (or no class server)."""
+        known = self.study_app.class_exams
+        startable = [] if known is None else known.startable(self.study_app.clock())
+        line = self.query_one("#class-exam", Static)
+        line.display = bool(startable)
+        if startable:
+            exam = startable[0]
+            text = Text()
+            text.append("Class exam open (e: take it): ", style="bold yellow")
+            text.append(exam.title, style="bold")
+            minutes = exam.time_limit_s // 60
+            limit = f"{minutes} min" if exam.time_limit_s % 60 == 0 else f"{exam.time_limit_s} s"
+            when = f"{exam.closes_at.astimezone():%a %d %b %H:%M}"
+            text.append(f" · {len(exam.questions)} questions · {limit} · closes {when}")
+            more = len(startable) - 1
+            text.append(f" (+{more} more)" if more else "", style="dim")
+            line.update(text)
 
     def _show_sync_line(self) -> bool:
         """The sync line ("synced 2 min ago", "offline: ..."); whether one is shown
@@ -258,6 +290,23 @@ class HomeScreen(Screen[None]):
 
         if deck := self._loaded_deck("plan an exam on it"):
             self.app.push_screen(PlanScreen(deck), lambda _result: self.refresh_rows())
+
+    def action_class_exam(self) -> None:
+        """Take the class exam shown (once: a second start, or one after it closed,
+        is refused with the reason)."""
+        from studyapp.core.study.class_exam import ClassExamRefused
+        from studyapp.tui.screens.exam import ExamScreen
+
+        if self.study_app.syncer is None:
+            self.notify("Class exams come from a class server: none is set ([sync] url).")
+            return
+        try:
+            exam = self.study_app.new_class_exam()
+        except ClassExamRefused as refused:
+            self.notify(str(refused), title="Class exam", severity="warning", markup=False)
+            self._show_class_exam()
+            return
+        self.app.push_screen(ExamScreen(exam))
 
     def action_reload(self) -> None:
         self.study_app.reload_library()
