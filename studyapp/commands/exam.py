@@ -1,5 +1,7 @@
 """Start the study app in an exam. Exam answers do not change your review
 schedule. With --history, print past exams instead (without starting the app).
+With --class ID, take the class exam ID (`studyapp class exams` lists them): its
+published questions, in their order, with its time limit; once, while it is open.
 """
 
 from __future__ import annotations
@@ -73,6 +75,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--tutor", action="store_true", help="grade and explain each answer at once"
     )
     parser.add_argument("--history", action="store_true", help="print past exams and exit")
+    parser.add_argument(
+        "--class",
+        dest="class_exam",
+        type=_positive,
+        metavar="ID",
+        help="take the class exam ID (published by the instructor; known after a sync)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -94,6 +103,8 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     """Start the TUI in an exam, after checking it has questions; or print the history."""
     if args.history:
         return history(paths)
+    if args.class_exam is not None:
+        return class_exam(paths, settings, args.class_exam)
     from random import Random
 
     from studyapp.app.services import load_decks
@@ -146,3 +157,34 @@ def history(paths: Paths) -> int:
         )
     print("Exam answers do not change your review schedule.")
     return 0
+
+
+def class_exam(paths: Paths, settings: Settings, exam_id: int) -> int:
+    """Start the app in class exam ``exam_id``, after checking it can be started
+    now (as the app does again): known from a sync, open, not taken, its deck here."""
+    from datetime import UTC, datetime
+
+    from studyapp.app.class_exams import cached_exams, pick
+    from studyapp.app.services import load_decks
+    from studyapp.core.study.class_exam import ClassExamRefused, class_prompts, status
+    from studyapp.store import Store
+
+    with Store.open(paths.database) as store:
+        known = cached_exams(store)
+    exam = pick(known, datetime.now(UTC), exam_id)
+    if exam is None:
+        return fail(
+            f"no class exam {exam_id} is known on this device: `studyapp sync` reads the open "
+            "ones from the class server (`studyapp class exams` lists them)"
+        )
+    refused = status(exam, datetime.now(UTC), known.taken)
+    if refused:
+        return fail(refused)
+    try:
+        class_prompts(exam, load_decks(paths, settings).decks)
+    except ClassExamRefused as exc:
+        return fail(str(exc))
+    from studyapp.tui.app import run as run_app
+
+    exit_code: int = run_app(paths, settings, exam=exam.spec())
+    return exit_code

@@ -1,0 +1,79 @@
+"""The class exams open now, for a student: title, questions, time limit, when
+it closes, and whether you have taken it (counted by the server, or saved on
+this device and not synced yet). Take one in the study app (`e` on the deck
+list, while it shows) or with `studyapp exam --class ID`; a class exam is taken
+once, and a start after it closes is refused. The app learns of open exams when
+it syncs (`studyapp sync`, or the app's own sync).
+
+  studyapp class exams                # the server of [sync] url in config.toml
+  studyapp class exams --db postgresql://alice@host:5432/pharm101
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from studyapp.commands import fail
+from studyapp.commands._class import DB_HELP, run_on_server
+
+if TYPE_CHECKING:
+    from studyapp.app.config import Paths, Settings
+
+NAME = "class exams"
+HELP = "the class exams open now, and whether you have taken each"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", help=f"{DB_HELP}; default: [sync] url")
+
+
+def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    url = args.db or settings.sync_url
+    if not url:
+        return fail(
+            'no class server: put `[sync] url = "postgresql://USER@HOST:5432/CLASS"` in '
+            f"{paths.config_file}, or give --db URL"
+        )
+    return run_on_server(lambda: _exams(paths, url))
+
+
+def _exams(paths: Paths, url: str) -> int:
+    from dataclasses import asdict
+
+    from studyapp.core.study.class_exam import ClassExam
+    from studyapp.server.exams import open_exams, own_sittings
+    from studyapp.server.migrate import open_class
+
+    with open_class(url) as conn:
+        exams = [ClassExam.from_json(asdict(exam)) for exam in open_exams(conn)]
+        sittings = own_sittings(conn)
+    if not exams:
+        print("no class exam is open now")
+        return 0
+    here = _taken_here(paths)
+    for exam in exams:
+        minutes, seconds = divmod(exam.time_limit_s, 60)
+        limit = f"{minutes} min" + (f" {seconds} s" if seconds else "")
+        print(
+            f"{exam.exam_id:>4}  {exam.title}: {len(exam.questions)} questions on {exam.deck_id}"
+            f", {limit}, closes {exam.closes_at.astimezone():%a %d %b %H:%M}"
+        )
+        if exam.exam_id in sittings:
+            started = sittings[exam.exam_id].astimezone()
+            print(f"      taken: your sitting started {started:%a %d %b %H:%M} counts")
+        elif exam.exam_id in here:
+            print("      taken on this device: `studyapp sync` sends it")
+        else:
+            print(f"      not taken: `studyapp exam --class {exam.exam_id}`, or e in the app")
+    return 0
+
+
+def _taken_here(paths: Paths) -> set[int]:
+    """The class exams saved in this device's store (none before anything was studied)."""
+    if not paths.database.exists():
+        return set()
+    from studyapp.store import Store
+
+    with Store.open(paths.database) as store:
+        return store.class_exams_taken()
