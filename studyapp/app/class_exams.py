@@ -15,7 +15,6 @@ server.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -91,24 +90,38 @@ class Standing:
     rows: list[tuple[Any, ...]]
     """deck, topic, my retention, my mastery, then for retention and for mastery:
     contributing students, lower quartile, median, upper quartile (``None``
-    below the minimum number of students)."""
+    below ``min_students``)."""
+    min_students: int
+    """The fewest students whose figures the class's quartiles are shown for."""
     read_at: datetime
 
 
-def read_standing(url: str) -> list[tuple[Any, ...]]:
-    """The standing from the server (a :class:`~studyapp.server.ServerError` if it
-    cannot be read)."""
+def read_standing(url: str, now: datetime) -> Standing:
+    """The standing from the server at ``now`` (a
+    :class:`~studyapp.server.ServerError` if it cannot be read)."""
+    from importlib.util import find_spec
+
+    from studyapp.server import ServerError
+
+    if find_spec("psycopg") is None:
+        from studyapp.app.sync import NO_PSYCOPG
+
+        raise ServerError(NO_PSYCOPG)
     from studyapp.server.migrate import open_class
-    from studyapp.server.report import standing
+    from studyapp.server.report import MIN_STUDENTS, standing
 
     with open_class(url) as conn:
-        return [tuple(row) for row in standing(conn)]
+        rows = [tuple(row) for row in standing(conn)]
+    return Standing(rows, MIN_STUDENTS, now)
 
 
-def save_standing(store: Store, rows: Sequence[Sequence[Any]], now: datetime) -> None:
-    store.set_meta(
-        STANDING_KEY, json.dumps({"read_at": now.isoformat(), "rows": [list(r) for r in rows]})
-    )
+def save_standing(store: Store, standing: Standing) -> None:
+    data = {
+        "read_at": standing.read_at.isoformat(),
+        "min_students": standing.min_students,
+        "rows": [list(row) for row in standing.rows],
+    }
+    store.set_meta(STANDING_KEY, json.dumps(data))
 
 
 def cached_standing(store: Store) -> Standing | None:
@@ -117,4 +130,5 @@ def cached_standing(store: Store) -> Standing | None:
     if not text:
         return None
     data = json.loads(text)
-    return Standing([tuple(row) for row in data["rows"]], datetime.fromisoformat(data["read_at"]))
+    rows = [tuple(row) for row in data["rows"]]
+    return Standing(rows, int(data["min_students"]), datetime.fromisoformat(data["read_at"]))

@@ -45,6 +45,8 @@ __all__ = [
 
 APPEND_BATCH = 100_000
 """Pulled events appended (and their prompts replayed) in one local transaction, at most."""
+NO_PSYCOPG = "the class server needs psycopg: pip install 'studyapp[class]'"
+"""Why nothing reaches the class server on an install without the ``class`` extra."""
 CLASS_DECKS = "class-decks"
 """The folder of the data folder that holds the class's published decks."""
 
@@ -340,7 +342,7 @@ def sync_once(paths: Paths, settings: Settings, url: str, now: datetime) -> str 
     from importlib.util import find_spec
 
     if find_spec("psycopg") is None:
-        return "the class server needs psycopg: pip install 'studyapp[class]'"
+        return NO_PSYCOPG
     from studyapp.server import ServerError
     from studyapp.store import Store
 

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 
 
 def _me(url: str) -> int:
-    from studyapp.render.class_report import clean, percent
+    from studyapp.render.standing import standing_lines
     from studyapp.server.migrate import open_class
     from studyapp.server.report import MIN_STUDENTS, standing
 
@@ -39,18 +39,5 @@ def _me(url: str) -> int:
     if not rows:
         print("nobody in the class has studied yet")
         return 0
-
-    def versus(
-        mine: float | None, n: int, q1: float | None, q2: float | None, q3: float | None
-    ) -> str:
-        you = f"you {percent(mine)}"
-        if q2 is None:
-            return f"{you}; class: fewer than {MIN_STUDENTS} students ({n}), not shown"
-        spread = f"quartiles {percent(q1)}-{percent(q3)}, {n} students"
-        return f"{you}; class median {percent(q2)} ({spread})"
-
-    for deck, topic, my_r, my_m, rn, r1, r2, r3, mn, m1, m2, m3 in rows:
-        print(f"{clean(deck)} / {clean(topic) or '-'}")
-        print(f"  retention: {versus(my_r, rn, r1, r2, r3)}")
-        print(f"  mastery:   {versus(my_m, mn, m1, m2, m3)}")
+    print("\n".join(standing_lines(rows, MIN_STUDENTS)))
     return 0

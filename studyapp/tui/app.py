@@ -26,7 +26,7 @@ from studyapp.store import Store, StoreError
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from studyapp.app.class_exams import ClassExams
+    from studyapp.app.class_exams import ClassExams, Standing
     from studyapp.core.study.exam import ExamRun, ExamSpec
     from studyapp.core.study.planning import ExamPlan, PlanOutcome
 
@@ -69,7 +69,7 @@ class StudyApp(App[int]):
         watch_interval: float | None = 0.75,
         backups: Path | None = None,
         syncer: Callable[[], str | None] | None = None,
-        standing_reader: Callable[[], list[tuple[object, ...]]] | None = None,
+        standing_reader: Callable[[], Standing] | None = None,
     ) -> None:
         super().__init__()
         self.backup_database = backups
@@ -326,8 +326,8 @@ def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> in
         def syncer() -> str | None:
             return sync_once(paths, settings, url, _utc_now())
 
-        def standing_reader() -> list[tuple[object, ...]]:
-            return read_standing(url)
+        def standing_reader() -> Standing:
+            return read_standing(url, _utc_now())
 
     with data_lock(paths.data_dir):
         store = Store.open(paths.database)

@@ -16,17 +16,20 @@ from random import Random
 
 import pytest
 
-from studyapp.app.class_exams import cached_exams
+from studyapp.app.class_exams import cached_exams, cached_standing, read_standing
 from studyapp.app.config import Paths, load_settings
 from studyapp.app.sync import sync_once
 from studyapp.cli import main
 from studyapp.core.library import Library
 from studyapp.core.study.scheduling import Policy, SchedulerConfig
+from studyapp.server.sync import push
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
 from studyapp.tui.screens.exam_results import ExamResultsScreen
 from studyapp.tui.screens.home import HomeScreen
+from studyapp.tui.screens.stats import StatsScreen
 from tests.conftest import FakeClock
+from tests.server.classdata import review
 from tests.server.conftest import ClassDb
 from tests.server.test_class_report import EXAM_DECK
 from tests.tui.test_exam import answer, exam_screen, text_of, wait_for
@@ -106,7 +109,8 @@ def app_store(tmp_path: Path) -> Iterator[list[Store]]:
 
 def study_app(data: Path, clock: FakeClock, stores: list[Store]) -> StudyApp:
     """The study app on ``data`` as `studyapp` starts it (tui.app.run), with the
-    injected clock: decks from config.toml and class-decks/, the real sync."""
+    injected clock: decks from config.toml and class-decks/, the real sync and
+    the real reading of the class standing."""
     paths = Paths(data, data)
     settings = load_settings(paths, env={})
     assert settings.sync_url is not None
@@ -128,6 +132,7 @@ def study_app(data: Path, clock: FakeClock, stores: list[Store]) -> StudyApp:
         rng=Random(15),
         watch_interval=None,
         syncer=lambda: sync_once(paths, settings, url, clock()),
+        standing_reader=lambda: read_standing(url, clock()),
     )
 
 
@@ -223,3 +228,42 @@ async def test_a_student_takes_a_published_exam_in_the_app_and_the_report_analys
     assert err == (
         "studyapp: you have already taken the class exam 'Midterm' (a class exam is taken once)\n"
     )
+
+
+async def test_the_statistics_screen_reads_the_class_standing_from_the_server(
+    school: Class, app_store: list[Store]
+) -> None:
+    """Six students answer two dosing cards: student i passes min(i, 2) of them
+    (alice, the first, none); four answer a safety card too (under 5: withheld)."""
+    logins = [school.alice, school.bob, *school.db.enroll(*(f"s{i}" for i in range(4)))]
+    when = datetime.now(UTC) - timedelta(days=1)
+    for i, login in enumerate(logins):
+        events = [
+            review("d1", 3 if i >= 1 else 1, at=when),
+            review("d2", 3 if i >= 2 else 1, at=when),
+        ]
+        if i < 4:
+            events.append(review("s1", 3, topic="safety", at=when))
+        with school.db.connect_as(login) as conn:
+            push(conn, events)
+    laptop = school.device("laptop", school.alice)
+    clock = FakeClock(datetime.now(UTC))
+    app = study_app(laptop, clock, app_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = text_of(app, "#stats-class")
+        assert "Your class standing (read just now)" in shown
+        assert "pharm / dosing" in shown
+        assert "retention: you 0%; class median 100% (quartiles" in shown
+        assert "6 students)" in shown
+        assert "pharm / safety" in shown
+        assert "retention: you 100%; class: fewer than 5 students (4), not shown" in shown
+        for other in logins[1:]:
+            assert other not in shown
+    kept = cached_standing(app_store[0])
+    assert kept is not None and kept.read_at == clock() and len(kept.rows) == 2

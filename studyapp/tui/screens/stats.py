@@ -6,6 +6,11 @@ in ``docs/statistics.md``). The mastery table lists topics weakest first;
 
 The screen shows its layout at once and computes the figures in a thread worker
 (on its own connection to the database), so keys work while a long history is read.
+
+With a class server (``[sync] url``), the class lines under the mastery table
+give the student's retention and mastery per topic against the class's median
+and quartiles (``studyapp class me``): the copy last read, with its time, at
+once; a second worker reads them from the server and keeps them in the store.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from studyapp.render.stats import (
 from studyapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from studyapp.app.class_exams import Standing
     from studyapp.tui.app import StudyApp
 
 __all__ = ["StatsScreen"]
@@ -158,6 +164,7 @@ class StatsScreen(Screen[None]):
             yield Static("Mastery per topic, weakest first", classes="stats-heading")
             yield DataTable(id="stats-mastery", cursor_type="row", zebra_stripes=True)
             yield Static(id="stats-topic-note")
+            yield Static(id="stats-class")
             yield DayBars("Due in the next 30 days", id="stats-forecast")
             yield DayBars(f"Reviews, last {ACTIVITY_DAYS} days", id="stats-activity")
             yield Static("Reviews per day, last 365 days", classes="stats-heading")
@@ -186,6 +193,7 @@ class StatsScreen(Screen[None]):
         table.add_column("≥ target", key="above")
         table.add_column("Studied", key="studied")
         self.refresh_stats()
+        self._start_class_standing()
         table.focus()
 
     def on_screen_suspend(self) -> None:
@@ -211,8 +219,62 @@ class StatsScreen(Screen[None]):
             exit_on_error=False,
         )
 
+    def _start_class_standing(self) -> None:
+        """The class lines: the copy in the store now, the server's in a worker."""
+        reader = self.study_app.standing_reader
+        self.query_one("#stats-class").display = reader is not None
+        if reader is None:
+            return
+        from studyapp.app.class_exams import cached_standing
+
+        self._show_class(cached_standing(self.study_app.store), reading=True)
+
+        def read() -> Standing | str:
+            from studyapp.server import ServerError
+
+            try:
+                return reader()
+            except ServerError as exc:  # one line, no password: shown as it is
+                return str(exc)
+
+        self.run_worker(read, group="class-standing", thread=True, exit_on_error=False)
+
+    def _show_class(
+        self, standing: Standing | None, *, reading: bool = False, error: str = ""
+    ) -> None:
+        """The student's standing in the class, as last read, and where it comes from."""
+        from studyapp.app.sync import ago
+        from studyapp.render.standing import standing_lines
+
+        text = Text()
+        text.append("Your class standing", style="bold")
+        if standing is not None:
+            text.append(f" (read {ago(standing.read_at, self.study_app.clock())})", style="dim")
+        if reading:
+            text.append("  reading the class server…", style="dim")
+        if error:
+            text.append(f"\nThe class server could not be read: {error}", style="yellow")
+        if standing is not None:
+            lines = standing_lines(standing.rows, standing.min_students)
+            text.append("\n" + "\n".join(lines or ["nobody in the class has studied yet"]))
+        self.query_one("#stats-class", Static).update(text)
+
+    def _class_standing_done(self, event: Worker.StateChanged) -> None:
+        from studyapp.app.class_exams import Standing, cached_standing, save_standing
+
+        result = event.worker.result
+        if event.state == WorkerState.SUCCESS and isinstance(result, Standing):
+            save_standing(self.study_app.store, result)
+            self._show_class(result)
+        elif event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            error = str(result if event.state == WorkerState.SUCCESS else event.worker.error)
+            self._show_class(cached_standing(self.study_app.store), error=error)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "class-standing":
+            self._class_standing_done(event)
+            return
         if worker.group != "stats":
             return
         if event.state == WorkerState.SUCCESS and isinstance(worker.result, StatsReport):
