@@ -1,7 +1,8 @@
 """Sync this device with the class server: push the events the server has not
 acknowledged, pull this student's events from their other devices (card
-states replayed, so every device shows the same), and bring the class's
-published decks into the class-decks folder of the data folder.
+states replayed, so every device shows the same), bring the class's published
+decks into the class-decks folder of the data folder, and read the class
+exams open now (those you have not taken are printed).
 
 The server is `--db URL` or `[sync] url` in config.toml, e.g.
 postgresql://alice@host:5432/pharm101?sslmode=require. The password is never
@@ -68,6 +69,7 @@ def _status(paths: Paths, url: str | None, now: datetime) -> int:
 
 
 def _sync(paths: Paths, settings: Settings, url: str, shown: str, now: datetime) -> int:
+    from studyapp.app.class_exams import cached_exams
     from studyapp.app.lock import data_lock
     from studyapp.app.sync import sync
     from studyapp.store import Store
@@ -75,9 +77,13 @@ def _sync(paths: Paths, settings: Settings, url: str, shown: str, now: datetime)
     # One writer per data folder: not while the study app (which syncs by itself) is open.
     with data_lock(paths.data_dir), Store.open(paths.database) as store:
         done = sync(store, url, settings, paths, now)
+        exams = cached_exams(store).startable(now)
     print(f"synced with {shown}")
     print(f"sent {done.pushed} events ({done.stored} new to the server)")
     print(f"received {done.pulled} events from other devices; {done.replayed} card states replayed")
     if done.decks:
         print(f"class decks updated: {', '.join(done.decks)}")
+    for exam in exams:
+        closes = f"closes {exam.closes_at.astimezone():%a %d %b %H:%M}"
+        print(f"class exam open: {exam.title} ({closes}): `studyapp exam --class {exam.exam_id}`")
     return 0

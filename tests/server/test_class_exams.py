@@ -146,6 +146,8 @@ async def test_a_student_takes_a_published_exam_in_the_app_and_the_report_analys
     code, out, err = run(capsys, "--data-dir", str(laptop), "sync")
     assert code == 0, err
     assert "class decks updated: pharm.yaml" in out
+    assert "class exam open: Midterm (closes " in out
+    assert out.endswith(f"): `studyapp exam --class {published}`\n")
     code, out, _ = run(capsys, "--data-dir", str(laptop), "class", "exams")
     assert code == 0
     assert f"{published:>4}  Midterm: 4 questions on pharm, 10 min, closes " in out

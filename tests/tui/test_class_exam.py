@@ -176,9 +176,12 @@ async def test_a_start_after_the_exam_closed_is_refused(
         await synced(app, pilot)
         assert class_line(app).display
         clock.advance(hours=1)  # closes_at: too late
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.refresh_rows()  # what home does every minute
+        assert not class_line(app).display
         message = await refused(pilot, app)
         assert message == "the class exam 'Midterm' closed at Mon 23 Nov 13:00"
-        assert not class_line(app).display
     assert store.exam_history() == []
 
 

@@ -7,11 +7,12 @@ it (and as a device pulls it back)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from studyapp import cli
 from studyapp.app.class_exams import EXAMS_KEY, cached_exams, pick
 from studyapp.app.sync import from_event, to_event
 from studyapp.core.deck.model import Deck
@@ -160,3 +161,23 @@ def test_a_self_test_event_has_no_class_exam(
     event = to_event(source, row)
     assert event is not None and "class_exam" not in event.payload
     assert store.class_exams_taken() == set()
+
+
+def test_the_commands_say_in_one_line_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = ["--data-dir", str(tmp_path)]
+    assert cli.main([*data, "class", "exams"]) == 1
+    assert capsys.readouterr().err.startswith("studyapp: no class server: put `[sync] url = ")
+    assert cli.main([*data, "exam", "--class", "4"]) == 1
+    assert capsys.readouterr().err == (
+        "studyapp: no class exam 4 is known on this device: `studyapp sync` reads the open ones"
+        " from the class server (`studyapp class exams` lists them)\n"
+    )
+    with Store.open(tmp_path / "studyapp.db") as store:
+        data_now = {"read_at": T0.isoformat(), "sittings": []}
+        exam = midterm(opens_at=datetime.now(UTC), closes_at=datetime.now(UTC) + timedelta(hours=1))
+        store.set_meta(EXAMS_KEY, json.dumps(data_now | {"exams": [exam.to_json()]}))
+    assert cli.main([*data, "exam", "--class", "3"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("studyapp: the class exam 'Midterm' needs the deck 'pharm', which is not")

@@ -85,7 +85,6 @@ class HomeScreen(Screen[None]):
         table.add_column("Leeches", key="leeches")
         self.refresh_rows()
         self._show_sync_line()
-        self.query_one("#class-exam").display = False  # until a sync has ended
         table.focus()
         # Counts change with the clock (learning steps come due, the day rolls over).
         self.set_interval(60, self.refresh_rows)
@@ -173,6 +172,7 @@ class HomeScreen(Screen[None]):
         if self._rows:
             table.move_cursor(row=min(max(selected, 0), len(self._rows) - 1))
         self._show_detail()
+        self._show_class_exam()  # (every minute too: an exam closes by the clock)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
