@@ -192,6 +192,16 @@ class StudyApp(App[int]):
         self.warm_units(decks)
         return class_exam_run(exam, decks, known.taken, self.quizzer, self.clock)
 
+    async def action_quit(self) -> None:
+        """Quit; a class exam being taken is submitted and saved first (it is taken
+        once: quitting must not leave it to be started again)."""
+        from studyapp.tui.screens.exam import ExamScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ExamScreen):
+                screen.save_class_exam()
+        await super().action_quit()
+
     def replace_notices(self, old: list[Notification], new: list[Notification]) -> None:
         """Take the ``old`` notices off the screen (those still shown) and show ``new``."""
         for notice in old:

@@ -244,3 +244,22 @@ async def test_no_class_server_no_class_exam(in_tmp: Path, store: Store, clock: 
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_quitting_during_a_class_exam_submits_it(
+    make: Callable[..., StudyApp], store: Store, clock: FakeClock
+) -> None:
+    """ctrl+q while taking it: the exam is saved (the answer on screen counts),
+    so it cannot be started again; a self-test left this way is not saved."""
+    leave_exams(store, clock, published(clock))
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await synced(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await answer(pilot, app, right=True)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    (saved,) = store.exam_history()
+    assert saved.spec.class_exam == 4 and saved.score == 1.0
+    assert store.class_exams_taken() == {4}

@@ -335,6 +335,14 @@ class ExamScreen(Screen[None]):
             self.app.pop_screen()
         self.app.switch_screen(ExamResultsScreen(result, exam_id=exam_id, cram=self.cram))
 
+    def save_class_exam(self) -> None:
+        """The app is quitting: a class exam in progress is submitted and saved
+        (what is on screen counts), sent at the next sync. Other exams are left."""
+        if self._done or self.cram or self.exam.spec.class_exam is None:
+            return
+        self._done = True
+        self.study_app.store.save_exam(self.exam.submit(self._shown()))
+
     # -- answering --------------------------------------------------------
     def on_submitted(self, event: Submitted) -> None:
         event.stop()
