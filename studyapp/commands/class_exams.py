@@ -53,11 +53,9 @@ def _exams(paths: Paths, url: str) -> int:
         return 0
     here = _taken_here(paths)
     for exam in exams:
-        minutes, seconds = divmod(exam.time_limit_s, 60)
-        limit = f"{minutes} min" + (f" {seconds} s" if seconds else "")
         print(
             f"{exam.exam_id:>4}  {exam.title}: {len(exam.questions)} questions on {exam.deck_id}"
-            f", {limit}, closes {exam.closes_at.astimezone():%a %d %b %H:%M}"
+            f", {exam.limit_text}, closes {exam.closes_at.astimezone():%a %d %b %H:%M}"
         )
         if exam.exam_id in sittings:
             started = sittings[exam.exam_id].astimezone()

@@ -156,7 +156,8 @@ async def test_a_student_takes_a_published_exam_in_the_app_and_the_report_analys
     clock = FakeClock(datetime.now(UTC))
     app = study_app(laptop, clock, app_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        # The start-up sync runs after the first refresh: wait for it to have ended.
+        await wait_for(pilot, lambda: app.class_exams is not None, timeout=120)
         await pilot.pause()
         assert app.sync_error is None
         assert "Class exam open (e: take it): Midterm · 4 questions · 10 min" in text_of(
@@ -252,12 +253,12 @@ async def test_the_statistics_screen_reads_the_class_standing_from_the_server(
     clock = FakeClock(datetime.now(UTC))
     app = study_app(laptop, clock, app_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: app.class_exams is not None, timeout=120)
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        reading = "reading the class server"
+        await wait_for(pilot, lambda: reading not in text_of(app, "#stats-class"), timeout=120)
         shown = text_of(app, "#stats-class")
         assert "Your class standing (read just now)" in shown
         assert "pharm / dosing" in shown

@@ -91,7 +91,9 @@ def make(in_tmp: Path, store: Store, clock: FakeClock, syncs: list[int]) -> Call
 
 
 async def synced(app: StudyApp, pilot: Pilot[int]) -> None:
-    """Let the start-up sync end (it leaves the class exams for home)."""
+    """Let the start-up sync end (it leaves the class exams for home; it starts
+    after the first refresh, so waiting for the workers alone could be too soon)."""
+    await wait_for(pilot, lambda: app.class_exams is not None)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -55,6 +55,8 @@ def midterm(**changes: object) -> ClassExam:
 
 def test_when_a_class_exam_can_be_started() -> None:
     exam = midterm()
+    assert exam.limit_text == "15 min"
+    assert [midterm(time_limit_s=t).limit_text for t in (90, 45)] == ["1 min 30 s", "45 s"]
     assert status(exam, T0, taken=set()) is None
     assert status(exam, T0, taken={3}) == (
         "you have already taken the class exam 'Midterm' (a class exam is taken once)"

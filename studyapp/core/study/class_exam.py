@@ -54,6 +54,13 @@ class ClassExam:
     def time_limit(self) -> timedelta:
         return timedelta(seconds=self.time_limit_s)
 
+    @property
+    def limit_text(self) -> str:
+        """The time limit as shown: ``15 min``, ``1 min 30 s``, ``45 s``."""
+        minutes, seconds = divmod(self.time_limit_s, 60)
+        parts = [f"{minutes} min"] * bool(minutes) + [f"{seconds} s"] * bool(seconds)
+        return " ".join(parts)
+
     def spec(self) -> ExamSpec:
         """The spec it runs on: its deck, its questions, timed, its time limit."""
         return ExamSpec(

@@ -97,17 +97,15 @@ class HomeScreen(Screen[None]):
         # on_mount counted (counting them twice at start-up is the cost of a library).
         if self._away:
             self._away = False
-            self.refresh_rows()
             if self.study_app.class_exams is not None:  # an exam may have been taken
                 self.study_app.load_class_exams()
+            self.refresh_rows()
         self._show_sync_line()
-        self._show_class_exam()
 
     def sync_changed(self) -> None:
         """A sync ended: the sync line, and the counts the pulled answers may change."""
         if self._show_sync_line():
-            self.refresh_rows()
-        self._show_class_exam()
+            self.refresh_rows()  # (and the class exam line)
 
     def _show_class_exam(self) -> None:
         """The first class exam that can be started now: title, questions, time
@@ -121,10 +119,8 @@ class HomeScreen(Screen[None]):
             text = Text()
             text.append("Class exam open (e: take it): ", style="bold yellow")
             text.append(exam.title, style="bold")
-            minutes = exam.time_limit_s // 60
-            limit = f"{minutes} min" if exam.time_limit_s % 60 == 0 else f"{exam.time_limit_s} s"
             when = f"{exam.closes_at.astimezone():%a %d %b %H:%M}"
-            text.append(f" · {len(exam.questions)} questions · {limit} · closes {when}")
+            text.append(f" · {len(exam.questions)} questions · {exam.limit_text} · closes {when}")
             more = len(startable) - 1
             text.append(f" (+{more} more)" if more else "", style="dim")
             line.update(text)
