@@ -207,10 +207,13 @@ class Store(EventRecords, ExamRecords, ParameterRecords, PlanRecords):
         if not deck_ids:
             return out
         marks = ",".join("?" * len(deck_ids))
+        # `+deck_id`: read through the time index (the day's rows only). Without
+        # statistics SQLite prefers the per-card index for `deck_id IN (...)`, which
+        # reads every review the decks ever had (0.6 s on 100,000, at each start-up).
         rows = self.conn.execute(
             "SELECT deck_id, card_id, state_before FROM review_log "
             f"WHERE reviewed_at >= ? AND action = 'review' AND undone_at IS NULL "
-            f"AND deck_id IN ({marks})",
+            f"AND +deck_id IN ({marks})",
             (to_iso(since), *deck_ids),
         )
         for deck_id, card_id, before in rows:
