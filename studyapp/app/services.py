@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from studyapp.app.config import Paths, Settings
 from studyapp.core.deck.model import Deck, PromptKey
 from studyapp.core.kinds import units
-from studyapp.core.library import DeckIndex, Library, index_of, load_index, load_library
+from studyapp.core.library import DeckIndex, Library, load_index, load_library, open_library
 from studyapp.core.study.scheduling import day_bounds, study_date
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ __all__ = [
     "due_counts",
     "load_decks",
     "load_one_deck",
+    "open_decks",
     "policy_for",
     "rebuild_states",
     "set_suspended",
@@ -40,6 +41,12 @@ __all__ = [
 def load_decks(paths: Paths, settings: Settings) -> Library:
     """Every configured deck, through the content-keyed cache."""
     return load_library(list(settings.deck_dirs), cache_dir=paths.cache_dir)
+
+
+def open_decks(paths: Paths, settings: Settings) -> Library:
+    """Every configured deck, from the cache's deck indexes: a deck's cards are loaded
+    when it is first asked for (the deck list needs the indexes only)."""
+    return open_library(list(settings.deck_dirs), paths.cache_dir)
 
 
 def load_one_deck(paths: Paths, settings: Settings, deck_id: str) -> tuple[Deck | None, list[str]]:
@@ -66,6 +73,7 @@ class DeckRow:
     leeches: int = 0
     cards: int = 0
     error: str | None = None
+    description: str = ""
 
 
 def warm_units_for(decks: Sequence[Deck]) -> bool:
@@ -83,9 +91,9 @@ def deck_rows(
     settings: Settings,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[DeckRow]:
-    """Today's counts for every deck in ``library`` (broken decks carry their error)."""
-    indexes = [index_of(r) for r in library.results]
-    return index_rows(indexes, repository, settings, clock, lambda deck_id: library.deck(deck_id))
+    """Today's counts for every deck in ``library`` (broken decks carry their error),
+    from its deck indexes: no card is loaded unless an exam plan needs its topics."""
+    return index_rows(library.indexes, repository, settings, clock, library.deck)
 
 
 def index_rows(
@@ -141,6 +149,7 @@ def index_rows(
                 review=len(queue.review),
                 leeches=leeches.get(index.deck_id, 0),
                 cards=len(index.cards),
+                description=index.description,
             )
         )
     return rows

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.notifications import Notification, Notify
 
 from studyapp.app.config import Paths, Settings
-from studyapp.app.services import DeckRow, deck_rows, load_decks, warm_units_for
+from studyapp.app.services import DeckRow, deck_rows, open_decks, warm_units_for
 from studyapp.core.deck.model import Deck, PromptKey
 from studyapp.core.kinds import units
 from studyapp.core.library import Library
@@ -343,7 +343,7 @@ def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> in
         store = Store.open(paths.database)
         try:
             app = StudyApp(
-                load_library=lambda: load_decks(paths, settings),
+                load_library=lambda: open_decks(paths, settings),
                 store=store,
                 settings=settings,
                 exam=exam,

@@ -18,7 +18,7 @@ from random import Random
 import pytest
 
 from studyapp.app.config import Settings
-from studyapp.core.library import Library, load_library
+from studyapp.core.library import Library, open_library
 from studyapp.core.study.scheduling import Policy, SchedulerConfig
 from studyapp.store import Store
 from studyapp.tui.app import StudyApp
@@ -107,15 +107,18 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def make_app(deck_dir: Path, store: Store, clock: FakeClock) -> Callable[..., StudyApp]:
-    """Build a :class:`StudyApp` on the test decks, store and clock."""
+def make_app(
+    deck_dir: Path, store: Store, clock: FakeClock, tmp_path: Path
+) -> Callable[..., StudyApp]:
+    """Build a :class:`StudyApp` on the test decks, store and clock; its library is
+    opened from the deck indexes, as ``studyapp`` does (decks loaded when asked for)."""
 
     def make(*dirs: Path) -> StudyApp:
         folders = dirs or (deck_dir,)
         settings = Settings(deck_dirs=tuple(folders), include_bundled=False)
 
         def library() -> Library:
-            return load_library(list(settings.deck_dirs))
+            return open_library(list(settings.deck_dirs), tmp_path / "deck-cache")
 
         return StudyApp(
             load_library=library,

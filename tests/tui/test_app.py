@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -534,3 +535,33 @@ async def test_start_up_counts_the_decks_once_and_again_when_back(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(calls) == 3
+
+
+async def test_home_reads_no_card_and_a_deck_is_loaded_when_studied(
+    app: StudyApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up lists the decks with their counts and the selected deck's description
+    from the deck indexes alone; the cards of a deck are read when it is studied, and
+    only that deck's (on a 10,000-card library, loading every deck was 0.3 s of it)."""
+    from studyapp.core import library
+
+    app.library.indexes  # noqa: B018  (the cache of a deck folder seen before)
+    loaded: list[str] = []
+    read = library._load_one
+
+    def counting(path: object, cache_dir: object) -> object:
+        loaded.append(str(path))
+        return read(path, cache_dir)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library, "_load_one", counting)
+    fresh = app._load_library()
+    app.library = fresh
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        titles = [row[0] for row in table_rows(app)]
+        assert titles == ["Tiny pharmacology", str(Path("decks") / "unknown-key.yaml"), "Vitamins"]
+        assert static(app, "#deck-about") == "Four cards for the TUI tests."
+        assert loaded == []
+        await study_first_deck(pilot)
+        assert loaded == [str(Path("decks") / "tiny.yaml")]

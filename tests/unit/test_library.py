@@ -321,3 +321,43 @@ def test_index_follows_edits_and_reports_duplicate_deck_ids(tmp_path: Path) -> N
     (first, second) = library.load_index([decks], cache)
     assert first.deck_id == "a" and second.deck_id is None
     assert second.error is not None and "already used by" in second.error
+
+
+def test_an_opened_library_loads_a_deck_when_asked_and_equals_the_loaded_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decks = tmp_path / "decks"
+    write(decks / "a.yaml", good_deck("a", 3))
+    write(decks / "b.yaml", good_deck("b", 2))
+    write(decks / "broken.yaml", "deck: x\ntitle: T\ncards: []\nextra: 1\n")
+    write(decks / "c.yaml", good_deck("a", 1))  # a duplicate id: an error on the later file
+    cache = tmp_path / "cache"
+    full = load_library([decks], cache_dir=cache)
+    loaded: list[str] = []
+    read = library._load_one
+
+    def counting(path: Path, cache_dir: Path | None) -> LoadResult:
+        loaded.append(path.name)
+        return read(path, cache_dir)
+
+    monkeypatch.setattr(library, "_load_one", counting)
+    opened = library.open_library([decks], cache)
+    assert opened.indexes == full.indexes
+    assert [i.description for i in opened.indexes] == ["", "", "", ""]
+    assert loaded == []
+    deck = opened.deck("b")
+    assert deck is not None and [c.id for c in deck.cards] == ["c0", "c1"]
+    assert opened.deck("b") is deck and loaded == ["b.yaml"]
+    assert opened.deck("x") is None and loaded == ["b.yaml"]
+    assert opened.results == full.results  # the duplicate and the broken file included
+    assert opened == full
+    assert "already used by" in opened.results[3].errors[0].message
+    assert sorted(loaded) == ["a.yaml", "b.yaml", "broken.yaml", "c.yaml"]
+
+
+def test_the_index_carries_the_deck_description(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    card = "  - {id: c0, topic: t, question: 'Q?', answer: 'A'}\n"
+    write(decks / "a.yaml", f"deck: a\ntitle: A\ndescription: About A.\ncards:\n{card}")
+    (index,) = library.load_index([decks], tmp_path / "cache")
+    assert (index.deck_id, index.description) == ("a", "About A.")

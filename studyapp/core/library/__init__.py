@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,28 +46,81 @@ __all__ = [
     "index_of",
     "load_index",
     "load_library",
+    "open_library",
 ]
 
-CACHE_VERSION = "8"
+CACHE_VERSION = "9"
 """Bump when the loader's output changes, to invalidate every cache entry."""
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True, slots=True)
 class Library:
-    """Every deck file found, loaded or not, in discovery order."""
+    """Every deck file found, loaded or not, in discovery order.
 
-    results: tuple[LoadResult, ...]
+    Built from load results (:func:`load_library`), or from the deck indexes alone
+    (:func:`open_library`): then a deck file is loaded the first time its deck (or
+    every deck) is asked for, so listing the decks with their counts reads no card.
+    Loading is thread-safe (a worker may ask for the decks while the UI does)."""
+
+    __slots__ = ("_indexes", "_load", "_lock", "_results")
+
+    def __init__(self, results: Sequence[LoadResult]) -> None:
+        self._results: list[LoadResult | None] = list(results)
+        self._indexes: list[DeckIndex] | None = None
+        self._load: Callable[[int], LoadResult] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def lazy(cls, indexes: Sequence[DeckIndex], load: Callable[[int], LoadResult]) -> Library:
+        """A library of ``indexes`` whose file ``n`` is loaded by ``load(n)`` when needed."""
+        library = cls(())
+        library._indexes = list(indexes)
+        library._results = [None] * len(indexes)
+        library._load = load
+        return library
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Library) and self.results == other.results
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Library({self.results!r})"
+
+    @property
+    def indexes(self) -> list[DeckIndex]:
+        """The index of every file (deck id, title, card ids): no deck is loaded for it."""
+        if self._indexes is None:
+            self._indexes = [index_of(r) for r in self.results]
+        return self._indexes
+
+    def _result(self, n: int) -> LoadResult:
+        result = self._results[n]
+        if result is None:
+            assert self._load is not None  # only a lazy library has results to load
+            with self._lock:
+                result = self._results[n]
+                if result is None:
+                    result = self._results[n] = self._load(n)
+        return result
+
+    @property
+    def results(self) -> tuple[LoadResult, ...]:
+        return tuple(self._result(n) for n in range(len(self._results)))
 
     @property
     def decks(self) -> list[Deck]:
         return [r.deck for r in self.results if r.deck is not None]
 
     def deck(self, deck_id: str) -> Deck | None:
-        for deck in self.decks:
-            if deck.id == deck_id:
-                return deck
+        """The deck ``deck_id``; of a lazy library, only its file is loaded."""
+        if self._load is None:
+            return next((deck for deck in self.decks if deck.id == deck_id), None)
+        for n, index in enumerate(self.indexes):
+            if index.deck_id == deck_id:
+                deck = self._result(n).deck
+                return deck if deck is not None and deck.id == deck_id else None
         return None
 
 
@@ -100,22 +154,40 @@ def load_library(paths: Sequence[Path], cache_dir: Path | None = None) -> Librar
     results: list[LoadResult] = []
     owners: dict[str, str] = {}
     for path in discover(paths):
-        result = _load_one(path, cache_dir)
-        deck = result.deck
-        if deck is not None and deck.id in owners:
-            diag = Diagnostic(
-                result.path,
-                1,
-                1,
-                Severity.ERROR,
-                f"deck id '{deck.id}' is already used by {owners[deck.id]}",
-                "duplicate-deck",
-            )
-            result = LoadResult(result.path, None, (diag, *result.diagnostics))
-        elif deck is not None:
-            owners[deck.id] = result.path
+        result = _owned(_load_one(path, cache_dir), owners)
+        if result.deck is not None:
+            owners[result.deck.id] = result.path
         results.append(result)
-    return Library(tuple(results))
+    return Library(results)
+
+
+def _owned(result: LoadResult, owners: dict[str, str]) -> LoadResult:
+    """``result``, or an error if its deck id is already in ``owners`` (id -> file)."""
+    deck = result.deck
+    if deck is None or deck.id not in owners:
+        return result
+    diag = Diagnostic(
+        result.path,
+        1,
+        1,
+        Severity.ERROR,
+        f"deck id '{deck.id}' is already used by {owners[deck.id]}",
+        "duplicate-deck",
+    )
+    return LoadResult(result.path, None, (diag, *result.diagnostics))
+
+
+def open_library(paths: Sequence[Path], cache_dir: Path) -> Library:
+    """The library under ``paths`` from its deck indexes (see :func:`load_index`): what
+    :func:`load_library` gives, each deck file loaded only when its deck is asked for."""
+    indexes = load_index(paths, cache_dir)
+
+    def load(n: int) -> LoadResult:
+        # The files before it that own a deck id make a duplicate of this one an error.
+        owners = {i.deck_id: i.path for i in indexes[:n] if i.deck_id is not None}
+        return _owned(_load_one(Path(indexes[n].path), cache_dir), owners)
+
+    return Library.lazy(indexes, load)
 
 
 def _read(path: Path) -> bytes | LoadResult:
@@ -163,18 +235,23 @@ class DeckIndex:
     """The first error, formatted, when the file has errors."""
     cards: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Each card's id and sibling names, in deck order."""
+    description: str = ""
+    """The deck's description (the home screen shows it)."""
 
     def prompt_keys(self) -> list[PromptKey]:
         deck_id = self.deck_id or ""
         return [(deck_id, card, sibling) for card, siblings in self.cards for sibling in siblings]
 
     def to_json(self) -> list[Any]:
-        return [self.path, self.deck_id, self.title, self.error, [list(c) for c in self.cards]]
+        cards = [list(c) for c in self.cards]
+        return [self.path, self.deck_id, self.title, self.error, cards, self.description]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> DeckIndex:
-        path, deck_id, title, error, cards = data
-        return cls(path, deck_id, title, error, tuple((c[0], tuple(c[1])) for c in cards))
+        path, deck_id, title, error, cards, description = data
+        return cls(
+            path, deck_id, title, error, tuple((c[0], tuple(c[1])) for c in cards), description
+        )
 
 
 def index_of(result: LoadResult) -> DeckIndex:
@@ -184,7 +261,7 @@ def index_of(result: LoadResult) -> DeckIndex:
         first = result.errors[0].format() if result.errors else "could not be loaded"
         return DeckIndex(result.path, None, result.path, first)
     cards = tuple((card.id, card.siblings) for card in deck.cards)
-    return DeckIndex(result.path, deck.id, deck.title, None, cards)
+    return DeckIndex(result.path, deck.id, deck.title, None, cards, deck.description)
 
 
 def load_index(paths: Sequence[Path], cache_dir: Path) -> list[DeckIndex]:

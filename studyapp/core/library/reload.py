@@ -110,7 +110,8 @@ def keep_owners(old: Library, new: Library) -> Library:
     """``new`` with every deck id kept by the file that had it in ``old``: a
     file added later with an id already loaded is the duplicate (an error on
     it), even when it sorts first. A deck whose file is gone can be taken over."""
-    owners = {deck.id: deck.path for deck in old.decks}
+    # From the indexes: an old library loaded lazily stays unloaded.
+    owners = {i.deck_id: i.path for i in old.indexes if i.deck_id is not None}
     results = list(new.results)
     where = {result.path: n for n, result in enumerate(results)}
     for n, result in enumerate(results):

@@ -199,12 +199,11 @@ class HomeScreen(Screen[None]):
         if row.error:
             about.show(Text(f"This deck could not be loaded:\n{row.error}", style="red"))
             return
-        deck = self.study_app.library.deck(row.deck)
         name.update(Text(row.title, style="bold"))
         cards = f"{row.cards} card{'s' * (row.cards != 1)} · "
         where = Text(f"{cards}{row.path}", style="dim")
         path.show(where, keep=file_name_span(where, row.path))
-        about.show(Text(deck.description if deck else ""))
+        about.show(Text(row.description))
         self._show_plan(row.deck)
 
     def _show_plan(self, deck_id: str | None) -> None:

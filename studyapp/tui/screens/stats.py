@@ -58,10 +58,11 @@ def compute_report(app: StudyApp) -> Callable[[], StatsReport]:
     """The report of the loaded decks now, read on a second connection to the database."""
     from studyapp.store.stats import stats_report
 
-    store, decks, policy = app.store, app.library.decks, app.policy
+    store, library, policy = app.store, app.library, app.policy
     now, rollover_hour = app.clock(), app.settings.rollover_hour
 
     def compute() -> StatsReport:
+        decks = library.decks  # here: decks not studied yet are loaded off the UI thread
         reader = store.reopen()
         try:
             return stats_report(reader or store, decks, policy, now, rollover_hour=rollover_hour)
