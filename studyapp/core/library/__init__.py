@@ -191,7 +191,7 @@ def open_library(paths: Sequence[Path], cache_dir: Path) -> Library:
 
 
 def _read(path: Path) -> bytes | LoadResult:
-    from studyapp.core.library.loader import read_deck_file
+    from studyapp.core.library.files import read_deck_file  # not the loader: no YAML
 
     return read_deck_file(path)
 

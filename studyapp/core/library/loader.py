@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import os
-import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -39,6 +37,7 @@ from studyapp.core.library._fields import (
     scalar_text,
     type_name,
 )
+from studyapp.core.library.files import read_deck_file
 
 __all__ = [
     "CARD_FIELDS",
@@ -49,6 +48,7 @@ __all__ = [
     "LoadResult",
     "load_deck_bytes",
     "load_deck_file",
+    "read_deck_file",
 ]
 
 
@@ -56,36 +56,6 @@ def load_deck_file(path: Path | str) -> LoadResult:
     """Read and load the deck file at ``path``."""
     data = read_deck_file(path)
     return data if isinstance(data, LoadResult) else load_deck_bytes(data, str(path))
-
-
-_NOT_REGULAR = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISDIR, "a folder"),
-)
-
-
-def read_deck_file(path: Path | str) -> bytes | LoadResult:
-    """The bytes of a deck file (up to one past the size limit), or a load
-    result with the reason it cannot be read. Only a regular file is opened:
-    a FIFO, socket or device is never opened (reading one can wait forever)."""
-    name = str(path)
-    try:
-        mode = os.stat(path).st_mode
-        for test, what in _NOT_REGULAR:
-            if test(mode):
-                message = f"not a regular file ({what}): skipped"
-                return LoadResult(
-                    name, None, (Diagnostic(name, 1, 1, Severity.ERROR, message, "io"),)
-                )
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        diag = Diagnostic(name, 1, 1, Severity.ERROR, f"cannot read file: {reason}", "io")
-        return LoadResult(name, None, (diag,))
 
 
 def load_deck_bytes(data: bytes, path: str) -> LoadResult:
