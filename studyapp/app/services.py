@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyapp.app.config import Paths, Settings
+from studyapp.app.config import Paths, Settings, bundled_decks_dir
 from studyapp.core.deck.model import Deck, PromptKey
 from studyapp.core.kinds import units
 from studyapp.core.library import DeckIndex, Library, load_index, load_library, open_library
@@ -40,13 +40,18 @@ __all__ = [
 
 def load_decks(paths: Paths, settings: Settings) -> Library:
     """Every configured deck, through the content-keyed cache."""
-    return load_library(list(settings.deck_dirs), cache_dir=paths.cache_dir)
+    return load_library(list(settings.deck_dirs), paths.cache_dir, trusted=_trusted(settings))
+
+
+def _trusted(settings: Settings) -> list[Path]:
+    """The folders whose shipped parsed entries are taken as they are: the bundled decks'."""
+    return [bundled_decks_dir()] if settings.include_bundled else []
 
 
 def open_decks(paths: Paths, settings: Settings) -> Library:
     """Every configured deck, from the cache's deck indexes: a deck's cards are loaded
     when it is first asked for (the deck list needs the indexes only)."""
-    return open_library(list(settings.deck_dirs), paths.cache_dir)
+    return open_library(list(settings.deck_dirs), paths.cache_dir, trusted=_trusted(settings))
 
 
 def load_one_deck(paths: Paths, settings: Settings, deck_id: str) -> tuple[Deck | None, list[str]]:
@@ -164,7 +169,7 @@ def _topics(load_deck: Callable[[str], Deck | None] | None, deck_id: str) -> dic
 def due_counts(paths: Paths, settings: Settings) -> list[DeckRow]:
     """Today's counts for the configured decks, from the cache's deck indexes
     (no card text is loaded when the deck files are unchanged)."""
-    indexes = load_index(list(settings.deck_dirs), paths.cache_dir)
+    indexes = load_index(list(settings.deck_dirs), paths.cache_dir, trusted=_trusted(settings))
     if not paths.database.exists():
         return index_rows(indexes, None, settings)
     from studyapp.store import Store

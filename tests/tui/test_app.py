@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -549,9 +550,9 @@ async def test_home_reads_no_card_and_a_deck_is_loaded_when_studied(
     loaded: list[str] = []
     read = library._load_one
 
-    def counting(path: object, cache_dir: object) -> object:
+    def counting(path: Path, *rest: Any) -> object:
         loaded.append(str(path))
-        return read(path, cache_dir)  # type: ignore[arg-type]
+        return read(path, *rest)
 
     monkeypatch.setattr(library, "_load_one", counting)
     fresh = app._load_library()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -336,9 +337,9 @@ def test_an_opened_library_loads_a_deck_when_asked_and_equals_the_loaded_one(
     loaded: list[str] = []
     read = library._load_one
 
-    def counting(path: Path, cache_dir: Path | None) -> LoadResult:
+    def counting(path: Path, *rest: Any) -> LoadResult:
         loaded.append(path.name)
-        return read(path, cache_dir)
+        return read(path, *rest)
 
     monkeypatch.setattr(library, "_load_one", counting)
     opened = library.open_library([decks], cache)

@@ -30,6 +30,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_decks_and_package_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "studyapp/decks/selank.yaml" in names
+    # The bundled decks' parsed entries (core/library/seed.py): a first start parses nothing.
+    assert any(n.startswith("studyapp/decks/parsed/") and n.endswith(".json") for n in names)
     assert "studyapp/store/migrations/0001_initial.sql" in names
     assert "studyapp/tui/app.tcss" in names
     assert "studyapp/templates/new_deck.yaml" in names  # studyapp new

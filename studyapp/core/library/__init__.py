@@ -149,12 +149,15 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def load_library(paths: Sequence[Path], cache_dir: Path | None = None) -> Library:
-    """Load every deck file under ``paths``, using ``cache_dir`` when given."""
+def load_library(
+    paths: Sequence[Path], cache_dir: Path | None = None, *, trusted: Sequence[Path] = ()
+) -> Library:
+    """Load every deck file under ``paths``, using ``cache_dir`` when given (and, for
+    files directly in a ``trusted`` folder, the parsed entries shipped there: :mod:`.seed`)."""
     results: list[LoadResult] = []
     owners: dict[str, str] = {}
     for path in discover(paths):
-        result = _owned(_load_one(path, cache_dir), owners)
+        result = _owned(_load_one(path, cache_dir, trusted), owners)
         if result.deck is not None:
             owners[result.deck.id] = result.path
         results.append(result)
@@ -177,15 +180,17 @@ def _owned(result: LoadResult, owners: dict[str, str]) -> LoadResult:
     return LoadResult(result.path, None, (diag, *result.diagnostics))
 
 
-def open_library(paths: Sequence[Path], cache_dir: Path) -> Library:
+def open_library(
+    paths: Sequence[Path], cache_dir: Path, *, trusted: Sequence[Path] = ()
+) -> Library:
     """The library under ``paths`` from its deck indexes (see :func:`load_index`): what
     :func:`load_library` gives, each deck file loaded only when its deck is asked for."""
-    indexes = load_index(paths, cache_dir)
+    indexes = load_index(paths, cache_dir, trusted=trusted)
 
     def load(n: int) -> LoadResult:
         # The files before it that own a deck id make a duplicate of this one an error.
         owners = {i.deck_id: i.path for i in indexes[:n] if i.deck_id is not None}
-        return _owned(_load_one(Path(indexes[n].path), cache_dir), owners)
+        return _owned(_load_one(Path(indexes[n].path), cache_dir, trusted), owners)
 
     return Library.lazy(indexes, load)
 
@@ -204,7 +209,7 @@ def _entries(data: bytes, name: str, cache_dir: Path) -> tuple[Path, Path]:
     return cache_dir / f"{stem}.json", cache_dir / f"{stem}.index.json"
 
 
-def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
+def _load_one(path: Path, cache_dir: Path | None, trusted: Sequence[Path] = ()) -> LoadResult:
     data = _read(path)
     if isinstance(data, LoadResult):
         return data
@@ -217,10 +222,19 @@ def _load_one(path: Path, cache_dir: Path | None) -> LoadResult:
             return result_from_json(json.load(handle))
     except (OSError, ValueError, LookupError, TypeError, AttributeError):
         pass  # a missing, unreadable or malformed entry is simply rebuilt
-    result = _parse(data, name)
+    result = _seeded(data, path, trusted) or _parse(data, name)
     _write_atomic(entry, json.dumps(result_to_json(result), separators=(",", ":")))
     _write_atomic(index_entry, json.dumps(index_of(result).to_json(), separators=(",", ":")))
     return result
+
+
+def _seeded(data: bytes, path: Path, trusted: Sequence[Path]) -> LoadResult | None:
+    """The parsed entry shipped beside ``path``, if its folder is ``trusted`` (:mod:`.seed`)."""
+    if not trusted or path.parent.resolve() not in {Path(t).resolve() for t in trusted}:
+        return None
+    from studyapp.core.library.seed import read_seed
+
+    return read_seed(data, path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,14 +278,16 @@ def index_of(result: LoadResult) -> DeckIndex:
     return DeckIndex(result.path, deck.id, deck.title, None, cards, deck.description)
 
 
-def load_index(paths: Sequence[Path], cache_dir: Path) -> list[DeckIndex]:
+def load_index(
+    paths: Sequence[Path], cache_dir: Path, *, trusted: Sequence[Path] = ()
+) -> list[DeckIndex]:
     """The index of every deck file under ``paths``: like :func:`load_library`
     (same discovery, same duplicate-id errors) but reading only the small
     index cache entries when the files are unchanged."""
     out: list[DeckIndex] = []
     owners: dict[str, str] = {}
     for path in discover(paths):
-        index = _index_one(path, cache_dir)
+        index = _index_one(path, cache_dir, trusted)
         if index.deck_id is not None and index.deck_id in owners:
             error = Diagnostic(
                 index.path,
@@ -288,7 +304,7 @@ def load_index(paths: Sequence[Path], cache_dir: Path) -> list[DeckIndex]:
     return out
 
 
-def _index_one(path: Path, cache_dir: Path) -> DeckIndex:
+def _index_one(path: Path, cache_dir: Path, trusted: Sequence[Path] = ()) -> DeckIndex:
     data = _read(path)
     if isinstance(data, LoadResult):
         return index_of(data)
@@ -298,7 +314,7 @@ def _index_one(path: Path, cache_dir: Path) -> DeckIndex:
             return DeckIndex.from_json(json.load(handle))
     except (OSError, ValueError, LookupError, TypeError, AttributeError):
         pass  # missing or malformed: load the file (which writes the index)
-    return index_of(_load_one(path, cache_dir))
+    return index_of(_load_one(path, cache_dir, trusted))
 
 
 def _parse(data: bytes, name: str) -> LoadResult:
