@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from studyapp.app.config import Paths, Settings, bundled_decks_dir
 from studyapp.core.deck.model import Deck, PromptKey
-from studyapp.core.kinds import units
 from studyapp.core.library import DeckIndex, Library, load_index, load_library, open_library
 from studyapp.core.study.scheduling import day_bounds, study_date
 
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from studyapp.core.study.scheduling import Policy
     from studyapp.store import Store
 from studyapp.core.study.queue import DailyLimits, PromptRef, build_queue
-from studyapp.core.study.session import card_keys
 
 __all__ = [
     "DeckRow",
@@ -87,6 +85,8 @@ def warm_units_for(decks: Sequence[Deck]) -> bool:
     ``True`` when a thread was started. Call it when decks are opened for study."""
     if not any(card.kind == "numeric" for deck in decks for card in deck.cards):
         return False
+    from studyapp.core.kinds import units  # when a deck is opened: not for the deck list
+
     return units.warm_in_background() is not None
 
 
@@ -219,6 +219,8 @@ def set_suspended(
     for card_id in card_ids:
         card = deck.card(card_id) if deck is not None else None
         if card is not None and deck is not None:
+            from studyapp.core.study.session import card_keys
+
             keys = card_keys(deck, card)
         else:
             keys = [

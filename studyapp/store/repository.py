@@ -27,8 +27,8 @@ from typing import Any
 
 from studyapp.core.deck.model import PromptKey
 from studyapp.core.study.queue import DayCounts
+from studyapp.core.study.review_log import ReviewRecord, SuspendChange
 from studyapp.core.study.scheduling import CardState, LogEvent, Policy, State
-from studyapp.core.study.session import ReviewRecord, SuspendChange
 from studyapp.store.db import WriteFailed, checkpoint, connect, from_iso, rollback, to_iso, why
 from studyapp.store.event_log import EventRecords
 from studyapp.store.exams import ExamRecords

@@ -15,12 +15,9 @@ from textual.notifications import Notification, Notify
 from studyapp.app.config import Paths, Settings
 from studyapp.app.services import DeckRow, deck_rows, open_decks, warm_units_for
 from studyapp.core.deck.model import Deck, PromptKey
-from studyapp.core.kinds import units
 from studyapp.core.library import Library
 from studyapp.core.library.reload import stamps
-from studyapp.core.study.quiz import Quizzer
 from studyapp.core.study.scheduling import Policy, study_date
-from studyapp.core.study.session import StudySession
 from studyapp.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -29,6 +26,8 @@ if TYPE_CHECKING:
     from studyapp.app.class_exams import ClassExams, Standing
     from studyapp.core.study.exam import ExamRun, ExamSpec
     from studyapp.core.study.planning import ExamPlan, PlanOutcome
+    from studyapp.core.study.quiz import Quizzer
+    from studyapp.core.study.session import StudySession
 
 __all__ = ["StudyApp", "run"]
 
@@ -82,7 +81,7 @@ class StudyApp(App[int]):
         self.policy = policy or Policy(store.scheduler_config(settings.scheduler))
         self.clock = clock
         self.rng = rng if rng is not None else Random()
-        self.quizzer = Quizzer(store, clock, rng=self.rng, hard_after_ms=settings.hard_after_ms)
+        self._quizzer: Quizzer | None = None
         self.watch_interval = watch_interval
         """Seconds between checks of the deck files for live reload (``None``: off)."""
         self.deck_stamps = stamps(settings.deck_dirs)
@@ -101,6 +100,18 @@ class StudyApp(App[int]):
         self.standing_reader = standing_reader
         """Reads the student's standing in the class from the server (in a worker
         of the statistics screen); ``None``: no class server set."""
+
+    @property
+    def quizzer(self) -> Quizzer:
+        """Asks and grades questions (made when a deck is first studied: the deck
+        list does not import the card kinds)."""
+        if self._quizzer is None:
+            from studyapp.core.study.quiz import Quizzer
+
+            self._quizzer = Quizzer(
+                self.store, self.clock, rng=self.rng, hard_after_ms=self.settings.hard_after_ms
+            )
+        return self._quizzer
 
     def on_mount(self) -> None:
         from studyapp.tui.screens.home import HomeScreen
@@ -253,6 +264,8 @@ class StudyApp(App[int]):
     def new_session(
         self, decks: Sequence[Deck], *, focus: Sequence[PromptKey] | None = None
     ) -> StudySession:
+        from studyapp.core.study.session import StudySession
+
         self.warm_units(decks)
         plans = self.exam_plans()
         calibration = None
@@ -324,8 +337,9 @@ def run(paths: Paths, settings: Settings, *, exam: ExamSpec | None = None) -> in
     Returns Textual's return code: non-zero when the app crashed.
     """
     from studyapp.app.lock import data_lock
+    from studyapp.core.kinds._quantities import use_cache_folder
 
-    units.use_cache_folder(paths.units_cache_dir)  # pint builds its registry 10x faster
+    use_cache_folder(paths.units_cache_dir)  # pint builds its registry 10x faster
     syncer = standing_reader = None
     if settings.sync_url:
         from studyapp.app.class_exams import read_standing

@@ -52,6 +52,10 @@ NOT_BEFORE_HOME = (
     "plotext",
     "textual_plotext",
     "rapidfuzz",
+    "studyapp.core.study.session",  # a session is built when a deck is opened
+    "studyapp.core.study.quiz",
+    "studyapp.core.kinds.grading",
+    "studyapp.core.kinds.units",
     "studyapp.app.plan_service",
     "studyapp.core.study.planning",
     "studyapp.core.study.exam",
