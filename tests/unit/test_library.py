@@ -362,3 +362,11 @@ def test_the_index_carries_the_deck_description(tmp_path: Path) -> None:
     write(decks / "a.yaml", f"deck: a\ntitle: A\ndescription: About A.\ncards:\n{card}")
     (index,) = library.load_index([decks], tmp_path / "cache")
     assert (index.deck_id, index.description) == ("a", "About A.")
+
+
+def test_an_opened_library_s_repr_loads_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "decks" / "a.yaml", good_deck("a", 1))
+    opened = library.open_library([tmp_path / "decks"], tmp_path / "cache")
+    assert repr(opened) == "<Library: 1 deck files, 0 loaded>"
+    opened.deck("a")
+    assert repr(opened) == "<Library: 1 deck files, 1 loaded>"

@@ -85,8 +85,9 @@ class Library:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        return f"Library({self.results!r})"
+    def __repr__(self) -> str:  # loads nothing (a worker's name is made with it)
+        loaded = sum(result is not None for result in self._results)
+        return f"<Library: {len(self._results)} deck files, {loaded} loaded>"
 
     @property
     def indexes(self) -> list[DeckIndex]:
