@@ -538,42 +538,31 @@ async def test_start_up_counts_the_decks_once_and_again_when_back(
         assert len(calls) == 3
 
 
-async def test_home_reads_no_card_and_loads_the_selected_deck_in_a_worker(
+async def test_home_reads_no_card_and_a_deck_is_loaded_when_studied(
     app: StudyApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Start-up lists the decks with their counts and the selected deck's description
-    from the deck indexes alone (on a 10,000-card library, loading every deck was 0.3 s of
-    it); once the list is shown, the selected deck alone is loaded, in a worker thread,
-    so enter finds its cards."""
+    from the deck indexes alone; the cards of a deck are read when it is studied, and
+    only that deck's (on a 10,000-card library, loading every deck was 0.3 s of it)."""
     from studyapp.core import library
 
     app.library.indexes  # noqa: B018  (the cache of a deck folder seen before)
-    loaded: list[tuple[str, bool]] = []
+    loaded: list[str] = []
     read = library._load_one
 
     def counting(path: Path, *rest: Any) -> object:
-        loaded.append((str(path), threading.current_thread() is threading.main_thread()))
+        loaded.append(str(path))
         return read(path, *rest)
 
     monkeypatch.setattr(library, "_load_one", counting)
     app.library = app._load_library()
-    shown: list[list[tuple[str, bool]]] = []
-    refresh_rows = HomeScreen.refresh_rows
-
-    def counted_rows(self: HomeScreen) -> None:
-        refresh_rows(self)
-        shown.append(list(loaded))
-
-    monkeypatch.setattr(HomeScreen, "refresh_rows", counted_rows)
     async with app.run_test() as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         titles = [row[0] for row in table_rows(app)]
         assert titles == ["Tiny pharmacology", str(Path("decks") / "unknown-key.yaml"), "Vitamins"]
         assert static(app, "#deck-about") == "Four cards for the TUI tests."
-        assert shown == [[]]  # the rows were counted and shown before any deck was read
         await app.workers.wait_for_complete()
-        tiny = str(Path("decks") / "tiny.yaml")
-        assert loaded == [(tiny, False)]  # the selected deck, off the UI thread
+        assert loaded == []
         await study_first_deck(pilot)
-        assert loaded == [(tiny, False)]  # enter found it loaded
+        assert loaded == [str(Path("decks") / "tiny.yaml")]

@@ -7,7 +7,6 @@ it ends (never on the start-up path), and again when home shows after another sc
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -89,15 +88,6 @@ class HomeScreen(Screen[None]):
         table.focus()
         # Counts change with the clock (learning steps come due, the day rolls over).
         self.set_interval(60, self.refresh_rows)
-        self.call_after_refresh(self._load_selected_deck)
-
-    def _load_selected_deck(self) -> None:
-        """Once the list is on screen, load the selected deck's cards in a worker thread
-        (home itself reads none): enter then finds them loaded, or waits only for the rest."""
-        row = self._selected_row()
-        if row is not None and not row.error:
-            load = partial(self.study_app.library.deck, row.deck)
-            self.run_worker(load, name=f"load {row.deck}", thread=True, group="deck-load")
 
     def on_screen_suspend(self) -> None:
         self._away = True
