@@ -109,6 +109,7 @@ def gather(
         StudentFacts,
         TopicFacts,
         build_report,
+        shared_spellings,
     )
     from studyapp.core.progress.item_analysis import analyse_exam
     from studyapp.server import report as server
@@ -124,12 +125,15 @@ def gather(
         scores[sat.exam.title] = {
             student: sum(row.values()) / len(labels) for student, row in sat.scores.items()
         }
+    answers = [AnswerFacts(*row) for row in server.answers(conn, filters)]
+    grouped = server.typed_students(conn, filters, shared_spellings(answers))
     return build_report(
         today=filters.now.date(),
         students=[StudentFacts(*row) for row in server.students(conn, filters)],
         topics=[TopicFacts(*row) for row in server.topics(conn, filters)],
         cards=[CardFacts(*row) for row in server.cards(conn, filters)],
-        answers=[AnswerFacts(*row) for row in server.answers(conn, filters)],
+        answers=answers,
+        group_students={tuple(row[:4]): row[4] for row in grouped},
         exams=exams,
         exam_scores=scores,
         daily_limit=daily_limit,

@@ -26,7 +26,7 @@ from studyapp.server.connection import ClassNames, Connection, class_names, conn
 
 __all__ = ["SCHEMA_VERSION", "Migration", "migrate", "migrations", "open_class", "schema_version"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The newest migration this studyapp knows (a test checks it matches the files)."""
 LOCK_MIGRATE = 0x53540001
 """Advisory lock key held while a migration runs."""

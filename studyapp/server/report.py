@@ -1,5 +1,8 @@
 """What the class report reads from the server: grouped queries over the
-summary tables (migration 0005), never over the events.
+summary tables (migration 0005), never over the events, and over their
+rollups (migration 0008: per student x day, student x topic, prompt, prompt x
+wrong answer) wherever the filters allow, which give the same sums from
+thousands of rows instead of hundreds of thousands.
 
 Rule: every figure is summed in PostgreSQL and comes back as rows in the
 field order of the core's fact records (``studyapp.core.progress.class_report``:
@@ -26,6 +29,7 @@ __all__ = [
     "require_instructor",
     "students",
     "topics",
+    "typed_students",
 ]
 
 
@@ -51,17 +55,20 @@ class Filters:
 
 # Rows of studyapp.stat_day (d) and studyapp.stat_prompt (p) the filters keep.
 _DAY = """
+    (%(since)s::date IS NULL OR d.day >= %(since)s) AND d.day <= %(today)s
+"""
+_DECK_TOPIC = """
     (%(deck)s::text IS NULL OR d.deck_id = %(deck)s)
     AND (%(topic)s::text IS NULL OR d.topic = %(topic)s)
-    AND (%(since)s::date IS NULL OR d.day >= %(since)s)
-    AND d.day <= %(today)s
 """
 _PROMPT = """
     (%(deck)s::text IS NULL OR p.deck_id = %(deck)s)
     AND (%(topic)s::text IS NULL OR coalesce(p.topic, '') = %(topic)s)
     AND (%(since)s::date IS NULL OR p.last_at >= %(since)s)
 """
-_RECALL_NOW = "studyapp.recall(p.last_stability, extract(epoch FROM %(now)s - p.last_at) / 86400)"
+# Days since the latest review in double precision: date_part, not extract
+# (whose numeric result costs more per row than the rest of the query).
+_RECALL_NOW = "studyapp.recall(p.last_stability, date_part('epoch', %(now)s - p.last_at) / 86400)"
 
 
 def require_instructor(conn: Connection) -> None:
@@ -89,6 +96,9 @@ def students(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     """Every enrolled student (not dropped): login, name, reviews, recalls,
     passes, last day, days active in the last 7 and 30, overdue prompts,
     recalls and passes over the last 14 days and the 14 before."""
+    # Without a deck or topic, the per-student day rollup holds the same sums.
+    whole = filters.deck is None and filters.topic is None
+    days = "studyapp.stat_student_day d" if whole else "studyapp.stat_day d"
     query = f"""
         WITH d AS (
             SELECT d.student, sum(d.reviews) AS reviews, sum(d.recalls) AS recalls,
@@ -101,7 +111,7 @@ def students(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
                                            AND d.day > %(today)s - 28) AS pr,
                    sum(d.passes) FILTER (WHERE d.day <= %(today)s - 14
                                           AND d.day > %(today)s - 28) AS pp
-            FROM studyapp.stat_day d WHERE {_DAY}
+            FROM {days} WHERE {_DAY} {"" if whole else f"AND {_DECK_TOPIC}"}
             GROUP BY d.student
         ), o AS (
             SELECT p.student, count(*) AS overdue FROM studyapp.stat_prompt p
@@ -125,13 +135,23 @@ def students(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
 def topics(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     """Per student x deck x topic: login, deck, topic, recalls, passes, prompts
     studied, mastery (mean predicted recall now)."""
-    query = f"""
-        WITH d AS (
+    # The topic rollup sums every day: usable unless --since, or a review
+    # dated after the report's day (--as-of in the past) must be left out.
+    rolled = filters.since is None and _rows(
+        conn,
+        "reading the topics' summaries",
+        "SELECT coalesce(max(last_day) <= %(today)s, true) FROM studyapp.stat_topic",
+        filters,
+    ) == [(True,)]
+    days = f"""
             SELECT d.student, d.deck_id, d.topic, sum(d.recalls) AS recalls,
                    sum(d.passes) AS passes
-            FROM studyapp.stat_day d WHERE {_DAY}
+            FROM studyapp.{"stat_topic" if rolled else "stat_day"} d
+            WHERE {_DECK_TOPIC} {"" if rolled else f"AND {_DAY}"}
             GROUP BY 1, 2, 3
-        ), p AS (
+    """
+    query = f"""
+        WITH d AS ({days}), p AS (
             SELECT p.student, p.deck_id, coalesce(p.topic, '') AS topic, count(*) AS prompts,
                    avg({_RECALL_NOW}) AS mastery
             FROM studyapp.stat_prompt p WHERE {_PROMPT}
@@ -152,15 +172,28 @@ def cards(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
     """Per prompt: deck, card, sibling, topic, kind, students, reviews,
     recalls, passes, lapses (summed over students), leeches (students with
     ``leech_lapses`` lapses or more)."""
-    query = f"""
-        SELECT p.deck_id, p.card_id, p.sibling, coalesce(max(p.topic), ''),
-               coalesce(max(p.card_kind), ''), count(*)::int, sum(p.reviews)::int,
-               sum(p.recalls)::int, sum(p.passes)::int, sum(p.lapses)::int,
-               (count(*) FILTER (WHERE p.lapses >= %(leech)s))::int
-        FROM studyapp.stat_prompt p WHERE {_PROMPT}
-        GROUP BY 1, 2, 3
-        ORDER BY 1, 2, 3
-    """
+    if filters.since is None:
+        # The prompt rollup (its leeches counted at LEECH_LAPSES; a test checks).
+        query = """
+            SELECT c.deck_id, c.card_id, c.sibling, max(c.topic), max(c.card_kind),
+                   sum(c.students)::int, sum(c.reviews)::int, sum(c.recalls)::int,
+                   sum(c.passes)::int, sum(c.lapses)::int, sum(c.leeches)::int
+            FROM studyapp.stat_card c
+            WHERE (%(deck)s::text IS NULL OR c.deck_id = %(deck)s)
+              AND (%(topic)s::text IS NULL OR c.topic = %(topic)s)
+            GROUP BY 1, 2, 3
+            ORDER BY 1, 2, 3
+        """
+    else:
+        query = f"""
+            SELECT p.deck_id, p.card_id, p.sibling, coalesce(max(p.topic), ''),
+                   coalesce(max(p.card_kind), ''), count(*)::int, sum(p.reviews)::int,
+                   sum(p.recalls)::int, sum(p.passes)::int, sum(p.lapses)::int,
+                   (count(*) FILTER (WHERE p.lapses >= %(leech)s))::int
+            FROM studyapp.stat_prompt p WHERE {_PROMPT}
+            GROUP BY 1, 2, 3
+            ORDER BY 1, 2, 3
+        """
     with server_errors("reading the cards' summaries"):
         return conn.execute(query, {**filters.params(), "leech": LEECH_LAPSES}).fetchall()
 
@@ -169,25 +202,50 @@ LEECH_LAPSES = 8
 """The app's default leech threshold (the core's ``LEECH_LAPSES``; a test checks they agree)."""
 
 
+# Rows of studyapp.stat_answer_class or stat_answer (a) the filters keep: the
+# topic is the prompt's (any student's latest review in that topic).
+_ANSWER = """
+    (%(deck)s::text IS NULL OR a.deck_id = %(deck)s)
+    AND (%(topic)s::text IS NULL OR EXISTS (
+        SELECT FROM studyapp.stat_card c
+        WHERE c.deck_id = a.deck_id AND c.card_id = a.card_id AND c.sibling = a.sibling
+          AND c.topic = %(topic)s))
+"""
+
+
 def answers(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
-    """Wrong answers per prompt: deck, card, sibling, kind, source (picked or
-    typed), answer, times, students, and for typed answers the logins who gave
-    it (a frozenset: spellings grouped together count a student once)."""
-    query = """
-        SELECT a.deck_id, a.card_id, a.sibling, coalesce(max(a.card_kind), ''), a.source,
-               a.answer, sum(a.times)::int, count(*)::int,
-               CASE WHEN a.source = 'typed' THEN array_agg(a.student) END
-        FROM studyapp.stat_answer a
-        WHERE (%(deck)s::text IS NULL OR a.deck_id = %(deck)s)
-          AND (%(topic)s::text IS NULL OR EXISTS (
-                SELECT FROM studyapp.stat_prompt p
-                WHERE p.deck_id = a.deck_id AND p.card_id = a.card_id
-                  AND p.sibling = a.sibling AND coalesce(p.topic, '') = %(topic)s))
+    """Wrong answers per prompt, summed over the students: deck, card, sibling,
+    kind, source (picked or typed), answer, times, students (from the rollup;
+    :func:`typed_students` counts the students of typed spellings grouped)."""
+    query = f"""
+        SELECT a.deck_id, a.card_id, a.sibling, max(a.card_kind), a.source, a.answer,
+               sum(a.times)::int, sum(a.students)::int
+        FROM studyapp.stat_answer_class a
+        WHERE {_ANSWER}
         GROUP BY a.deck_id, a.card_id, a.sibling, a.source, a.answer
         HAVING sum(a.times) > 0
     """
-    rows = _rows(conn, "reading the wrong answers", query, filters)
-    return [(*row[:-1], frozenset(row[-1] or ())) for row in rows]
+    return _rows(conn, "reading the wrong answers", query, filters)
+
+
+def typed_students(
+    conn: Connection, filters: Filters, keys: dict[str, str]
+) -> list[tuple[Any, ...]]:
+    """How many students typed any of a group of spellings: ``keys`` maps each
+    spelling to its group's key; per prompt and key: deck, card, sibling, key,
+    students (each counted once however many spellings they typed)."""
+    if not keys:
+        return []
+    query = f"""
+        SELECT a.deck_id, a.card_id, a.sibling, k.key, count(DISTINCT a.student)::int
+        FROM unnest(%(spellings)s::text[], %(keys)s::text[]) AS k(answer, key)
+        JOIN studyapp.stat_answer a ON a.source = 'typed' AND a.answer = k.answer
+        WHERE {_ANSWER}
+        GROUP BY 1, 2, 3, 4
+    """
+    params = {**filters.params(), "spellings": list(keys), "keys": list(keys.values())}
+    with server_errors("reading the wrong answers"):
+        return conn.execute(query, params).fetchall()
 
 
 def report_secret(conn: Connection) -> str:

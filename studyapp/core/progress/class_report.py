@@ -33,6 +33,7 @@ __all__ = [
     "CardFacts",
     "CardRow",
     "ClassReport",
+    "GroupKey",
     "Misconception",
     "Participation",
     "StudentFacts",
@@ -45,6 +46,7 @@ __all__ = [
     "misconceptions",
     "pseudonyms",
     "retention",
+    "shared_spellings",
 ]
 
 DESIRED_RETENTION = 0.90
@@ -261,20 +263,54 @@ def pseudonyms(logins: Sequence[str], secret: str) -> dict[str, str]:
     return {login: f"S-{digest[:length].upper()}" for login, digest in digests.items()}
 
 
-def misconceptions(answers: Sequence[AnswerFacts], limit: int = 3) -> tuple[Misconception, ...]:
-    """Each card's most frequent wrong answers (at most ``limit``), most frequent
-    first; typed answers grouped by their match key (case, spacing,
-    punctuation and accents do not split a group)."""
-    groups: dict[tuple[str, str, str, str, str], list[AnswerFacts]] = defaultdict(list)
+GroupKey = tuple[str, str, str, str]
+"""A typed answer's group on a prompt: deck, card, sibling and the spellings' match key."""
+
+
+def _typed_groups(answers: Sequence[AnswerFacts]) -> dict[tuple[str, ...], list[AnswerFacts]]:
+    """The answers grouped per prompt, source and answer; typed answers by their
+    match key (case, spacing, punctuation and accents do not split a group)."""
+    groups: dict[tuple[str, ...], list[AnswerFacts]] = defaultdict(list)
     keys: dict[str, str] = {}  # the same text is typed on many cards
     for a in answers:
         key = a.answer
         if a.source == "typed":
             key = keys.get(a.answer) or keys.setdefault(a.answer, match_key(a.answer))
         groups[(a.deck_id, a.card_id, a.sibling, a.source, key)].append(a)
+    return groups
+
+
+def shared_spellings(answers: Sequence[AnswerFacts]) -> dict[str, str]:
+    """The typed texts grouped with another spelling on some prompt, each with
+    its group's match key: the groups whose students must be counted once
+    across spellings (the server counts them: ``group_students``)."""
+    return {
+        a.answer: key
+        for (_, _, _, source, key), members in _typed_groups(answers).items()
+        if source == "typed" and len(members) > 1
+        for a in members
+    }
+
+
+def misconceptions(
+    answers: Sequence[AnswerFacts],
+    limit: int = 3,
+    group_students: Mapping[GroupKey, int] | None = None,
+) -> tuple[Misconception, ...]:
+    """Each card's most frequent wrong answers (at most ``limit``), most frequent
+    first; typed answers grouped by their match key (case, spacing,
+    punctuation and accents do not split a group). A group of several
+    spellings counts its students once: from ``group_students`` (per prompt and
+    key) where given, else from the answers' ``learners``."""
     per_card: dict[tuple[str, str, str], list[Misconception]] = defaultdict(list)
-    for (deck_id, card_id, sibling, source, _), members in groups.items():
+    for (deck_id, card_id, sibling, source, key), members in _typed_groups(answers).items():
         shown = min(members, key=lambda a: (-a.times, a.answer))
+        if len(members) == 1:
+            students = members[0].students
+        elif group_students is not None:
+            students = group_students[(deck_id, card_id, sibling, key)]
+        else:
+            students = len(frozenset().union(*(a.learners for a in members)))
         per_card[(deck_id, card_id, sibling)].append(
             Misconception(
                 deck_id,
@@ -284,9 +320,7 @@ def misconceptions(answers: Sequence[AnswerFacts], limit: int = 3) -> tuple[Misc
                 source,
                 shown.answer,
                 sum(a.times for a in members),
-                members[0].students
-                if len(members) == 1
-                else len(frozenset().union(*(a.learners for a in members))),
+                students,
                 len(members),
             )
         )
@@ -369,9 +403,11 @@ def build_report(
     desired: float = DESIRED_RETENTION,
     secret: str | None = None,
     hardest: int = 10,
+    group_students: Mapping[GroupKey, int] | None = None,
 ) -> ClassReport:
     """The whole report. With ``secret`` it is anonymous: every login is
-    replaced by its pseudonym and no name is kept."""
+    replaced by its pseudonym and no name is kept. ``group_students``: see
+    :func:`misconceptions`."""
     mastery: dict[str, dict[str, float | None]] = defaultdict(dict)
     for t in topics:
         mastery[t.login][f"{t.deck_id}/{t.topic}"] = t.mastery
@@ -415,7 +451,7 @@ def build_report(
         tuple(r for r in rows if r.risks),
         _topics(topics, desired),
         ranked[:hardest],
-        misconceptions(answers),
+        misconceptions(answers, group_students=group_students),
         tuple(rows),
         dict(exams or {}),
         ranked,
