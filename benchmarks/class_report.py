@@ -41,6 +41,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from psycopg import sql
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
@@ -121,6 +123,68 @@ def sit_exams(conn: Any, logins: list[str], rng: random.Random) -> dict[str, Any
     }
 
 
+# What a push keeps up to date, from nothing to everything: the triggers on
+# the events (migration 0005) and on the summaries (0008: their rollups).
+TRIGGERS = {
+    "none": (),
+    "summaries": (("events", "events_summarise"),),
+    "rollups": (
+        ("events", "events_summarise"),
+        ("stat_day", "stat_day_roll_up_insert"),
+        ("stat_day", "stat_day_roll_up_update"),
+        ("stat_prompt", "stat_prompt_roll_up_insert"),
+        ("stat_prompt", "stat_prompt_roll_up_update"),
+        ("stat_answer", "stat_answer_roll_up_insert"),
+        ("stat_answer", "stat_answer_roll_up_update"),
+        ("stat_answer", "stat_answer_roll_up_delete"),
+    ),
+}
+
+
+def push_cost(pg: pgserver.PgServer, boss: Any, size: int, reps: int) -> dict[str, Any]:
+    """One student's push of ``size`` reviews (``studyapp.server.sync.push``,
+    connected as the student) with no summary trigger, with the summaries'
+    (0005), and with the summaries' and their rollups' (0008, as a class
+    runs), interleaved; the triggers are switched between pushes (not timed),
+    after a first push (not timed) has made the push's temporary table."""
+    rng = random.Random(size)
+    row = boss.execute(
+        "SELECT login FROM studyapp.roster WHERE role = 'student' ORDER BY login LIMIT 1"
+    ).fetchone()
+    password = uuid.uuid4().hex  # a new one: the build's passwords are not kept
+    boss.execute(
+        sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(row[0]), sql.Literal(password))
+    )
+    every = TRIGGERS["rollups"]
+    samples: dict[str, list[float]] = {name: [] for name in TRIGGERS}
+    with sync_bench.connect_student(pg, row[0], password) as conn:
+        sync_bench.push(conn, sync_bench.reviews(rng, uuid.uuid4(), 1, sync_bench.START))
+        try:
+            for rep in range(reps):
+                for name, enabled in TRIGGERS.items():
+                    for table, trigger in every:
+                        state = "ENABLE" if (table, trigger) in enabled else "DISABLE"
+                        boss.execute(f"ALTER TABLE studyapp.{table} {state} TRIGGER {trigger}")
+                    device = uuid.UUID(int=rng.getrandbits(128), version=4)
+                    events = sync_bench.reviews(
+                        rng, device, size, sync_bench.START + timedelta(days=900 + rep)
+                    )
+                    started = time.perf_counter()
+                    sync_bench.push(conn, events)
+                    samples[name].append((time.perf_counter() - started) * 1e3)
+        finally:
+            for table, trigger in every:
+                boss.execute(f"ALTER TABLE studyapp.{table} ENABLE TRIGGER {trigger}")
+    medians = {name: statistics.median(ms) for name, ms in samples.items()}
+    return {
+        "reviews": size,
+        "reps": reps,
+        "push_ms_median": {name: round(ms, 2) for name, ms in medians.items()},
+        "over_none": {name: round(ms / medians["none"], 2) for name, ms in medians.items()},
+        "push_ms": {name: [round(x, 2) for x in ms] for name, ms in samples.items()},
+    }
+
+
 def measure(conn: Any, reps: int, now: datetime) -> dict[str, Any]:
     report_s, scan_s = [], []
     sizes = {}
@@ -191,6 +255,9 @@ def report_on(pg: pgserver.PgServer, args: argparse.Namespace, results: dict[str
         now = sync_bench.START + timedelta(minutes=args.events // args.students + 1)
         print("report vs count(*)", flush=True)
         results["report"] = measure(boss, args.reps, now)
+        if args.push_reps:
+            print(f"a push of {args.push_size} reviews, with and without the triggers", flush=True)
+            results["push"] = push_cost(pg, boss, args.push_size, args.push_reps)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         " give the same --events and --students)",
     )
     sync_bench.add_preload_options(parser)
+    parser.add_argument("--push-size", type=int, default=200, help="reviews per push timed")
+    parser.add_argument(
+        "--push-reps", type=int, default=11, help="pushes timed per trigger set (0: none)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.events = 200_000
@@ -236,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 pgserver.stop(folder)
                 shutil.rmtree(base, ignore_errors=True)
-    shown = ("preload", "exams", "upgrade", "summary_rows", "report")
+    shown = ("preload", "exams", "upgrade", "summary_rows", "report", "push")
     print(json.dumps({k: results[k] for k in shown if k in results}, indent=2))
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.json}")

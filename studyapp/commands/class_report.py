@@ -109,33 +109,41 @@ def gather(
         StudentFacts,
         TopicFacts,
         build_report,
-        shared_spellings,
+        typed_keys,
     )
     from studyapp.core.progress.item_analysis import analyse_exam
     from studyapp.server import report as server
     from studyapp.server.exams import sittings
 
     assert isinstance(filters, server.Filters)
-    server.require_instructor(conn)
+    with conn.transaction():
+        # One snapshot: the figures agree with each other while pushes arrive.
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        server.require_instructor(conn)
+        sat = sittings(conn, filters.deck)
+        students = [StudentFacts(*row) for row in server.students(conn, filters)]
+        topics = [TopicFacts(*row) for row in server.topics(conn, filters)]
+        cards = [CardFacts(*row) for row in server.cards(conn, filters)]
+        answers = [AnswerFacts(*row) for row in server.answers(conn, filters)]
+        grouped = server.typed_students(conn, filters, typed_keys(answers))
+        secret = server.report_secret(conn) if anonymous else None
     exams = {}
     scores: dict[str, dict[str, float]] = {}
-    for sat in sittings(conn, filters.deck):
-        labels = [f"{q.get('deck')}/{q.get('card')}" for q in sat.exam.questions]
-        exams[sat.exam.title] = analyse_exam(sat.scores, labels, sat.answers)
-        scores[sat.exam.title] = {
-            student: sum(row.values()) / len(labels) for student, row in sat.scores.items()
+    for one in sat:
+        labels = [f"{q.get('deck')}/{q.get('card')}" for q in one.exam.questions]
+        exams[one.exam.title] = analyse_exam(one.scores, labels, one.answers)
+        scores[one.exam.title] = {
+            student: sum(row.values()) / len(labels) for student, row in one.scores.items()
         }
-    answers = [AnswerFacts(*row) for row in server.answers(conn, filters)]
-    grouped = server.typed_students(conn, filters, shared_spellings(answers))
     return build_report(
         today=filters.now.date(),
-        students=[StudentFacts(*row) for row in server.students(conn, filters)],
-        topics=[TopicFacts(*row) for row in server.topics(conn, filters)],
-        cards=[CardFacts(*row) for row in server.cards(conn, filters)],
+        students=students,
+        topics=topics,
+        cards=cards,
         answers=answers,
         group_students={tuple(row[:4]): row[4] for row in grouped},
         exams=exams,
         exam_scores=scores,
         daily_limit=daily_limit,
-        secret=server.report_secret(conn) if anonymous else None,
+        secret=secret,
     )

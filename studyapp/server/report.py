@@ -231,9 +231,10 @@ def answers(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
 def typed_students(
     conn: Connection, filters: Filters, keys: dict[str, str]
 ) -> list[tuple[Any, ...]]:
-    """How many students typed any of a group of spellings: ``keys`` maps each
-    spelling to its group's key; per prompt and key: deck, card, sibling, key,
-    students (each counted once however many spellings they typed)."""
+    """How many students typed a group of spellings: ``keys`` maps each text
+    typed to its group's key; per prompt and key with two spellings or more:
+    deck, card, sibling, key, students (each counted once however many of the
+    spellings they typed)."""
     if not keys:
         return []
     query = f"""
@@ -242,6 +243,7 @@ def typed_students(
         JOIN studyapp.stat_answer a ON a.source = 'typed' AND a.answer = k.answer
         WHERE {_ANSWER}
         GROUP BY 1, 2, 3, 4
+        HAVING count(DISTINCT a.answer) > 1
     """
     params = {**filters.params(), "spellings": list(keys), "keys": list(keys.values())}
     with server_errors("reading the wrong answers"):

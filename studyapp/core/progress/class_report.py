@@ -46,7 +46,7 @@ __all__ = [
     "misconceptions",
     "pseudonyms",
     "retention",
-    "shared_spellings",
+    "typed_keys",
 ]
 
 DESIRED_RETENTION = 0.90
@@ -267,7 +267,7 @@ GroupKey = tuple[str, str, str, str]
 """A typed answer's group on a prompt: deck, card, sibling and the spellings' match key."""
 
 
-def _typed_groups(answers: Sequence[AnswerFacts]) -> dict[tuple[str, ...], list[AnswerFacts]]:
+def _answer_groups(answers: Sequence[AnswerFacts]) -> dict[tuple[str, ...], list[AnswerFacts]]:
     """The answers grouped per prompt, source and answer; typed answers by their
     match key (case, spacing, punctuation and accents do not split a group)."""
     groups: dict[tuple[str, ...], list[AnswerFacts]] = defaultdict(list)
@@ -280,16 +280,10 @@ def _typed_groups(answers: Sequence[AnswerFacts]) -> dict[tuple[str, ...], list[
     return groups
 
 
-def shared_spellings(answers: Sequence[AnswerFacts]) -> dict[str, str]:
-    """The typed texts grouped with another spelling on some prompt, each with
-    its group's match key: the groups whose students must be counted once
-    across spellings (the server counts them: ``group_students``)."""
-    return {
-        a.answer: key
-        for (_, _, _, source, key), members in _typed_groups(answers).items()
-        if source == "typed" and len(members) > 1
-        for a in members
-    }
+def typed_keys(answers: Sequence[AnswerFacts]) -> dict[str, str]:
+    """The match key of every text typed (the server counts a group's students
+    once across its spellings: ``group_students`` of :func:`misconceptions`)."""
+    return {text: match_key(text) for text in {a.answer for a in answers if a.source == "typed"}}
 
 
 def misconceptions(
@@ -303,14 +297,17 @@ def misconceptions(
     spellings counts its students once: from ``group_students`` (per prompt and
     key) where given, else from the answers' ``learners``."""
     per_card: dict[tuple[str, str, str], list[Misconception]] = defaultdict(list)
-    for (deck_id, card_id, sibling, source, key), members in _typed_groups(answers).items():
-        shown = min(members, key=lambda a: (-a.times, a.answer))
+    for (deck_id, card_id, sibling, source, key), members in _answer_groups(answers).items():
         if len(members) == 1:
-            students = members[0].students
-        elif group_students is not None:
-            students = group_students[(deck_id, card_id, sibling, key)]
+            shown = members[0]
+            times, students = shown.times, shown.students
         else:
-            students = len(frozenset().union(*(a.learners for a in members)))
+            shown = min(members, key=lambda a: (-a.times, a.answer))
+            times = sum(a.times for a in members)
+            if group_students is not None:
+                students = group_students[(deck_id, card_id, sibling, key)]
+            else:
+                students = len(frozenset().union(*(a.learners for a in members)))
         per_card[(deck_id, card_id, sibling)].append(
             Misconception(
                 deck_id,
@@ -319,7 +316,7 @@ def misconceptions(
                 shown.kind,
                 source,
                 shown.answer,
-                sum(a.times for a in members),
+                times,
                 students,
                 len(members),
             )

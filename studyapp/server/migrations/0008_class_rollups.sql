@@ -64,6 +64,9 @@ CREATE TABLE studyapp.stat_answer_class (
     PRIMARY KEY (deck_id, card_id, sibling, source, answer, card_kind)
 );
 
+-- Overdue prompts (due before the report's moment) found without reading the rest.
+CREATE INDEX stat_prompt_due ON studyapp.stat_prompt (last_due);
+
 DO $$
 DECLARE
     name text;
