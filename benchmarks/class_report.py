@@ -146,11 +146,13 @@ def push_cost(pg: pgserver.PgServer, boss: Any, size: int, reps: int) -> dict[st
     connected as the student) with no summary trigger, with the summaries'
     (0005), and with the summaries' and their rollups' (0008, as a class
     runs), interleaved; the triggers are switched between pushes (not timed),
-    after a first push (not timed) has made the push's temporary table."""
-    rng = random.Random(size)
+    after a first push (not timed) has made the push's temporary table. The
+    reviews are dated within the class's term (no day after the report's)."""
     row = boss.execute(
-        "SELECT login FROM studyapp.roster WHERE role = 'student' ORDER BY login LIMIT 1"
+        "SELECT r.login, (SELECT count(*) FROM studyapp.events e WHERE e.student = r.login)"
+        " FROM studyapp.roster r WHERE r.role = 'student' ORDER BY r.login LIMIT 1"
     ).fetchone()
+    rng = random.Random(f"{size}/{row[1]}")  # new events each run, never a repeat
     password = uuid.uuid4().hex  # a new one: the build's passwords are not kept
     boss.execute(
         sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(row[0]), sql.Literal(password))
@@ -167,7 +169,7 @@ def push_cost(pg: pgserver.PgServer, boss: Any, size: int, reps: int) -> dict[st
                         boss.execute(f"ALTER TABLE studyapp.{table} {state} TRIGGER {trigger}")
                     device = uuid.UUID(int=rng.getrandbits(128), version=4)
                     events = sync_bench.reviews(
-                        rng, device, size, sync_bench.START + timedelta(days=900 + rep)
+                        rng, device, size, sync_bench.START + timedelta(hours=rep)
                     )
                     started = time.perf_counter()
                     sync_bench.push(conn, events)

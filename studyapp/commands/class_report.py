@@ -25,7 +25,9 @@ from studyapp.commands._class import add_db, run_on_server
 if TYPE_CHECKING:
     from studyapp.app.config import Paths, Settings
     from studyapp.core.progress.class_report import ClassReport
+    from studyapp.core.progress.item_analysis import ExamAnalysis
     from studyapp.server.connection import Connection
+    from studyapp.server.exams import Sittings
 
 NAME = "class report"
 HELP = "the instructor's report on a class: at-risk students, weak topics, misconceptions, exams"
@@ -111,7 +113,6 @@ def gather(
         build_report,
         typed_keys,
     )
-    from studyapp.core.progress.item_analysis import analyse_exam
     from studyapp.server import report as server
     from studyapp.server.exams import sittings
 
@@ -120,30 +121,53 @@ def gather(
         # One snapshot: the figures agree with each other while pushes arrive.
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         server.require_instructor(conn)
-        sat = sittings(conn, filters.deck)
-        students = [StudentFacts(*row) for row in server.students(conn, filters)]
-        topics = [TopicFacts(*row) for row in server.topics(conn, filters)]
-        cards = [CardFacts(*row) for row in server.cards(conn, filters)]
-        answers = [AnswerFacts(*row) for row in server.answers(conn, filters)]
-        grouped = server.typed_students(conn, filters, typed_keys(answers))
+        # The queries are sent at once, the longest (topics: mastery now over
+        # every student's prompts) last, and their rows read as they come: the
+        # server computes while this process builds the facts already read.
+        with conn.pipeline() as pipe:
+            first = {
+                name: server.send(conn, query(filters), pipe)
+                for name, query in (
+                    ("answers", server.answers_query),
+                    ("students", server.students_query),
+                    ("cards", server.cards_query),
+                )
+            }
+            sat = sittings(conn, filters.deck)
+            topic_rows = server.send(conn, server.topics_query(filters), pipe)
+            answers = [AnswerFacts(*row) for row in first["answers"]()]
+            keys = typed_keys(answers)
+            grouped = server.send(conn, server.typed_students_query(filters, keys), pipe)
+            students = [StudentFacts(*row) for row in first["students"]()]
+            cards = [CardFacts(*row) for row in first["cards"]()]
+            exams, scores = _analyse(sat)
+            topics = [TopicFacts(*row) for row in topic_rows()]
+            group_students = {tuple(row[:4]): row[4] for row in grouped()}
         secret = server.report_secret(conn) if anonymous else None
-    exams = {}
-    scores: dict[str, dict[str, float]] = {}
-    for one in sat:
-        labels = [f"{q.get('deck')}/{q.get('card')}" for q in one.exam.questions]
-        exams[one.exam.title] = analyse_exam(one.scores, labels, one.answers)
-        scores[one.exam.title] = {
-            student: sum(row.values()) / len(labels) for student, row in one.scores.items()
-        }
     return build_report(
         today=filters.now.date(),
         students=students,
         topics=topics,
         cards=cards,
         answers=answers,
-        group_students={tuple(row[:4]): row[4] for row in grouped},
+        group_students=group_students,
         exams=exams,
         exam_scores=scores,
         daily_limit=daily_limit,
         secret=secret,
     )
+
+
+def _analyse(held: list[Sittings]) -> tuple[dict[str, ExamAnalysis], dict[str, dict[str, float]]]:
+    """Each exam's item analysis, and each student's score (a fraction)."""
+    from studyapp.core.progress.item_analysis import analyse_exam
+
+    exams = {}
+    scores: dict[str, dict[str, float]] = {}
+    for one in held:
+        labels = [f"{q.get('deck')}/{q.get('card')}" for q in one.exam.questions]
+        exams[one.exam.title] = analyse_exam(one.scores, labels, one.answers)
+        scores[one.exam.title] = {
+            student: sum(row.values()) / len(labels) for student, row in one.scores.items()
+        }
+    return exams, scores

@@ -14,22 +14,33 @@ security); :func:`require_instructor` says so in one line before anything else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from psycopg import Pipeline
 
 from studyapp.server import ServerError
 from studyapp.server.connection import Connection, class_names, server_errors
 
 __all__ = [
     "Filters",
+    "Query",
+    "Rows",
     "answers",
+    "answers_query",
     "cards",
+    "cards_query",
     "report_secret",
     "require_instructor",
+    "send",
     "students",
+    "students_query",
     "topics",
+    "topics_query",
     "typed_students",
+    "typed_students_query",
 ]
 
 
@@ -87,12 +98,42 @@ def require_instructor(conn: Connection) -> None:
         )
 
 
-def _rows(conn: Connection, doing: str, query: str, filters: Filters) -> list[tuple[Any, ...]]:
-    with server_errors(doing):
-        return conn.execute(query, filters.params()).fetchall()
+Rows = Callable[[], list[tuple[Any, ...]]]
+"""A query's rows, read when called (waiting for them if need be)."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One of the report's queries: what it does (for errors), its SQL, its parameters."""
+
+    doing: str
+    sql: str
+    params: dict[str, Any]
+
+
+def send(conn: Connection, query: Query, pipe: Pipeline | None = None) -> Rows:
+    """Send ``query`` now; the function returned reads its rows. In pipeline
+    mode (``pipe``: ``conn.pipeline()``), each query is synced on its own, so
+    the server runs the queries sent back to back and each result can be read
+    as soon as it is ready, while the caller works on the rows read before."""
+    with server_errors(query.doing):
+        cursor = conn.execute(query.sql, query.params)
+        if pipe is not None:
+            pipe.sync()
+
+    def rows() -> list[tuple[Any, ...]]:
+        with server_errors(query.doing):
+            return cursor.fetchall()
+
+    return rows
 
 
 def students(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
+    """The rows of :func:`students_query`."""
+    return send(conn, students_query(filters))()
+
+
+def students_query(filters: Filters) -> Query:
     """Every enrolled student (not dropped): login, name, reviews, recalls,
     passes, last day, days active in the last 7 and 30, overdue prompts,
     recalls and passes over the last 14 days and the 14 before."""
@@ -129,29 +170,36 @@ def students(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
         WHERE r.role = 'student' AND r.dropped_at IS NULL
         ORDER BY r.login
     """
-    return _rows(conn, "reading the students' summaries", query, filters)
+    return Query("reading the students' summaries", query, filters.params())
 
 
 def topics(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
+    """The rows of :func:`topics_query`."""
+    return send(conn, topics_query(filters))()
+
+
+def topics_query(filters: Filters) -> Query:
     """Per student x deck x topic: login, deck, topic, recalls, passes, prompts
     studied, mastery (mean predicted recall now)."""
-    # The topic rollup sums every day: usable unless --since, or a review
-    # dated after the report's day (--as-of in the past) must be left out.
-    rolled = filters.since is None and _rows(
-        conn,
-        "reading the topics' summaries",
-        "SELECT coalesce(max(last_day) <= %(today)s, true) FROM studyapp.stat_topic",
-        filters,
-    ) == [(True,)]
-    days = f"""
+    # The topic rollup sums every day: read unless --since, or a review dated
+    # after the report's day (--as-of in the past) must be left out; the
+    # summaries otherwise (the branch not taken is never run: a one-time filter).
+    query = f"""
+        WITH rolled AS (
+            SELECT %(since)s::date IS NULL AND coalesce(
+                (SELECT max(t.last_day) FROM studyapp.stat_topic t) <= %(today)s, true) AS yes
+        ), d AS (
             SELECT d.student, d.deck_id, d.topic, sum(d.recalls) AS recalls,
                    sum(d.passes) AS passes
-            FROM studyapp.{"stat_topic" if rolled else "stat_day"} d
-            WHERE {_DECK_TOPIC} {"" if rolled else f"AND {_DAY}"}
+            FROM studyapp.stat_topic d
+            WHERE (SELECT yes FROM rolled) AND {_DECK_TOPIC}
             GROUP BY 1, 2, 3
-    """
-    query = f"""
-        WITH d AS ({days}), p AS (
+            UNION ALL
+            SELECT d.student, d.deck_id, d.topic, sum(d.recalls), sum(d.passes)
+            FROM studyapp.stat_day d
+            WHERE NOT (SELECT yes FROM rolled) AND {_DECK_TOPIC} AND {_DAY}
+            GROUP BY 1, 2, 3
+        ), p AS (
             SELECT p.student, p.deck_id, coalesce(p.topic, '') AS topic, count(*) AS prompts,
                    avg({_RECALL_NOW}) AS mastery
             FROM studyapp.stat_prompt p WHERE {_PROMPT}
@@ -165,10 +213,15 @@ def topics(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
         WHERE r.role = 'student' AND r.dropped_at IS NULL
         ORDER BY 2, 3, 1
     """
-    return _rows(conn, "reading the topics' summaries", query, filters)
+    return Query("reading the topics' summaries", query, filters.params())
 
 
 def cards(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
+    """The rows of :func:`cards_query`."""
+    return send(conn, cards_query(filters))()
+
+
+def cards_query(filters: Filters) -> Query:
     """Per prompt: deck, card, sibling, topic, kind, students, reviews,
     recalls, passes, lapses (summed over students), leeches (students with
     ``leech_lapses`` lapses or more)."""
@@ -194,8 +247,7 @@ def cards(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
             GROUP BY 1, 2, 3
             ORDER BY 1, 2, 3
         """
-    with server_errors("reading the cards' summaries"):
-        return conn.execute(query, {**filters.params(), "leech": LEECH_LAPSES}).fetchall()
+    return Query("reading the cards' summaries", query, {**filters.params(), "leech": LEECH_LAPSES})
 
 
 LEECH_LAPSES = 8
@@ -214,6 +266,11 @@ _ANSWER = """
 
 
 def answers(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
+    """The rows of :func:`answers_query`."""
+    return send(conn, answers_query(filters))()
+
+
+def answers_query(filters: Filters) -> Query:
     """Wrong answers per prompt, summed over the students: deck, card, sibling,
     kind, source (picked or typed), answer, times, students (from the rollup;
     :func:`typed_students` counts the students of typed spellings grouped)."""
@@ -225,18 +282,21 @@ def answers(conn: Connection, filters: Filters) -> list[tuple[Any, ...]]:
         GROUP BY a.deck_id, a.card_id, a.sibling, a.source, a.answer
         HAVING sum(a.times) > 0
     """
-    return _rows(conn, "reading the wrong answers", query, filters)
+    return Query("reading the wrong answers", query, filters.params())
 
 
 def typed_students(
     conn: Connection, filters: Filters, keys: dict[str, str]
 ) -> list[tuple[Any, ...]]:
+    """The rows of :func:`typed_students_query`."""
+    return send(conn, typed_students_query(filters, keys))()
+
+
+def typed_students_query(filters: Filters, keys: dict[str, str]) -> Query:
     """How many students typed a group of spellings: ``keys`` maps each text
     typed to its group's key; per prompt and key with two spellings or more:
     deck, card, sibling, key, students (each counted once however many of the
     spellings they typed)."""
-    if not keys:
-        return []
     query = f"""
         SELECT a.deck_id, a.card_id, a.sibling, k.key, count(DISTINCT a.student)::int
         FROM unnest(%(spellings)s::text[], %(keys)s::text[]) AS k(answer, key)
@@ -246,8 +306,7 @@ def typed_students(
         HAVING count(DISTINCT a.answer) > 1
     """
     params = {**filters.params(), "spellings": list(keys), "keys": list(keys.values())}
-    with server_errors("reading the wrong answers"):
-        return conn.execute(query, params).fetchall()
+    return Query("reading the wrong answers", query, params)
 
 
 def report_secret(conn: Connection) -> str:
