@@ -111,7 +111,7 @@ def gather(
         StudentFacts,
         TopicFacts,
         build_report,
-        typed_keys,
+        spelling_groups,
     )
     from studyapp.server import report as server
     from studyapp.server.exams import sittings
@@ -136,8 +136,8 @@ def gather(
             sat = sittings(conn, filters.deck)
             topic_rows = server.send(conn, server.topics_query(filters), pipe)
             answers = [AnswerFacts(*row) for row in first["answers"]()]
-            keys = typed_keys(answers)
-            grouped = server.send(conn, server.typed_students_query(filters, keys), pipe)
+            groups = spelling_groups(answers)
+            grouped = server.send(conn, server.typed_students_query(groups), pipe)
             students = [StudentFacts(*row) for row in first["students"]()]
             cards = [CardFacts(*row) for row in first["cards"]()]
             exams, scores = _analyse(sat)

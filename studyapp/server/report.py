@@ -14,7 +14,7 @@ security); :func:`require_instructor` says so in one line before anything else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -286,26 +286,32 @@ def answers_query(filters: Filters) -> Query:
 
 
 def typed_students(
-    conn: Connection, filters: Filters, keys: dict[str, str]
+    conn: Connection, groups: Mapping[tuple[str, str, str, str], Sequence[str]]
 ) -> list[tuple[Any, ...]]:
     """The rows of :func:`typed_students_query`."""
-    return send(conn, typed_students_query(filters, keys))()
+    return send(conn, typed_students_query(groups))()
 
 
-def typed_students_query(filters: Filters, keys: dict[str, str]) -> Query:
-    """How many students typed a group of spellings: ``keys`` maps each text
-    typed to its group's key; per prompt and key with two spellings or more:
-    deck, card, sibling, key, students (each counted once however many of the
-    spellings they typed)."""
-    query = f"""
-        SELECT a.deck_id, a.card_id, a.sibling, k.key, count(DISTINCT a.student)::int
-        FROM unnest(%(spellings)s::text[], %(keys)s::text[]) AS k(answer, key)
-        JOIN studyapp.stat_answer a ON a.source = 'typed' AND a.answer = k.answer
-        WHERE {_ANSWER}
-        GROUP BY 1, 2, 3, 4
-        HAVING count(DISTINCT a.answer) > 1
+def typed_students_query(groups: Mapping[tuple[str, str, str, str], Sequence[str]]) -> Query:
+    """How many students typed a group of spellings: ``groups`` maps (deck,
+    card, sibling, key) to the group's spellings; per group: deck, card,
+    sibling, key, students (each counted once however many of the spellings
+    they typed). One index range per group (the primary key of stat_answer
+    starts with the prompt and the answer)."""
+    query = """
+        SELECT g.deck_id, g.card_id, g.sibling, g.key, (
+            SELECT count(DISTINCT a.student)::int FROM studyapp.stat_answer a
+            WHERE a.deck_id = g.deck_id AND a.card_id = g.card_id AND a.sibling = g.sibling
+              AND a.source = 'typed' AND a.answer = ANY(g.spellings))
+        FROM (SELECT s.deck_id, s.card_id, s.sibling, s.key, array_agg(s.answer) AS spellings
+              FROM unnest(%(decks)s::text[], %(cards)s::text[], %(siblings)s::text[],
+                          %(keys)s::text[], %(answers)s::text[])
+                   AS s(deck_id, card_id, sibling, key, answer)
+              GROUP BY 1, 2, 3, 4) g
     """
-    params = {**filters.params(), "spellings": list(keys), "keys": list(keys.values())}
+    flat = [(*group, answer) for group, spellings in groups.items() for answer in spellings]
+    columns = ("decks", "cards", "siblings", "keys", "answers")
+    params = {name: [row[i] for row in flat] for i, name in enumerate(columns)}
     return Query("reading the wrong answers", query, params)
 
 

@@ -46,7 +46,7 @@ __all__ = [
     "misconceptions",
     "pseudonyms",
     "retention",
-    "typed_keys",
+    "spelling_groups",
 ]
 
 DESIRED_RETENTION = 0.90
@@ -267,10 +267,12 @@ GroupKey = tuple[str, str, str, str]
 """A typed answer's group on a prompt: deck, card, sibling and the spellings' match key."""
 
 
-def _answer_groups(answers: Sequence[AnswerFacts]) -> dict[tuple[str, ...], list[AnswerFacts]]:
+def _answer_groups(
+    answers: Sequence[AnswerFacts],
+) -> dict[tuple[str, str, str, str, str], list[AnswerFacts]]:
     """The answers grouped per prompt, source and answer; typed answers by their
     match key (case, spacing, punctuation and accents do not split a group)."""
-    groups: dict[tuple[str, ...], list[AnswerFacts]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, str, str], list[AnswerFacts]] = defaultdict(list)
     keys: dict[str, str] = {}  # the same text is typed on many cards
     for a in answers:
         key = a.answer
@@ -280,10 +282,16 @@ def _answer_groups(answers: Sequence[AnswerFacts]) -> dict[tuple[str, ...], list
     return groups
 
 
-def typed_keys(answers: Sequence[AnswerFacts]) -> dict[str, str]:
-    """The match key of every text typed (the server counts a group's students
-    once across its spellings: ``group_students`` of :func:`misconceptions`)."""
-    return {text: match_key(text) for text in {a.answer for a in answers if a.source == "typed"}}
+def spelling_groups(answers: Sequence[AnswerFacts]) -> dict[GroupKey, list[str]]:
+    """The typed answers' groups of two spellings or more, per prompt and match
+    key, with their spellings: the groups whose students must be counted once
+    across spellings (the server counts them: ``group_students`` of
+    :func:`misconceptions`)."""
+    return {
+        (deck_id, card_id, sibling, key): [a.answer for a in members]
+        for (deck_id, card_id, sibling, source, key), members in _answer_groups(answers).items()
+        if source == "typed" and len(members) > 1
+    }
 
 
 def misconceptions(
@@ -296,7 +304,10 @@ def misconceptions(
     punctuation and accents do not split a group). A group of several
     spellings counts its students once: from ``group_students`` (per prompt and
     key) where given, else from the answers' ``learners``."""
-    per_card: dict[tuple[str, str, str], list[Misconception]] = defaultdict(list)
+    # Ranked per card first (most times, then the answer), made only if kept.
+    per_card: dict[tuple[str, str, str], list[tuple[int, str, str, str, int, int, int]]] = (
+        defaultdict(list)
+    )
     for (deck_id, card_id, sibling, source, key), members in _answer_groups(answers).items():
         if len(members) == 1:
             shown = members[0]
@@ -309,22 +320,15 @@ def misconceptions(
             else:
                 students = len(frozenset().union(*(a.learners for a in members)))
         per_card[(deck_id, card_id, sibling)].append(
-            Misconception(
-                deck_id,
-                card_id,
-                sibling,
-                shown.kind,
-                source,
-                shown.answer,
-                times,
-                students,
-                len(members),
-            )
+            (-times, shown.answer, shown.kind, source, times, students, len(members))
         )
-    out = []
-    for rows in per_card.values():
-        rows.sort(key=lambda m: (-m.times, m.answer))
-        out.extend(rows[:limit])
+    out: list[Misconception] = []
+    for (deck_id, card_id, sibling), ranked in per_card.items():
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        out.extend(
+            Misconception(deck_id, card_id, sibling, kind, source, answer, times, students, n)
+            for _, answer, kind, source, times, students, n in ranked[:limit]
+        )
     out.sort(key=lambda m: (-m.times, m.deck_id, m.card_id, m.answer))
     return tuple(out)
 
