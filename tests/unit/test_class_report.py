@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ from studyapp.core.progress.class_report import (
     csv_rows,
     misconceptions,
     pseudonyms,
+    spelling_groups,
 )
 from studyapp.core.progress.item_analysis import analyse_exam, pearson
 
@@ -151,6 +153,26 @@ def test_typed_wrong_answers_group_after_normalisation() -> None:
         ("picked", "B", 9, 1, 1),
         ("typed", "Atropine", 6, 4, 3),
         ("typed", "adrenaline", 4, 1, 1),
+    ]
+
+
+def test_the_server_counts_the_students_of_groups_of_spellings() -> None:
+    # As the server sends them: summed over students, without the logins.
+    rows = [
+        answer("Atropine", 3, "a", "b"),
+        answer("atropine.", 2, "b", "c"),
+        answer("  ATROPINE ", 1, "d"),
+        answer("adrenaline", 4, "e"),
+        answer("B", 9, "a", source="picked"),
+    ]
+    rows = [replace(row, learners=frozenset()) for row in rows]
+    groups = spelling_groups(rows)
+    assert groups == {("pharm", "c1", "main", "atropine"): ["Atropine", "atropine.", "  ATROPINE "]}
+    found = misconceptions(rows, group_students={("pharm", "c1", "main", "atropine"): 4})
+    assert [(m.answer, m.times, m.students, m.spellings) for m in found] == [
+        ("B", 9, 1, 1),
+        ("Atropine", 6, 4, 3),
+        ("adrenaline", 4, 1, 1),
     ]
 
 
