@@ -16,6 +16,8 @@
 -- rollup where its filters allow (studyapp.server.report) and the source
 -- otherwise. The topic and kind are part of the keys (as '' when missing) so
 -- that the report's max(topic) and max(card_kind) over students stay exact.
+-- Pushes update rollup rows in place: room left on each page (fillfactor)
+-- lets an update stay on its page without touching the index (HOT).
 -- Definitions of the figures: docs/class-report.md.
 
 CREATE TABLE studyapp.stat_student_day (
@@ -25,7 +27,7 @@ CREATE TABLE studyapp.stat_student_day (
     recalls integer NOT NULL,
     passes  integer NOT NULL,
     PRIMARY KEY (student, day)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE studyapp.stat_topic (
     student  text    NOT NULL,
@@ -35,7 +37,7 @@ CREATE TABLE studyapp.stat_topic (
     passes   integer NOT NULL,
     last_day date    NOT NULL,                -- the latest stat_day row's day
     PRIMARY KEY (student, deck_id, topic)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE studyapp.stat_card (
     deck_id   text    NOT NULL,
@@ -50,7 +52,7 @@ CREATE TABLE studyapp.stat_card (
     lapses    integer NOT NULL,
     leeches   integer NOT NULL,               -- rows with 8 lapses or more (LEECH_LAPSES)
     PRIMARY KEY (deck_id, card_id, sibling, topic, card_kind)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE studyapp.stat_answer_class (
     deck_id   text    NOT NULL,
@@ -62,7 +64,7 @@ CREATE TABLE studyapp.stat_answer_class (
     students  integer NOT NULL,               -- stat_answer rows
     times     integer NOT NULL,
     PRIMARY KEY (deck_id, card_id, sibling, source, answer, card_kind)
-);
+) WITH (fillfactor = 70);
 
 -- Overdue prompts (due before the report's moment) found without reading the rest.
 CREATE INDEX stat_prompt_due ON studyapp.stat_prompt (last_due);
