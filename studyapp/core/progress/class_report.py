@@ -3,8 +3,9 @@
 Rule: pure functions; the class server (``studyapp.server.report``) gives the
 summed facts (:class:`StudentFacts`, :class:`TopicFacts`, :class:`CardFacts`,
 :class:`AnswerFacts`) and this module decides what they mean: who is at risk
-and why, which topics and cards are weakest, which wrong answers recur, and
-the pseudonyms of ``--anonymous``. Every figure is defined, with a worked
+and why, which topics and cards are weakest, which wrong answers recur (from
+:mod:`studyapp.core.progress.misconceptions`), and the pseudonyms of
+``--anonymous``. Every figure is defined, with a worked
 example, in ``docs/class-report.md``; the JSON and CSV forms
 (:meth:`ClassReport.to_json`, :func:`csv_rows`) have stable names listed there.
 """
@@ -19,8 +20,14 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from studyapp.core.kinds.answer_forms import match_key
 from studyapp.core.progress.item_analysis import ExamAnalysis
+from studyapp.core.progress.misconceptions import (
+    AnswerFacts,
+    GroupKey,
+    Misconception,
+    misconceptions,
+    spelling_groups,
+)
 
 __all__ = [
     "CSV_COLUMNS",
@@ -118,24 +125,6 @@ class CardFacts:
 
 
 @dataclass(frozen=True)
-class AnswerFacts:
-    """One wrong answer given to a prompt: an option picked or text typed."""
-
-    deck_id: str
-    card_id: str
-    sibling: str
-    kind: str
-    source: str
-    """``picked`` or ``typed``."""
-    answer: str
-    times: int
-    students: int
-    """How many students gave it."""
-    learners: frozenset[str] = frozenset()
-    """Typed answers: the students who gave it (to count a group's students once)."""
-
-
-@dataclass(frozen=True)
 class Participation:
     students: int
     active_7: int
@@ -183,21 +172,6 @@ class CardRow:
     retention: float | None
     lapses_per_student: float
     leeches: int
-
-
-@dataclass(frozen=True)
-class Misconception:
-    deck_id: str
-    card_id: str
-    sibling: str
-    kind: str
-    source: str
-    answer: str
-    """The option, or the most frequent spelling of a typed answer's group."""
-    times: int
-    students: int
-    spellings: int = 1
-    """Typed answers: how many different spellings the group holds."""
 
 
 @dataclass(frozen=True)
@@ -261,76 +235,6 @@ def pseudonyms(logins: Sequence[str], secret: str) -> dict[str, str]:
     while len({d[:length] for d in digests.values()}) < len(digests) and length < 64:
         length += 2
     return {login: f"S-{digest[:length].upper()}" for login, digest in digests.items()}
-
-
-GroupKey = tuple[str, str, str, str]
-"""A typed answer's group on a prompt: deck, card, sibling and the spellings' match key."""
-
-
-def _answer_groups(
-    answers: Sequence[AnswerFacts],
-) -> dict[tuple[str, str, str, str, str], list[AnswerFacts]]:
-    """The answers grouped per prompt, source and answer; typed answers by their
-    match key (case, spacing, punctuation and accents do not split a group)."""
-    groups: dict[tuple[str, str, str, str, str], list[AnswerFacts]] = defaultdict(list)
-    keys: dict[str, str] = {}  # the same text is typed on many cards
-    for a in answers:
-        key = a.answer
-        if a.source == "typed":
-            key = keys.get(a.answer) or keys.setdefault(a.answer, match_key(a.answer))
-        groups[(a.deck_id, a.card_id, a.sibling, a.source, key)].append(a)
-    return groups
-
-
-def spelling_groups(answers: Sequence[AnswerFacts]) -> dict[GroupKey, list[str]]:
-    """The typed answers' groups of two spellings or more, per prompt and match
-    key, with their spellings: the groups whose students must be counted once
-    across spellings (the server counts them: ``group_students`` of
-    :func:`misconceptions`)."""
-    return {
-        (deck_id, card_id, sibling, key): [a.answer for a in members]
-        for (deck_id, card_id, sibling, source, key), members in _answer_groups(answers).items()
-        if source == "typed" and len(members) > 1
-    }
-
-
-def misconceptions(
-    answers: Sequence[AnswerFacts],
-    limit: int = 3,
-    group_students: Mapping[GroupKey, int] | None = None,
-) -> tuple[Misconception, ...]:
-    """Each card's most frequent wrong answers (at most ``limit``), most frequent
-    first; typed answers grouped by their match key (case, spacing,
-    punctuation and accents do not split a group). A group of several
-    spellings counts its students once: from ``group_students`` (per prompt and
-    key) where given, else from the answers' ``learners``."""
-    # Ranked per card first (most times, then the answer), made only if kept.
-    per_card: dict[tuple[str, str, str], list[tuple[int, str, str, str, int, int, int]]] = (
-        defaultdict(list)
-    )
-    for (deck_id, card_id, sibling, source, key), members in _answer_groups(answers).items():
-        if len(members) == 1:
-            shown = members[0]
-            times, students = shown.times, shown.students
-        else:
-            shown = min(members, key=lambda a: (-a.times, a.answer))
-            times = sum(a.times for a in members)
-            if group_students is not None:
-                students = group_students[(deck_id, card_id, sibling, key)]
-            else:
-                students = len(frozenset().union(*(a.learners for a in members)))
-        per_card[(deck_id, card_id, sibling)].append(
-            (-times, shown.answer, shown.kind, source, times, students, len(members))
-        )
-    out: list[Misconception] = []
-    for (deck_id, card_id, sibling), ranked in per_card.items():
-        ranked.sort(key=lambda r: (r[0], r[1]))
-        out.extend(
-            Misconception(deck_id, card_id, sibling, kind, source, answer, times, students, n)
-            for _, answer, kind, source, times, students, n in ranked[:limit]
-        )
-    out.sort(key=lambda m: (-m.times, m.deck_id, m.card_id, m.answer))
-    return tuple(out)
 
 
 def _topics(facts: Sequence[TopicFacts], desired: float) -> tuple[TopicRow, ...]:
