@@ -117,32 +117,29 @@ def gather(
     from studyapp.server.exams import sittings
 
     assert isinstance(filters, server.Filters)
-    with conn.transaction():
-        # One snapshot: the figures agree with each other while pushes arrive.
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        server.require_instructor(conn)
-        # The queries are sent at once, the longest (topics: mastery now over
-        # every student's prompts) last, and their rows read as they come: the
-        # server computes while this process builds the facts already read.
-        with conn.pipeline() as pipe:
-            first = {
-                name: server.send(conn, query(filters), pipe)
-                for name, query in (
-                    ("answers", server.answers_query),
-                    ("students", server.students_query),
-                    ("cards", server.cards_query),
-                )
-            }
-            sat = sittings(conn, filters.deck)
-            topic_rows = server.send(conn, server.topics_query(filters), pipe)
-            answers = [AnswerFacts(*row) for row in first["answers"]()]
-            groups = spelling_groups(answers)
-            grouped = server.send(conn, server.typed_students_query(groups), pipe)
-            students = [StudentFacts(*row) for row in first["students"]()]
-            cards = [CardFacts(*row) for row in first["cards"]()]
-            exams, scores = _analyse(sat)
-            topics = [TopicFacts(*row) for row in topic_rows()]
-            group_students = {tuple(row[:4]): row[4] for row in grouped()}
+    server.require_instructor(conn)
+    # The queries are sent at once, the longest (topics: mastery now over every
+    # student's prompts) last, and their rows read as they come: the server
+    # computes while this process builds the facts already read.
+    with server.snapshot(conn) as pipe:
+        first = {
+            name: server.send(conn, query(filters), pipe)
+            for name, query in (
+                ("answers", server.answers_query),
+                ("students", server.students_query),
+                ("cards", server.cards_query),
+            )
+        }
+        sat = sittings(conn, filters.deck)
+        topic_rows = server.send(conn, server.topics_query(filters), pipe)
+        answers = [AnswerFacts(*row) for row in first["answers"]()]
+        groups = spelling_groups(answers)
+        grouped = server.send(conn, server.typed_students_query(groups), pipe)
+        students = [StudentFacts(*row) for row in first["students"]()]
+        cards = [CardFacts(*row) for row in first["cards"]()]
+        exams, scores = _analyse(sat)
+        topics = [TopicFacts(*row) for row in topic_rows()]
+        group_students = {tuple(row[:4]): row[4] for row in grouped()}
         secret = server.report_secret(conn) if anonymous else None
     return build_report(
         today=filters.now.date(),

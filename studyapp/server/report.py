@@ -14,7 +14,8 @@ security); :func:`require_instructor` says so in one line before anything else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +36,7 @@ __all__ = [
     "report_secret",
     "require_instructor",
     "send",
+    "snapshot",
     "students",
     "students_query",
     "topics",
@@ -109,6 +111,21 @@ class Query:
     doing: str
     sql: str
     params: dict[str, Any]
+
+
+@contextmanager
+def snapshot(conn: Connection) -> Iterator[Pipeline | None]:
+    """One read-only snapshot for the report's queries (a repeatable-read
+    transaction: the figures agree with each other while pushes arrive), in
+    pipeline mode where the client's libpq has it (the pipeline to give
+    :func:`send`; ``None`` otherwise, and the queries go one by one)."""
+    with server_errors("reading the class report"), conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if not Pipeline.is_supported():
+            yield None
+            return
+        with conn.pipeline() as pipe:
+            yield pipe
 
 
 def send(conn: Connection, query: Query, pipe: Pipeline | None = None) -> Rows:

@@ -81,3 +81,18 @@ def test_the_report_reads_the_same_rows_from_the_rollups(class_db: ClassDb) -> N
         for query in (server.topics, server.cards):
             rows = query(conn, rolled)
             assert rows and rows == query(conn, summed), (query.__name__, deck, topic)
+
+
+def test_the_report_is_the_same_without_pipeline_mode(
+    class_db: ClassDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studyapp.commands.class_report import gather
+
+    logins = class_db.enroll("alice", "bob", "carol")
+    term(class_db, *logins)
+    filters = Filters(NOW + timedelta(days=5))
+    pipelined = gather(class_db.admin, filters).to_json()
+    # A libpq older than 14 has no pipeline mode: the queries go one by one.
+    monkeypatch.setattr(server.Pipeline, "is_supported", classmethod(lambda cls: False))
+    assert gather(class_db.admin, filters).to_json() == pipelined
+    assert pipelined["misconceptions"] and pipelined["hardest"]
