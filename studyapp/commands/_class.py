@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from studyapp.commands import fail
 
-__all__ = ["add_db", "run_on_server"]
+if TYPE_CHECKING:
+    from studyapp.app.config import Paths, Settings
+
+__all__ = ["add_db", "add_student_db", "no_server", "run_on_server", "student_url"]
 
 DB_HELP = (
     "the class database, e.g. postgresql://USER@HOST:5432/pharm101?sslmode=require "
@@ -25,6 +29,25 @@ DB_HELP = (
 
 def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, metavar="URL", help=DB_HELP)
+
+
+def add_student_db(parser: argparse.ArgumentParser) -> None:
+    """A student's commands: ``--db`` defaults to the device's ``[sync] url``."""
+    parser.add_argument("--db", metavar="URL", help=f"{DB_HELP}; default: [sync] url")
+
+
+def student_url(args: argparse.Namespace, settings: Settings) -> str | None:
+    """The server a student's command talks to: ``--db``, else ``[sync] url``."""
+    url: str | None = args.db or settings.sync_url
+    return url
+
+
+def no_server(paths: Paths) -> int:
+    """One line saying how to name the class server, exit status 1."""
+    return fail(
+        'no class server: put `[sync] url = "postgresql://USER@HOST:5432/CLASS"` in '
+        f"{paths.config_file}, or give --db URL"
+    )
 
 
 def run_on_server(action: Callable[[], int]) -> int:

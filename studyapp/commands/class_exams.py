@@ -14,8 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from studyapp.commands import fail
-from studyapp.commands._class import DB_HELP, run_on_server
+from studyapp.commands._class import add_student_db, no_server, run_on_server, student_url
 
 if TYPE_CHECKING:
     from studyapp.app.config import Paths, Settings
@@ -25,16 +24,13 @@ HELP = "the class exams open now, and whether you have taken each"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help=f"{DB_HELP}; default: [sync] url")
+    add_student_db(parser)
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    url = args.db or settings.sync_url
+    url = student_url(args, settings)
     if not url:
-        return fail(
-            'no class server: put `[sync] url = "postgresql://USER@HOST:5432/CLASS"` in '
-            f"{paths.config_file}, or give --db URL"
-        )
+        return no_server(paths)
     return run_on_server(lambda: _exams(paths, url))
 
 

@@ -4,6 +4,7 @@ quartile, median and upper quartile. The class's figures are shown only where
 at least 5 students contribute, so nobody can infer a classmate's results;
 the server enforces it (you cannot read anyone else's figures at all).
 
+  studyapp class me                   # the server of [sync] url in config.toml
   studyapp class me --db postgresql://alice@host:5432/pharm101
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from studyapp.commands._class import add_db, run_on_server
+from studyapp.commands._class import add_student_db, no_server, run_on_server, student_url
 
 if TYPE_CHECKING:
     from studyapp.app.config import Paths, Settings
@@ -22,11 +23,14 @@ HELP = "your retention and mastery per topic against the class's median and quar
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    add_db(parser)
+    add_student_db(parser)
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    return run_on_server(lambda: _me(args.db))
+    url = student_url(args, settings)
+    if not url:
+        return no_server(paths)
+    return run_on_server(lambda: _me(url))
 
 
 def _me(url: str) -> int:

@@ -18,8 +18,7 @@ import argparse
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from studyapp.commands import fail
-from studyapp.commands._class import DB_HELP, run_on_server
+from studyapp.commands._class import add_student_db, no_server, run_on_server, student_url
 
 if TYPE_CHECKING:
     from studyapp.app.config import Paths, Settings
@@ -29,7 +28,7 @@ HELP = "sync this device with the class server (push, pull, class decks)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help=f"{DB_HELP}; default: [sync] url")
+    add_student_db(parser)
     parser.add_argument(
         "--status", action="store_true", help="when this device last synced, what waits"
     )
@@ -38,15 +37,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from studyapp.server.redact import redact
 
-    url = args.db or settings.sync_url
+    url = student_url(args, settings)
     now = datetime.now(UTC)
     if args.status:
         return _status(paths, url, now)
     if not url:
-        return fail(
-            'no class server: put `[sync] url = "postgresql://USER@HOST:5432/CLASS"` in '
-            f"{paths.config_file}, or give --db URL"
-        )
+        return no_server(paths)
     return run_on_server(lambda: _sync(paths, settings, url, redact(url), now))
 
 

@@ -5,6 +5,7 @@ about any one classmate."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,7 @@ def test_class_me_prints_it(
     standings: list[str],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     url = as_login(class_db, monkeypatch, standings[0])
     assert main(["class", "me", "--db", url]) == 0
@@ -63,6 +65,14 @@ def test_class_me_prints_it(
     assert "class: fewer than 5 students (4), not shown" in out
     for other in standings[1:]:
         assert other not in out
+    # The device's [sync] url serves when --db is not given; neither: one line, exit 1.
+    folder = tmp_path / "device"
+    folder.mkdir()
+    assert main(["class", "me", "--data-dir", str(folder)]) == 1
+    assert capsys.readouterr().err.startswith("studyapp: no class server: put `[sync] url = ")
+    (folder / "config.toml").write_text(f'[sync]\nurl = "{url}"\n', "utf-8")
+    assert main(["class", "me", "--data-dir", str(folder)]) == 0
+    assert capsys.readouterr().out == out
 
 
 def test_a_student_reaches_no_classmate_through_the_function(
