@@ -19,7 +19,14 @@ from studyapp.commands import fail
 if TYPE_CHECKING:
     from studyapp.app.config import Paths, Settings
 
-__all__ = ["add_db", "add_student_db", "no_server", "run_on_server", "student_url"]
+__all__ = [
+    "add_db",
+    "add_student_db",
+    "no_server",
+    "run_as_student",
+    "run_on_server",
+    "student_url",
+]
 
 DB_HELP = (
     "the class database, e.g. postgresql://USER@HOST:5432/pharm101?sslmode=require "
@@ -40,6 +47,17 @@ def student_url(args: argparse.Namespace, settings: Settings) -> str | None:
     """The server a student's command talks to: ``--db``, else ``[sync] url``."""
     url: str | None = args.db or settings.sync_url
     return url
+
+
+def run_as_student(
+    args: argparse.Namespace, paths: Paths, settings: Settings, action: Callable[[str], int]
+) -> int:
+    """Run a student's command ``action(url)`` on their server (``--db``, else
+    ``[sync] url``), or say in one line how to name one."""
+    url = student_url(args, settings)
+    if not url:
+        return no_server(paths)
+    return run_on_server(lambda: action(url))
 
 
 def no_server(paths: Paths) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from studyapp.commands._class import add_student_db, no_server, run_on_server, student_url
+from studyapp.commands._class import add_student_db, run_as_student
 
 if TYPE_CHECKING:
     from studyapp.app.config import Paths, Settings
@@ -28,10 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    url = student_url(args, settings)
-    if not url:
-        return no_server(paths)
-    return run_on_server(lambda: _exams(paths, url))
+    return run_as_student(args, paths, settings, lambda url: _exams(paths, url))
 
 
 def _exams(paths: Paths, url: str) -> int:
